@@ -1,0 +1,35 @@
+# Where "cmake --install" puts kq1.so, and where the build tree stages it.
+#
+# Wireshark scans DIR/<major>.<minor>/epan for dissector plugins in its global
+# folder, in the user's personal folder and in $WIRESHARK_PLUGIN_DIR.  The
+# build stages the plugin as ${KQ1_STAGING_PLUGIN_DIR}/4.0/epan/kq1.so so that
+# tests can point WIRESHARK_PLUGIN_DIR at it.
+set(KQ1_WS_RELEASE "${Wireshark_MAJOR_VERSION}.${Wireshark_MINOR_VERSION}")
+set(KQ1_STAGING_PLUGIN_DIR "${CMAKE_BINARY_DIR}/plugins")
+
+# auto: the global folder when configured by root (tshark run by root loads
+# no personal plugins), the personal folder otherwise.
+set(KQ1_INSTALL_SCOPE "auto" CACHE STRING "Install kq1.so for: auto, personal or global")
+set_property(CACHE KQ1_INSTALL_SCOPE PROPERTY STRINGS auto personal global)
+
+execute_process(COMMAND id -u OUTPUT_VARIABLE _kq1_uid OUTPUT_STRIP_TRAILING_WHITESPACE)
+set(_kq1_scope "${KQ1_INSTALL_SCOPE}")
+if(_kq1_scope STREQUAL "auto")
+    if(_kq1_uid STREQUAL "0")
+        set(_kq1_scope "global")
+    else()
+        set(_kq1_scope "personal")
+    endif()
+endif()
+
+if(_kq1_scope STREQUAL "global")
+    set(_kq1_default_dir "${Wireshark_PLUGIN_INSTALL_DIR}/epan")
+elseif(_kq1_scope STREQUAL "personal")
+    set(_kq1_default_dir "$ENV{HOME}/.local/lib/wireshark/plugins/${KQ1_WS_RELEASE}/epan")
+else()
+    message(FATAL_ERROR "KQ1_INSTALL_SCOPE must be auto, personal or global, not '${KQ1_INSTALL_SCOPE}'")
+endif()
+
+set(KQ1_PLUGIN_INSTALL_DIR "${_kq1_default_dir}" CACHE PATH
+    "Folder kq1.so is installed into (overrides KQ1_INSTALL_SCOPE)")
+message(STATUS "kq1.so installs into ${KQ1_PLUGIN_INSTALL_DIR}")

@@ -1,0 +1,161 @@
+/* kq1-catalog.c
+ * ITU-T Q.4162 Tables 1-4 and I.1, with the JSON member names of DESIGN.md.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "kq1-catalog.h"
+
+/* Indexed by kq1_param_t.  Member names follow ETSI GS QKD 014 where
+ * Appendix II maps a parameter to it, snake_case otherwise. */
+static const kq1_param_info_t param_info[KQ1_PARAM_COUNT] = {
+    [KQ1_PARAM_KEY]                    = { "Key", "key", { NULL }, KQ1_TYPE_STRING },
+    [KQ1_PARAM_KEY_ID]                 = { "Key ID", "key_ID", { NULL }, KQ1_TYPE_STRING },
+    [KQ1_PARAM_QKD_MODULE_ID]          = { "QKD module ID", "qkd_module_ID", { NULL }, KQ1_TYPE_STRING },
+    [KQ1_PARAM_MATCHING_QKD_MODULE_ID] = { "Matching QKD module ID", "matching_qkd_module_ID", { NULL }, KQ1_TYPE_STRING },
+    [KQ1_PARAM_KEY_LENGTH]             = { "Key length", "key_length", { NULL }, KQ1_TYPE_INTEGER },
+    [KQ1_PARAM_GENERATION_TIMESTAMP]   = { "Generation time stamp", "generation_timestamp", { "timestamp" }, KQ1_TYPE_STRING },
+    [KQ1_PARAM_HASH_VALUE]             = { "Hash value", "hash_value", { "hash" }, KQ1_TYPE_STRING },
+    [KQ1_PARAM_RESPONSE]               = { "Response", "response", { NULL }, KQ1_TYPE_STRING },
+    [KQ1_PARAM_NUMBER_OF_KEYS]         = { "Number of keys", "number", { "number_of_keys" }, KQ1_TYPE_INTEGER },
+    [KQ1_PARAM_SIZE_OF_KEY]            = { "Size of key", "size", { "size_of_key" }, KQ1_TYPE_INTEGER },
+    [KQ1_PARAM_KEYS]                   = { "Keys", "keys", { NULL }, KQ1_TYPE_ARRAY_OF_OBJECTS },
+    [KQ1_PARAM_KEY_EXTENSION]          = { "Key extension", "key_extension", { "key_ID_extension" }, KQ1_TYPE_OBJECT },
+    [KQ1_PARAM_EXTENSION]              = { "Extension", "extension", { NULL }, KQ1_TYPE_ARRAY_OF_OBJECTS },
+};
+
+/* Table 1 - Parameters of key supply message */
+static const kq1_param_use_t key_supply_params[] = {
+    { KQ1_PARAM_KEY,                    TRUE  },
+    { KQ1_PARAM_KEY_ID,                 TRUE  },
+    { KQ1_PARAM_QKD_MODULE_ID,          FALSE },
+    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE },
+    { KQ1_PARAM_KEY_LENGTH,             FALSE },
+    { KQ1_PARAM_GENERATION_TIMESTAMP,   FALSE },
+    { KQ1_PARAM_HASH_VALUE,             FALSE },
+    { KQ1_PARAM_EXTENSION,              FALSE },
+};
+
+/* Table 2 - Parameters of response to key supply message */
+static const kq1_param_use_t key_supply_response_params[] = {
+    { KQ1_PARAM_KEY_ID,                 TRUE  },
+    { KQ1_PARAM_QKD_MODULE_ID,          FALSE },
+    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE },
+    { KQ1_PARAM_RESPONSE,               TRUE  },
+    { KQ1_PARAM_EXTENSION,              FALSE },
+};
+
+/* Table 3 - Parameters of key request message */
+static const kq1_param_use_t key_request_params[] = {
+    { KQ1_PARAM_NUMBER_OF_KEYS, FALSE },
+    { KQ1_PARAM_SIZE_OF_KEY,    FALSE },
+    { KQ1_PARAM_EXTENSION,      FALSE },
+};
+
+/* Table 4 - Parameters of response to key request message: the top level ... */
+static const kq1_param_use_t key_request_response_params[] = {
+    { KQ1_PARAM_KEYS,      TRUE  },
+    { KQ1_PARAM_RESPONSE,  TRUE  },
+    { KQ1_PARAM_EXTENSION, FALSE },
+};
+
+/* ... and the "key file" that each element of Keys is. */
+static const kq1_param_use_t keys_element_params[] = {
+    { KQ1_PARAM_KEY,           TRUE  },
+    { KQ1_PARAM_KEY_ID,        TRUE  },
+    { KQ1_PARAM_KEY_EXTENSION, FALSE },
+};
+
+#define ROWS(a) (a), G_N_ELEMENTS(a)
+
+/* Table I.1 - CommandCode vs. command/response message name */
+static const kq1_message_info_t messages[] = {
+    { 0x1302, "Response to key supply",  "Table 2", ROWS(key_supply_response_params),  NULL, 0 },
+    { 0x1303, "Key request",             "Table 3", ROWS(key_request_params),          NULL, 0 },
+    { 0x3101, "Key supply",              "Table 1", ROWS(key_supply_params),           NULL, 0 },
+    { 0x3104, "Response to key request", "Table 4", ROWS(key_request_response_params), ROWS(keys_element_params) },
+};
+
+const kq1_message_info_t *
+kq1_messages(guint *n_messages)
+{
+    *n_messages = G_N_ELEMENTS(messages);
+    return messages;
+}
+
+const kq1_message_info_t *
+kq1_message_lookup(guint16 code)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(messages); i++) {
+        if (messages[i].code == code)
+            return &messages[i];
+    }
+    return NULL;
+}
+
+const kq1_param_info_t *
+kq1_param_info(kq1_param_t param)
+{
+    g_return_val_if_fail(param < KQ1_PARAM_COUNT, NULL);
+    return &param_info[param];
+}
+
+const char *
+kq1_direction_name(guint8 direction)
+{
+    switch (direction) {
+    case KQ1_DIR_KM_TO_QKD: return "KM -> QKD module";
+    case KQ1_DIR_QKD_TO_KM: return "QKD module -> KM";
+    default:                return NULL;
+    }
+}
+
+const char *
+kq1_type_name(kq1_type_t type)
+{
+    switch (type) {
+    case KQ1_TYPE_STRING:           return "string";
+    case KQ1_TYPE_INTEGER:          return "integer";
+    case KQ1_TYPE_OBJECT:           return "object";
+    case KQ1_TYPE_ARRAY_OF_OBJECTS: return "array of objects";
+    }
+    return "?";
+}
+
+static gboolean
+is_separator(char c)
+{
+    return c == '_' || c == '-' || c == ' ';
+}
+
+gboolean
+kq1_member_names_equal(const char *a, const char *b)
+{
+    for (;;) {
+        while (is_separator(*a))
+            a++;
+        while (is_separator(*b))
+            b++;
+        if (*a == '\0' || *b == '\0')
+            return *a == *b;
+        if (g_ascii_tolower(*a) != g_ascii_tolower(*b))
+            return FALSE;
+        a++;
+        b++;
+    }
+}
+
+gboolean
+kq1_member_matches(kq1_param_t param, const char *member)
+{
+    const kq1_param_info_t *info = kq1_param_info(param);
+
+    if (info == NULL)
+        return FALSE;
+    if (kq1_member_names_equal(info->member, member))
+        return TRUE;
+    for (guint i = 0; i < KQ1_MAX_ALIASES && info->aliases[i] != NULL; i++) {
+        if (kq1_member_names_equal(info->aliases[i], member))
+            return TRUE;
+    }
+    return FALSE;
+}

@@ -1,0 +1,91 @@
+/* kq1-catalog.h
+ * The Kq-1 messages and parameters of ITU-T Q.4162 (Tables 1-4 and I.1) as data.
+ *
+ * Everything the dissector and the payload checker know about the
+ * Recommendation lives in kq1-catalog.c; this header needs only GLib so the
+ * catalogue can be unit-tested without Wireshark.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef KQ1_CATALOG_H
+#define KQ1_CATALOG_H
+
+#include <glib.h>
+
+/* Appendix I header: Version(2) MessageID(4) CommandCode(2) Length(2). */
+#define KQ1_HEADER_LEN 10
+
+/* High byte of a CommandCode: who sends the message (Appendix I). */
+#define KQ1_DIR_KM_TO_QKD 0x13
+#define KQ1_DIR_QKD_TO_KM 0x31
+
+typedef enum {
+    KQ1_TYPE_STRING,
+    KQ1_TYPE_INTEGER,
+    KQ1_TYPE_OBJECT,
+    KQ1_TYPE_ARRAY_OF_OBJECTS
+} kq1_type_t;
+
+typedef enum {
+    KQ1_PARAM_KEY,
+    KQ1_PARAM_KEY_ID,
+    KQ1_PARAM_QKD_MODULE_ID,
+    KQ1_PARAM_MATCHING_QKD_MODULE_ID,
+    KQ1_PARAM_KEY_LENGTH,
+    KQ1_PARAM_GENERATION_TIMESTAMP,
+    KQ1_PARAM_HASH_VALUE,
+    KQ1_PARAM_RESPONSE,
+    KQ1_PARAM_NUMBER_OF_KEYS,
+    KQ1_PARAM_SIZE_OF_KEY,
+    KQ1_PARAM_KEYS,
+    KQ1_PARAM_KEY_EXTENSION,
+    KQ1_PARAM_EXTENSION,
+    KQ1_PARAM_COUNT          /* not a parameter: the number of them */
+} kq1_param_t;
+
+#define KQ1_MAX_ALIASES 3
+
+typedef struct {
+    const char *name;                       /* as the Recommendation names it */
+    const char *member;                     /* default JSON member name */
+    const char *aliases[KQ1_MAX_ALIASES];   /* other accepted member names, NULL-padded */
+    kq1_type_t  type;
+} kq1_param_info_t;
+
+typedef struct {
+    kq1_param_t param;
+    gboolean    mandatory;
+} kq1_param_use_t;
+
+typedef struct {
+    guint16                code;
+    const char            *name;
+    const char            *table;           /* where Q.4162 lists its parameters */
+    const kq1_param_use_t *params;          /* top-level members of the payload */
+    guint                  n_params;
+    /* Members of each element of the Keys array (Table 4); none elsewhere. */
+    const kq1_param_use_t *element_params;
+    guint                  n_element_params;
+} kq1_message_info_t;
+
+/* The messages of Table I.1, in code order; n_messages receives their number. */
+const kq1_message_info_t *kq1_messages(guint *n_messages);
+
+/* The message with this CommandCode, or NULL when Table I.1 has none. */
+const kq1_message_info_t *kq1_message_lookup(guint16 code);
+
+const kq1_param_info_t *kq1_param_info(kq1_param_t param);
+
+/* "KM -> QKD module" / "QKD module -> KM" for a valid direction byte, else NULL. */
+const char *kq1_direction_name(guint8 direction);
+
+const char *kq1_type_name(kq1_type_t type);
+
+/* TRUE when a JSON member name spells this parameter: its default member or an
+ * alias, ignoring ASCII case and the separators '_', '-' and ' '. */
+gboolean kq1_member_matches(kq1_param_t param, const char *member);
+
+/* Compares two member names the tolerant way described above. */
+gboolean kq1_member_names_equal(const char *a, const char *b);
+
+#endif /* KQ1_CATALOG_H */

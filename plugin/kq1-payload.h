@@ -1,0 +1,66 @@
+/* kq1-payload.h
+ * The Kq-1 payload checker: turns the JSON payload of one message into the
+ * values of its parameters plus findings (what is wrong with it), judged
+ * against the catalogue.  Needs only GLib and json-glib, so it is unit-tested
+ * without Wireshark.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef KQ1_PAYLOAD_H
+#define KQ1_PAYLOAD_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "kq1-catalog.h"
+
+/* json-glib 1.6 recurses once per nesting level and overflows the stack near
+ * 100,000 levels; Kq-1 payloads need four.  Deeper text is refused unparsed. */
+#define KQ1_MAX_JSON_DEPTH 64
+
+typedef enum {
+    KQ1_FINDING_MISSING_MANDATORY,
+    KQ1_FINDING_WRONG_TYPE,
+    KQ1_FINDING_DUPLICATE_MEMBER,
+    KQ1_FINDING_BAD_JSON,
+    KQ1_FINDING_LENGTH_MISMATCH
+} kq1_finding_kind_t;
+
+typedef struct {
+    kq1_finding_kind_t kind;
+    kq1_param_t        param;    /* KQ1_PARAM_COUNT when about the payload as a whole */
+    int                element;  /* index within Keys, or -1 outside Keys */
+    char              *text;     /* one sentence for the user */
+} kq1_finding_t;
+
+/* The member found for each parameter of one JSON object, indexed by
+ * kq1_param_t: NULL where it is absent or of the wrong type. */
+typedef struct {
+    JsonNode *node[KQ1_PARAM_COUNT];
+} kq1_params_t;
+
+typedef struct {
+    JsonNode     *root;       /* the parsed payload, or NULL */
+    gsize         json_len;   /* payload bytes taken by the JSON text (whitespace included) */
+    gboolean      parsed;     /* the JSON text parsed: safe to hand to a JSON dissector */
+    kq1_params_t  top;        /* the payload's own members */
+    GArray       *keys;       /* kq1_params_t for each element of Keys, in order */
+    GArray       *findings;   /* kq1_finding_t, in the order found */
+} kq1_payload_t;
+
+/* Parses and checks a payload of len bytes (not NUL-terminated) sent as msg;
+ * msg NULL (an unknown CommandCode) parses the JSON without judging members. */
+kq1_payload_t *kq1_payload_check(const kq1_message_info_t *msg, const guint8 *data, gsize len);
+
+void kq1_payload_free(kq1_payload_t *payload);
+
+/* The string value of a parameter in params, or NULL. */
+const char *kq1_params_string(const kq1_params_t *params, kq1_param_t param);
+
+/* TRUE and *value set when params holds this parameter as an integer. */
+gboolean kq1_params_integer(const kq1_params_t *params, kq1_param_t param, gint64 *value);
+
+/* How many findings of this kind the payload has. */
+guint kq1_payload_count(const kq1_payload_t *payload, kq1_finding_kind_t kind);
+
+#endif /* KQ1_PAYLOAD_H */

@@ -1,0 +1,28 @@
+/* plugin.c
+ * Entry points by which Wireshark 4.0 loads the Kq-1 plugin.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <epan/packet.h>
+#include <epan/proto.h>
+
+#include "kq1-version.h"
+
+void proto_register_kq1(void);
+void proto_reg_handoff_kq1(void);
+
+WS_DLL_PUBLIC_DEF const gchar plugin_version[] = KQ1_PLUGIN_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = KQ1_WIRESHARK_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = KQ1_WIRESHARK_MINOR;
+
+WS_DLL_PUBLIC void plugin_register(void);
+
+void
+plugin_register(void)
+{
+    static proto_plugin kq1_plugin;
+
+    kq1_plugin.register_protoinfo = proto_register_kq1;
+    kq1_plugin.register_handoff = proto_reg_handoff_kq1;
+    proto_register_plugin(&kq1_plugin);
+}
