@@ -113,10 +113,10 @@ const char *
 kq1_type_name(kq1_type_t type)
 {
     switch (type) {
-    case KQ1_TYPE_STRING:           return "string";
-    case KQ1_TYPE_INTEGER:          return "integer";
-    case KQ1_TYPE_OBJECT:           return "object";
-    case KQ1_TYPE_ARRAY_OF_OBJECTS: return "array of objects";
+    case KQ1_TYPE_STRING:           return "a string";
+    case KQ1_TYPE_INTEGER:          return "an integer";
+    case KQ1_TYPE_OBJECT:           return "an object";
+    case KQ1_TYPE_ARRAY_OF_OBJECTS: return "an array of objects";
     }
     return "?";
 }

@@ -79,6 +79,7 @@ const kq1_param_info_t *kq1_param_info(kq1_param_t param);
 /* "KM -> QKD module" / "QKD module -> KM" for a valid direction byte, else NULL. */
 const char *kq1_direction_name(guint8 direction);
 
+/* "a string", "an integer", ...: the type as a sentence names it. */
 const char *kq1_type_name(kq1_type_t type);
 
 /* TRUE when a JSON member name spells this parameter: its default member or an

@@ -207,10 +207,8 @@ check_object(kq1_payload_t *p, const kq1_message_info_t *msg, JsonObject *obj,
                     check_array_elements(p, info, param, element, json_node_get_array(node));
             } else {
                 add_finding(p, KQ1_FINDING_WRONG_TYPE, param, element,
-                            "%s (%s)%s is %s, expected %s %s",
+                            "%s (%s)%s is %s, expected %s",
                             info->name, member, at, describe_node(node),
-                            info->type == KQ1_TYPE_INTEGER || info->type == KQ1_TYPE_ARRAY_OF_OBJECTS
-                                ? "an" : "a",
                             kq1_type_name(info->type));
             }
             g_free(at);

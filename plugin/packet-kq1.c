@@ -121,17 +121,17 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
             continue;
         switch (info->type) {
         case KQ1_TYPE_STRING:
-            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, 0, -1,
+            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, 0, tvb_reported_length(json_tvb),
                                   valid_utf8(pinfo, kq1_params_string(params, (kq1_param_t)param)));
             break;
         case KQ1_TYPE_INTEGER:
             if (kq1_params_integer(params, (kq1_param_t)param, &integer))
-                proto_tree_add_int64(tree, hf_kq1_param[param], json_tvb, 0, -1, integer);
+                proto_tree_add_int64(tree, hf_kq1_param[param], json_tvb, 0, tvb_reported_length(json_tvb), integer);
             break;
         case KQ1_TYPE_OBJECT:
         case KQ1_TYPE_ARRAY_OF_OBJECTS: {
             char *text = json_to_string(node, FALSE);
-            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, 0, -1,
+            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, 0, tvb_reported_length(json_tvb),
                                   valid_utf8(pinfo, text));
             g_free(text);
             break;
@@ -148,12 +148,12 @@ add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_pay
 
     if (payload->top.node[KQ1_PARAM_KEYS] == NULL)
         return;
-    keys_item = proto_tree_add_uint(tree, hf_kq1_param[KQ1_PARAM_KEYS], json_tvb, 0, -1,
+    keys_item = proto_tree_add_uint(tree, hf_kq1_param[KQ1_PARAM_KEYS], json_tvb, 0, tvb_reported_length(json_tvb),
                                     payload->keys->len);
     keys_tree = proto_item_add_subtree(keys_item, ett_kq1_keys);
     for (guint i = 0; i < payload->keys->len; i++) {
         const kq1_params_t *element = &g_array_index(payload->keys, kq1_params_t, i);
-        proto_item *file_item = proto_tree_add_uint(keys_tree, hf_kq1_key_file, json_tvb, 0, -1, i);
+        proto_item *file_item = proto_tree_add_uint(keys_tree, hf_kq1_key_file, json_tvb, 0, tvb_reported_length(json_tvb), i);
         proto_tree *file_tree = proto_item_add_subtree(file_item, ett_kq1_key_file);
         const char *key_id = kq1_params_string(element, KQ1_PARAM_KEY_ID);
 
@@ -221,6 +221,17 @@ describe_pdu(packet_info *pinfo, const kq1_message_info_t *msg, guint16 code,
         }
     }
     return wmem_strbuf_get_str(info);
+}
+
+/* The columns, once the PDU is decoded (the JSON dissector may have been
+ * called, and several PDUs may share the frame). */
+static void
+finish_pdu(packet_info *pinfo, const kq1_message_info_t *msg, guint16 code, guint32 message_id,
+           const kq1_payload_t *payload)
+{
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "Kq-1");
+    col_append_sep_str(pinfo->cinfo, COL_INFO, "; ",
+                       describe_pdu(pinfo, msg, code, message_id, payload));
 }
 
 /* Hands the JSON text to Wireshark's JSON dissector (json.* fields) while
@@ -296,36 +307,36 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
                            msg ? msg->name : "Unknown command", message_id);
 
     captured = tvb_captured_length_remaining(tvb, KQ1_HEADER_LEN);
-    if (captured < length)
+    if (captured < length) {
+        /* Cut by the capture's snapshot length, or a segment that was not
+         * reassembled: what is missing is not the sender's fault, so the
+         * JSON is not judged. */
         expert_add_info_format(pinfo, length_item, &ei_kq1_length_mismatch,
-                               "Length is %u but only %u payload bytes are in the capture",
+                               "Length is %u but only %u payload bytes are in the captured data",
                                length, captured);
-    length = MIN(length, captured);
+        payload_tvb = tvb_new_subset_length_caplen(tvb, KQ1_HEADER_LEN, captured, length);
+        proto_tree_add_item(kq1_tree, hf_kq1_payload, payload_tvb, 0, captured, ENC_NA);
+        finish_pdu(pinfo, msg, (guint16)code, message_id, NULL);
+        return tvb_captured_length(tvb);
+    }
     payload_tvb = tvb_new_subset_length(tvb, KQ1_HEADER_LEN, length);
 
-    if (length > 0) {
-        payload = kq1_payload_check(msg, tvb_get_ptr(payload_tvb, 0, length), length);
-        if (payload->parsed) {
-            tvbuff_t *json_tvb = tvb_new_subset_length(payload_tvb, 0, (gint)payload->json_len);
+    /* No payload reads as an object without members: mandatory ones are missing. */
+    payload = kq1_payload_check(msg, length ? tvb_get_ptr(payload_tvb, 0, length) : NULL, length);
+    if (payload->parsed) {
+        tvbuff_t *json_tvb = tvb_new_subset_length(payload_tvb, 0, (gint)payload->json_len);
 
-            call_json_dissector(json_tvb, pinfo, kq1_tree);
-            add_params(kq1_tree, pinfo, json_tvb, &payload->top);
-            add_keys(kq1_tree, pinfo, json_tvb, payload);
-            if (payload->json_len < length)
-                proto_tree_add_item(kq1_tree, hf_kq1_trailing, payload_tvb, (gint)payload->json_len,
-                                    -1, ENC_NA);
-        } else {
-            proto_tree_add_item(kq1_tree, hf_kq1_payload, payload_tvb, 0, -1, ENC_NA);
-        }
-    } else {
-        /* No payload reads as an object without members: mandatory ones are missing. */
-        payload = kq1_payload_check(msg, (const guint8 *)"", 0);
+        call_json_dissector(json_tvb, pinfo, kq1_tree);
+        add_params(kq1_tree, pinfo, json_tvb, &payload->top);
+        add_keys(kq1_tree, pinfo, json_tvb, payload);
+        if (payload->json_len < length)
+            proto_tree_add_item(kq1_tree, hf_kq1_trailing, payload_tvb, (gint)payload->json_len,
+                                -1, ENC_NA);
+    } else if (length > 0) {
+        proto_tree_add_item(kq1_tree, hf_kq1_payload, payload_tvb, 0, -1, ENC_NA);
     }
     add_findings(kq1_tree, pinfo, payload_tvb, payload);
-
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "Kq-1");
-    col_append_sep_str(pinfo->cinfo, COL_INFO, "; ",
-                       describe_pdu(pinfo, msg, (guint16)code, message_id, payload));
+    finish_pdu(pinfo, msg, (guint16)code, message_id, payload);
     kq1_payload_free(payload);
     return tvb_captured_length(tvb);
 }

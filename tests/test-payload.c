@@ -1,0 +1,432 @@
+/* test-payload.c
+ * Unit tests of the Kq-1 catalogue and payload checker (no Wireshark needed).
+ *
+ * The rows below are written out from Q.4162 Tables 1-4 and DESIGN.md on
+ * purpose, not read from the catalogue: a wrong row in the catalogue must
+ * make a test fail.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include "kq1-catalog.h"
+#include "kq1-payload.h"
+
+typedef struct {
+    guint16     code;
+    const char *member;
+    kq1_param_t param;
+    gboolean    mandatory;
+    const char *good;   /* a value of the right type */
+    const char *bad;    /* a value of the wrong type */
+} row_t;
+
+#define KEY_FILE "{\"key\":\"a2V5\",\"key_ID\":\"id-1\"}"
+
+static const row_t rows[] = {
+    /* Table 1 - Key supply */
+    { 0x3101, "key",                    KQ1_PARAM_KEY,                    TRUE,  "\"a2V5a2V5\"",     "42" },
+    { 0x3101, "key_ID",                 KQ1_PARAM_KEY_ID,                 TRUE,  "\"id-1\"",         "7" },
+    { 0x3101, "qkd_module_ID",          KQ1_PARAM_QKD_MODULE_ID,          FALSE, "\"A\"",            "[\"A\"]" },
+    { 0x3101, "matching_qkd_module_ID", KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE, "\"B\"",            "{}" },
+    { 0x3101, "key_length",             KQ1_PARAM_KEY_LENGTH,             FALSE, "256",              "\"256\"" },
+    { 0x3101, "generation_timestamp",   KQ1_PARAM_GENERATION_TIMESTAMP,   FALSE, "\"2026-01-01\"",   "20260101" },
+    { 0x3101, "hash_value",             KQ1_PARAM_HASH_VALUE,             FALSE, "\"00ff\"",         "true" },
+    { 0x3101, "extension",              KQ1_PARAM_EXTENSION,              FALSE, "[{\"x\":1}]",      "{\"x\":1}" },
+    /* Table 2 - Response to key supply */
+    { 0x1302, "key_ID",                 KQ1_PARAM_KEY_ID,                 TRUE,  "\"id-1\"",         "null" },
+    { 0x1302, "qkd_module_ID",          KQ1_PARAM_QKD_MODULE_ID,          FALSE, "\"A\"",            "1" },
+    { 0x1302, "matching_qkd_module_ID", KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE, "\"B\"",            "2" },
+    { 0x1302, "response",               KQ1_PARAM_RESPONSE,               TRUE,  "\"success\"",      "false" },
+    { 0x1302, "extension",              KQ1_PARAM_EXTENSION,              FALSE, "[]",               "\"none\"" },
+    /* Table 3 - Key request */
+    { 0x1303, "number",                 KQ1_PARAM_NUMBER_OF_KEYS,         FALSE, "2",                "2.5" },
+    { 0x1303, "size",                   KQ1_PARAM_SIZE_OF_KEY,            FALSE, "256",              "\"256\"" },
+    { 0x1303, "extension",              KQ1_PARAM_EXTENSION,              FALSE, "[{}]",             "3" },
+    /* Table 4 - Response to key request */
+    { 0x3104, "keys",                   KQ1_PARAM_KEYS,                   TRUE,  "[" KEY_FILE "]",   KEY_FILE },
+    { 0x3104, "response",               KQ1_PARAM_RESPONSE,               TRUE,  "\"200\"",          "200" },
+    { 0x3104, "extension",              KQ1_PARAM_EXTENSION,              FALSE, "[{\"v\":\"x\"}]",  "{}" },
+};
+
+/* Table 4 - the members of each element of Keys. */
+static const row_t key_file_rows[] = {
+    { 0x3104, "key",           KQ1_PARAM_KEY,           TRUE,  "\"a2V5\"",   "[]" },
+    { 0x3104, "key_ID",        KQ1_PARAM_KEY_ID,        TRUE,  "\"id-2\"",   "{}" },
+    { 0x3104, "key_extension", KQ1_PARAM_KEY_EXTENSION, FALSE, "{\"a\":1}",  "[1]" },
+};
+
+/* The JSON object made of the rows of one message, with row `changed`
+ * left out (omit) or given its wrong value. */
+static char *
+build_object(const row_t *table, gsize n, guint16 code, gsize changed, gboolean omit)
+{
+    GString *json = g_string_new("{");
+
+    for (gsize i = 0; i < n; i++) {
+        if (table[i].code != code || (i == changed && omit))
+            continue;
+        if (json->len > 1)
+            g_string_append_c(json, ',');
+        g_string_append_printf(json, "\"%s\":%s", table[i].member,
+                               i == changed ? table[i].bad : table[i].good);
+    }
+    g_string_append_c(json, '}');
+    return g_string_free(json, FALSE);
+}
+
+static kq1_payload_t *
+check(guint16 code, const char *json)
+{
+    return kq1_payload_check(kq1_message_lookup(code), (const guint8 *)json, strlen(json));
+}
+
+static const kq1_finding_t *
+finding(const kq1_payload_t *p, guint i)
+{
+    g_assert_cmpuint(i, <, p->findings->len);
+    return &g_array_index(p->findings, kq1_finding_t, i);
+}
+
+static void
+test_catalog_codes(void)
+{
+    g_assert_cmpstr(kq1_message_lookup(0x3101)->name, ==, "Key supply");
+    g_assert_cmpstr(kq1_message_lookup(0x1302)->name, ==, "Response to key supply");
+    g_assert_cmpstr(kq1_message_lookup(0x1303)->name, ==, "Key request");
+    g_assert_cmpstr(kq1_message_lookup(0x3104)->name, ==, "Response to key request");
+    g_assert_null(kq1_message_lookup(0x3102));
+    g_assert_null(kq1_message_lookup(0x1301));
+    g_assert_null(kq1_message_lookup(0x0000));
+    g_assert_cmpstr(kq1_direction_name(0x13), ==, "KM -> QKD module");
+    g_assert_cmpstr(kq1_direction_name(0x31), ==, "QKD module -> KM");
+    g_assert_null(kq1_direction_name(0x22));
+}
+
+/* Every parameter of every message: present, missing, wrong type. */
+static void
+test_table_rows(void)
+{
+    for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
+        const row_t *row = &rows[r];
+        char *json = build_object(rows, G_N_ELEMENTS(rows), row->code, G_MAXSIZE, FALSE);
+        kq1_payload_t *p = check(row->code, json);
+
+        g_test_message("%04x %s present: %s", row->code, row->member, json);
+        g_assert_true(p->parsed);
+        g_assert_cmpuint(p->findings->len, ==, 0);
+        g_assert_nonnull(p->top.node[row->param]);
+        kq1_payload_free(p);
+        g_free(json);
+
+        json = build_object(rows, G_N_ELEMENTS(rows), row->code, r, TRUE);
+        p = check(row->code, json);
+        g_test_message("%04x %s missing: %s", row->code, row->member, json);
+        g_assert_null(p->top.node[row->param]);
+        if (row->mandatory) {
+            g_assert_cmpuint(p->findings->len, ==, 1);
+            g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_MISSING_MANDATORY);
+            g_assert_cmpint(finding(p, 0)->param, ==, row->param);
+            g_assert_cmpint(finding(p, 0)->element, ==, -1);
+            g_assert_nonnull(strstr(finding(p, 0)->text, row->member));
+            g_assert_nonnull(strstr(finding(p, 0)->text, kq1_message_lookup(row->code)->name));
+        } else {
+            g_assert_cmpuint(p->findings->len, ==, 0);
+        }
+        kq1_payload_free(p);
+        g_free(json);
+
+        json = build_object(rows, G_N_ELEMENTS(rows), row->code, r, FALSE);
+        p = check(row->code, json);
+        g_test_message("%04x %s wrong type: %s", row->code, row->member, json);
+        g_assert_cmpuint(p->findings->len, ==, 1);
+        g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_WRONG_TYPE);
+        g_assert_cmpint(finding(p, 0)->param, ==, row->param);
+        g_assert_null(p->top.node[row->param]);
+        kq1_payload_free(p);
+        g_free(json);
+    }
+}
+
+/* The members of each key file in Keys: present, missing, wrong type, and
+ * which element a finding is about. */
+static void
+test_keys_elements(void)
+{
+    for (gsize r = 0; r < G_N_ELEMENTS(key_file_rows); r++) {
+        const row_t *row = &key_file_rows[r];
+        char *good = build_object(key_file_rows, G_N_ELEMENTS(key_file_rows), 0x3104, G_MAXSIZE, FALSE);
+        char *missing = build_object(key_file_rows, G_N_ELEMENTS(key_file_rows), 0x3104, r, TRUE);
+        char *wrong = build_object(key_file_rows, G_N_ELEMENTS(key_file_rows), 0x3104, r, FALSE);
+        char *json = g_strdup_printf("{\"keys\":[%s,%s,%s],\"response\":\"success\"}", good, missing, wrong);
+        kq1_payload_t *p = check(0x3104, json);
+        guint expected = row->mandatory ? 2 : 1;
+
+        g_test_message("%s", json);
+        g_assert_cmpuint(p->keys->len, ==, 3);
+        g_assert_nonnull(g_array_index(p->keys, kq1_params_t, 0).node[row->param]);
+        g_assert_null(g_array_index(p->keys, kq1_params_t, 1).node[row->param]);
+        g_assert_null(g_array_index(p->keys, kq1_params_t, 2).node[row->param]);
+        g_assert_cmpuint(p->findings->len, ==, expected);
+        if (row->mandatory) {
+            g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_MISSING_MANDATORY);
+            g_assert_cmpint(finding(p, 0)->element, ==, 1);
+            g_assert_cmpint(finding(p, 0)->param, ==, row->param);
+            g_assert_nonnull(strstr(finding(p, 0)->text, "Keys[1]"));
+        }
+        g_assert_cmpint(finding(p, expected - 1)->kind, ==, KQ1_FINDING_WRONG_TYPE);
+        g_assert_cmpint(finding(p, expected - 1)->element, ==, 2);
+        g_assert_cmpint(finding(p, expected - 1)->param, ==, row->param);
+        g_assert_nonnull(strstr(finding(p, expected - 1)->text, "Keys[2]"));
+
+        kq1_payload_free(p);
+        g_free(json);
+        g_free(wrong);
+        g_free(missing);
+        g_free(good);
+    }
+}
+
+static void
+test_keys_values(void)
+{
+    kq1_payload_t *p = check(0x3104,
+        "{\"keys\":[{\"key\":\"AAAA\",\"key_ID\":\"a\"},\"junk\",{\"key\":\"BBBB\",\"key_ID\":\"c\","
+        "\"key_extension\":{\"x\":1}}],\"response\":\"success\"}");
+
+    g_assert_cmpuint(p->keys->len, ==, 3);
+    g_assert_cmpstr(kq1_params_string(&g_array_index(p->keys, kq1_params_t, 0), KQ1_PARAM_KEY_ID), ==, "a");
+    g_assert_cmpstr(kq1_params_string(&g_array_index(p->keys, kq1_params_t, 0), KQ1_PARAM_KEY), ==, "AAAA");
+    g_assert_null(kq1_params_string(&g_array_index(p->keys, kq1_params_t, 1), KQ1_PARAM_KEY_ID));
+    g_assert_cmpstr(kq1_params_string(&g_array_index(p->keys, kq1_params_t, 2), KQ1_PARAM_KEY_ID), ==, "c");
+    g_assert_nonnull(g_array_index(p->keys, kq1_params_t, 2).node[KQ1_PARAM_KEY_EXTENSION]);
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_RESPONSE), ==, "success");
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_WRONG_TYPE);
+    g_assert_cmpint(finding(p, 0)->element, ==, 1);
+    kq1_payload_free(p);
+}
+
+static void
+test_integer_values(void)
+{
+    gint64 value = 0;
+    kq1_payload_t *p = check(0x1303, "{\"number\":3,\"size\":512}");
+
+    g_assert_true(kq1_params_integer(&p->top, KQ1_PARAM_NUMBER_OF_KEYS, &value));
+    g_assert_cmpint(value, ==, 3);
+    g_assert_true(kq1_params_integer(&p->top, KQ1_PARAM_SIZE_OF_KEY, &value));
+    g_assert_cmpint(value, ==, 512);
+    g_assert_false(kq1_params_integer(&p->top, KQ1_PARAM_EXTENSION, &value));
+    kq1_payload_free(p);
+}
+
+/* DESIGN.md: case and the separators _ - and space are ignored, and the
+ * listed aliases are accepted. */
+static void
+test_member_names(void)
+{
+    static const struct { const char *member; kq1_param_t param; } names[] = {
+        { "key_ID", KQ1_PARAM_KEY_ID },          { "keyId", KQ1_PARAM_KEY_ID },
+        { "Key ID", KQ1_PARAM_KEY_ID },          { "KEY-ID", KQ1_PARAM_KEY_ID },
+        { "number_of_keys", KQ1_PARAM_NUMBER_OF_KEYS },
+        { "NumberOfKeys", KQ1_PARAM_NUMBER_OF_KEYS },
+        { "size_of_key", KQ1_PARAM_SIZE_OF_KEY },
+        { "key_ID_extension", KQ1_PARAM_KEY_EXTENSION },
+        { "hash", KQ1_PARAM_HASH_VALUE },         { "timestamp", KQ1_PARAM_GENERATION_TIMESTAMP },
+        { "QKD module ID", KQ1_PARAM_QKD_MODULE_ID },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
+        g_assert_true(kq1_member_matches(names[i].param, names[i].member));
+    g_assert_false(kq1_member_matches(KQ1_PARAM_KEY, "keys"));
+    g_assert_false(kq1_member_matches(KQ1_PARAM_KEY, "key_ID"));
+    g_assert_false(kq1_member_matches(KQ1_PARAM_KEY_ID, "key_IDs"));
+    g_assert_false(kq1_member_matches(KQ1_PARAM_KEY_ID, "keyI"));
+
+    kq1_payload_t *p = check(0x3101, "{\"Key\":\"AAAA\",\"keyId\":\"k\",\"hash\":\"00\",\"Key-Length\":8}");
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "k");
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_HASH_VALUE), ==, "00");
+    g_assert_nonnull(p->top.node[KQ1_PARAM_KEY_LENGTH]);
+    kq1_payload_free(p);
+}
+
+static void
+test_duplicate_member(void)
+{
+    kq1_payload_t *p = check(0x3101, "{\"key\":\"AAAA\",\"key_ID\":\"a\",\"keyId\":\"b\"}");
+
+    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_DUPLICATE_MEMBER), ==, 1);
+    g_assert_cmpint(finding(p, 0)->param, ==, KQ1_PARAM_KEY_ID);
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "a");
+    kq1_payload_free(p);
+}
+
+static void
+test_not_json(void)
+{
+    kq1_payload_t *p = check(0x3101, "hello, KM");
+
+    g_assert_false(p->parsed);
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_BAD_JSON);
+    g_assert_nonnull(strstr(finding(p, 0)->text, "line 1, column"));
+    kq1_payload_free(p);
+}
+
+static void
+test_broken_json(void)
+{
+    kq1_payload_t *p = check(0x3101, "{\"key\":\"abc\",\n\"key_ID\":}");
+
+    g_assert_false(p->parsed);
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_BAD_JSON);
+    g_assert_nonnull(strstr(finding(p, 0)->text, "line 2, column"));
+    kq1_payload_free(p);
+
+    p = check(0x3101, "{\"key\":\"abc\",\"key_ID\":\"k\"");   /* never closed */
+    g_assert_false(p->parsed);
+    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_BAD_JSON), ==, 1);
+    kq1_payload_free(p);
+}
+
+static char *
+nested(gsize depth)
+{
+    char *json = g_malloc(2 * depth + 1);
+
+    memset(json, '[', depth);
+    memset(json + depth, ']', depth);
+    json[2 * depth] = '\0';
+    return json;
+}
+
+/* json-glib recurses per level: 65,535 levels (the most a Length allows)
+ * must be refused before it parses them. */
+static void
+test_deep_nesting(void)
+{
+    char *deep = g_malloc(65535);
+    kq1_payload_t *p;
+    char *json;
+
+    memset(deep, '[', 65535);
+    p = kq1_payload_check(kq1_message_lookup(0x3101), (const guint8 *)deep, 65535);
+    g_assert_false(p->parsed);
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_BAD_JSON);
+    g_assert_nonnull(strstr(finding(p, 0)->text, "deeper than 64"));
+    kq1_payload_free(p);
+    g_free(deep);
+
+    json = nested(KQ1_MAX_JSON_DEPTH);          /* at the limit: parsed */
+    p = check(0x1303, json);
+    g_assert_true(p->parsed);
+    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_BAD_JSON), ==, 0);
+    kq1_payload_free(p);
+    g_free(json);
+
+    json = nested(KQ1_MAX_JSON_DEPTH + 1);      /* one past it: refused */
+    p = check(0x1303, json);
+    g_assert_false(p->parsed);
+    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_BAD_JSON), ==, 1);
+    kq1_payload_free(p);
+    g_free(json);
+
+    /* Brackets inside strings do not count. */
+    p = check(0x3101, "{\"key\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\","
+                      "\"key_ID\":\"\\\"[\"}");
+    g_assert_true(p->parsed);
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "\"[");
+    kq1_payload_free(p);
+}
+
+/* JSON that ends before Length: reported, and what it holds still read. */
+static void
+test_trailing_bytes(void)
+{
+    static const char payload[] = "{\"key\":\"AAAA\",\"key_ID\":\"k\"} \0\0GARBAGE";
+    kq1_payload_t *p = kq1_payload_check(kq1_message_lookup(0x3101), (const guint8 *)payload,
+                                         sizeof payload - 1);
+
+    g_assert_true(p->parsed);
+    g_assert_cmpuint(p->json_len, ==, strlen(payload));   /* the JSON and its space */
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_LENGTH_MISMATCH);
+    g_assert_nonnull(strstr(finding(p, 0)->text, "9 bytes follow"));
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "k");
+    kq1_payload_free(p);
+
+    /* Trailing whitespace is part of the JSON text. */
+    p = check(0x1303, "{\"number\":1}  \r\n");
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    g_assert_cmpuint(p->json_len, ==, 16);
+    kq1_payload_free(p);
+}
+
+static void
+test_empty_payload(void)
+{
+    kq1_payload_t *p = kq1_payload_check(kq1_message_lookup(0x3101), NULL, 0);
+
+    g_assert_false(p->parsed);
+    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 2);
+    g_assert_cmpuint(p->findings->len, ==, 2);
+    kq1_payload_free(p);
+
+    p = kq1_payload_check(kq1_message_lookup(0x1303), (const guint8 *)"  ", 2);
+    g_assert_cmpuint(p->findings->len, ==, 0);      /* every Table 3 parameter is optional */
+    kq1_payload_free(p);
+}
+
+static void
+test_not_an_object(void)
+{
+    kq1_payload_t *p = check(0x3101, "[{\"key\":\"AAAA\",\"key_ID\":\"k\"}]");
+
+    g_assert_true(p->parsed);
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_WRONG_TYPE);
+    g_assert_cmpint(finding(p, 0)->param, ==, KQ1_PARAM_COUNT);
+    kq1_payload_free(p);
+
+    p = check(0x1303, "\"number\"");
+    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_WRONG_TYPE), ==, 1);
+    kq1_payload_free(p);
+}
+
+/* An unknown CommandCode: the JSON is read, no member is judged. */
+static void
+test_unknown_message(void)
+{
+    static const char json[] = "{\"anything\":1}";
+    kq1_payload_t *p = kq1_payload_check(NULL, (const guint8 *)json, strlen(json));
+
+    g_assert_true(p->parsed);
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    kq1_payload_free(p);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/catalog/codes", test_catalog_codes);
+    g_test_add_func("/payload/table-rows", test_table_rows);
+    g_test_add_func("/payload/keys-elements", test_keys_elements);
+    g_test_add_func("/payload/keys-values", test_keys_values);
+    g_test_add_func("/payload/integer-values", test_integer_values);
+    g_test_add_func("/payload/member-names", test_member_names);
+    g_test_add_func("/payload/duplicate-member", test_duplicate_member);
+    g_test_add_func("/payload/not-json", test_not_json);
+    g_test_add_func("/payload/broken-json", test_broken_json);
+    g_test_add_func("/payload/deep-nesting", test_deep_nesting);
+    g_test_add_func("/payload/trailing-bytes", test_trailing_bytes);
+    g_test_add_func("/payload/empty", test_empty_payload);
+    g_test_add_func("/payload/not-an-object", test_not_an_object);
+    g_test_add_func("/payload/unknown-message", test_unknown_message);
+    return g_test_run();
+}
