@@ -78,9 +78,10 @@ static guint
 get_kq1_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
 {
     /* Only reached with fewer than 10 bytes when reassembly is impossible:
-     * hand over what there is so the short header is reported. */
+     * claim a bare header, so that dissect_kq1_pdu reports it cut short
+     * (a length below the header's would be a bounds error in TCP). */
     if (tvb_captured_length_remaining(tvb, offset) < KQ1_HEADER_LEN)
-        return tvb_captured_length_remaining(tvb, offset);
+        return KQ1_HEADER_LEN;
     return KQ1_HEADER_LEN + tvb_get_ntohs(tvb, offset + 8);
 }
 
@@ -288,7 +289,7 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 
     if (tvb_captured_length(tvb) < KQ1_HEADER_LEN) {
         proto_tree_add_expert_format(kq1_tree, pinfo, &ei_kq1_short_header, tvb, 0, -1,
-                                     "Header cut short: %u of its %u bytes are in the capture",
+                                     "Header cut short: %u of its %u bytes are in the captured data",
                                      tvb_captured_length(tvb), KQ1_HEADER_LEN);
         col_append_sep_str(pinfo->cinfo, COL_INFO, "; ", "Kq-1 header cut short");
         return tvb_captured_length(tvb);

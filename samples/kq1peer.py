@@ -113,6 +113,7 @@ class QkdModule:
         self.matching_id = matching_id
         self.rng = random.Random(seed)
         self.next_message_id = 1
+        self.keys_made = 0
 
     def message_id(self):
         message_id = self.next_message_id
@@ -120,6 +121,7 @@ class QkdModule:
         return message_id
 
     def new_key(self, bits=256):
+        self.keys_made += 1
         data = bytes(self.rng.getrandbits(8) for _ in range(bits // 8))
         key_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         return key_id, data
@@ -133,7 +135,7 @@ class QkdModule:
             "qkd_module_ID": self.module_id,
             "matching_qkd_module_ID": self.matching_id,
             "key_length": bits,
-            "generation_timestamp": "2026-11-25T12:00:%02dZ" % (self.next_message_id % 60),
+            "generation_timestamp": "2026-11-25T12:%02d:%02dZ" % divmod(self.keys_made % 3600, 60),
         }
         if with_hash:
             payload["hash_value"] = hashlib.sha256(data).hexdigest()

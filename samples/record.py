@@ -247,18 +247,22 @@ SCENARIOS = {
     "kq1-wrong-direction": (wrong_direction, KQ1_PORT),
     "kq1-bad-json": (bad_json, KQ1_PORT),
     "kq1-length-mismatch": (length_mismatch, KQ1_PORT),
+    # Captured with a 200-byte snapshot length, as users often do: every
+    # Key supply is cut short in the capture, not on the wire.
+    "kq1-snaplen": (proactive, KQ1_PORT, 200),
 }
 
 
 def record(name):
-    scenario, port = SCENARIOS[name]
+    scenario, port, *snaplen = SCENARIOS[name]
     output = os.path.join(SAMPLES, name + ".pcapng")
     with tempfile.TemporaryDirectory() as tmp:
         # dumpcap may drop root privileges: let it write into a folder it owns.
         os.chmod(tmp, 0o777)
         temporary = os.path.join(tmp, name + ".pcapng")
+        options = ["-s", str(snaplen[0])] if snaplen else []
         dumpcap = subprocess.Popen(["dumpcap", "-q", "-i", "lo", "-f", "tcp port %d" % port,
-                                    "-w", temporary], stderr=subprocess.PIPE, text=True)
+                                    "-w", temporary] + options, stderr=subprocess.PIPE, text=True)
         for line in dumpcap.stderr:  # "Capturing on 'Loopback: lo'" once it is ready
             if line.startswith("Capturing on"):
                 break

@@ -1,0 +1,416 @@
+#!/usr/bin/env python3
+"""tshark over every sample: header values, Kq-1 fields, expert infos and
+columns, frame by frame, with the plugin from the build tree.
+
+The values are those kq1peer.py sent (its generator is seeded); the frame
+lists name only frames that carry Kq-1, in capture order, so that a new
+recording with other ACK timing still passes.
+
+    test_tshark.py --plugin-dir BUILD/plugins --samples SAMPLES --tshark tshark [TestCase ...]
+"""
+import argparse
+import sys
+import unittest
+
+from tshark_harness import Tshark
+
+TSHARK = None   # set in main()
+
+# Key IDs, keys and hashes the seeded QKD module generates, in order.
+KID = [
+    "c8e95fba-2aac-418b-8c0f-faf3c5debdb4",
+    "5073800b-fa14-4193-b8bc-33307d66c441",
+    "96c36567-a551-46fa-a8d0-2a2779d65284",
+    "90225b76-9468-48e3-aae5-ed41840a3eb2",
+]
+KEY = [
+    "C/bczpuMqyqGxVhofvEBvByvDeDjK2uT3xu209gO9ME=",
+    "2xkJOhdWGNAMJrueTeas1y2n3syy1MHlM9ai/NNwvLY=",
+    "yzywFkwtIXZ/ggmZKNK8auoEl/APWj1BGUIFsSEbItk=",
+]
+HASH = [
+    "625d5ad6e02e8b6db02cc279d7fcf6d2a08fbee929a8b93065f98a48368b92af",
+    "2397839fb6eed7975a70394502d19920a53baa26fd131a0321a9c99c68b505f0",
+    "24ea36d09dcac69d242cb2c993f06000051ce49d7d945309493c765a248afacf",
+]
+
+QKD_TO_KM = {"kq1.direction": ["0x0031"]}
+KM_TO_QKD = {"kq1.direction": ["0x0013"]}
+
+
+def header(message_id, code, length):
+    """The header fields of one PDU, as PDML shows them."""
+    return {
+        "kq1.version": ["1"],
+        "kq1.message_id": [str(message_id)],
+        "kq1.command_code": ["0x%04x" % code],
+        "kq1.direction": ["0x%04x" % (code >> 8)],
+        "kq1.message_type": ["0x%04x" % (code & 0xff)],
+        "kq1.length": [str(length)],
+    }
+
+
+def key_supply(message_id, n, length=316, **extra):
+    """A Key supply as kq1peer's QKD module sends it, with its n-th key."""
+    fields = header(message_id, 0x3101, length)
+    fields.update({
+        "kq1.key": [KEY[n]],
+        "kq1.key_id": [KID[n]],
+        "kq1.qkd_module_id": ["QKDM-Alice-01"],
+        "kq1.matching_qkd_module_id": ["QKDM-Bob-01"],
+        "kq1.key_length": ["256"],
+        "kq1.generation_timestamp": ["2026-11-25T12:00:%02dZ" % (n + 1)],
+        "kq1.hash_value": [HASH[n]],
+    })
+    fields.update(extra)
+    return fields
+
+
+def key_supply_response(message_id, key_id, response="success", length=102, **extra):
+    fields = header(message_id, 0x1302, length)
+    fields.update({"kq1.key_id": [key_id], "kq1.response": [response]})
+    if length == 102:
+        fields["kq1.qkd_module_id"] = ["QKDM-Alice-01"]
+    fields.update(extra)
+    return fields
+
+
+def expect(fields, *experts):
+    """One expected PDU: its fields and, in order, its expert infos."""
+    return (fields, list(experts))
+
+
+class Kq1TestCase(unittest.TestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tshark = Tshark(*TSHARK)
+        cls.tshark.prove_plugin_loaded()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tshark.close()
+
+    def assertFrames(self, sample, expected, *options):
+        """The frames with Kq-1, in order, each a list of expected PDUs."""
+        frames = self.tshark.kq1_frames(sample, *options)
+        for frame in self.tshark.frames(sample, *options):
+            self.assertFalse(frame.exception, "frame %d threw an exception" % frame.number)
+        self.assertEqual(len(frames), len(expected),
+                         "Kq-1 frames %s" % [frame.number for frame in frames])
+        for frame, pdus in zip(frames, expected):
+            self.assertEqual(len(frame.pdus), len(pdus), "PDUs in frame %d" % frame.number)
+            for index, (pdu, (fields, experts)) in enumerate(zip(frame.pdus, pdus)):
+                where = "frame %d, PDU %d" % (frame.number, index + 1)
+                for name, values in fields.items():
+                    self.assertEqual(pdu.all(name), values, "%s: %s" % (where, name))
+                self.assertEqual(pdu.experts, experts, where)
+                self.check_against_json_dissector(pdu, where)
+        return frames
+
+    def check_against_json_dissector(self, pdu, where):
+        """Each Kq-1 string field at the top of the payload agrees with what
+        Wireshark's own JSON dissector read from the same bytes."""
+        for member, field in (("key_ID", "kq1.key_id"), ("response", "kq1.response"),
+                              ("qkd_module_ID", "kq1.qkd_module_id")):
+            shown = [value.split(":", 1)[1] for value in pdu.json_members
+                     if value.startswith(member + ":")]
+            if shown and len(pdu.all(field)) == 1 and "kq1.keys" not in pdu.fields:
+                self.assertEqual(pdu.all(field), shown[:1], "%s: %s vs json" % (where, field))
+
+
+class PluginLoaded(Kq1TestCase):
+    def test_listed_as_dissector_plugin(self):
+        # setUpClass proved it; prove also that the protocol and its fields exist.
+        fields = self.tshark.run("-G", "fields").stdout
+        for abbrev in ("kq1.version", "kq1.message_id", "kq1.command_code", "kq1.direction",
+                       "kq1.message_type", "kq1.length", "kq1.key", "kq1.key_id", "kq1.keys",
+                       "kq1.missing_mandatory", "kq1.wrong_type", "kq1.unknown_command",
+                       "kq1.wrong_direction", "kq1.bad_json", "kq1.length_mismatch"):
+            self.assertIn("\t%s\t" % abbrev, fields)
+
+    def test_preferences(self):
+        # kq1.tcp.port is a Decode As preference, which -G does not list: the
+        # DecodeAs tests set it with -o instead.
+        prefs = self.tshark.run("-G", "currentprefs").stdout.splitlines()
+        self.assertEqual([line for line in prefs if line.startswith("#kq1.")],
+                         ["#kq1.desegment: TRUE"])
+
+
+class Proactive(Kq1TestCase):
+    """Clause 7.1: three Key supply messages, each answered."""
+
+    def test_frames(self):
+        self.assertFrames("kq1-proactive.pcapng", [
+            [expect(key_supply(1, 0))],
+            [expect(key_supply_response(1001, KID[0]))],
+            [expect(key_supply(2, 1))],
+            [expect(key_supply_response(1002, KID[1]))],
+            [expect(key_supply(3, 2))],
+            [expect(key_supply_response(1003, KID[2]))],
+        ])
+
+    def test_columns(self):
+        rows = list(self.tshark.columns("kq1-proactive.pcapng").values())
+        self.assertEqual(rows[0], ("Kq-1", "Key supply, QKD module -> KM, MessageID 1, Key ID " + KID[0]))
+        self.assertEqual(rows[1], ("Kq-1", "Response to key supply, KM -> QKD module, MessageID 1001, "
+                                           "Key ID " + KID[0]))
+        self.assertEqual(len(rows), 6)
+
+    def test_json_fields_and_filters(self):
+        # The payload also went through Wireshark's JSON dissector.
+        out = self.tshark.run("-r", self.tshark.sample("kq1-proactive.pcapng"), "-Y",
+                              'json.key == "key_ID" && kq1.command_code == 0x3101',
+                              "-T", "fields", "-e", "kq1.message_id").stdout.split()
+        self.assertEqual(out, ["1", "2", "3"])
+        out = self.tshark.run("-r", self.tshark.sample("kq1-proactive.pcapng"), "-Y",
+                              'kq1.qkd_module_id == "QKDM-Alice-01" && kq1.direction == 0x31',
+                              "-T", "fields", "-e", "kq1.key_id").stdout.split()
+        self.assertEqual(out, KID[:3])
+
+
+class UponRequest(Kq1TestCase):
+    """Clause 7.2: three Key requests, each answered with keys."""
+
+    def test_frames(self):
+        extension = ['{"qkd_module_ID":"QKDM-Alice-01"}']
+        self.assertFrames("kq1-upon-request.pcapng", [
+            [expect(dict(header(1001, 0x1303, 23), **{"kq1.number_of_keys": ["2"], "kq1.size_of_key": ["256"]}))],
+            [expect(dict(header(1, 0x3104, 287), **{
+                "kq1.response": ["success"], "kq1.keys": ["2"], "kq1.key_file": ["0", "1"],
+                "kq1.key_id": KID[:2], "kq1.key": KEY[:2], "kq1.key_extension": extension}))],
+            # number_of_keys / size_of_key: the aliases DESIGN.md accepts
+            [expect(dict(header(1002, 0x1303, 38), **{"kq1.number_of_keys": ["1"], "kq1.size_of_key": ["512"]}))],
+            # a 512-bit key draws other numbers from the generator than KID[2]
+            [expect(dict(header(2, 0x3104, 228), **{
+                "kq1.response": ["success"], "kq1.keys": ["1"],
+                "kq1.key_id": ["6fe69e98-09fd-4088-9557-63268c29db23"], "kq1.key_extension": extension}))],
+            [expect(dict(header(1003, 0x1303, 2), **{"kq1.number_of_keys": [], "kq1.size_of_key": []}))],
+            [expect(dict(header(3, 0x3104, 184), **{
+                "kq1.response": ["success"], "kq1.keys": ["1"],
+                "kq1.key_id": ["20452a91-c6fe-4dc5-8161-6c269b120d16"]}))],
+        ])
+
+    def test_info_lists_key_ids(self):
+        rows = list(self.tshark.columns("kq1-upon-request.pcapng").values())
+        self.assertEqual(rows[0][1], "Key request, KM -> QKD module, MessageID 1001")
+        self.assertEqual(rows[1][1], "Response to key request, QKD module -> KM, MessageID 1, "
+                                     "Key IDs %s,%s" % (KID[0], KID[1]))
+
+
+class Segmented(Kq1TestCase):
+    """A PDU cut in three segments, then three PDUs in one segment."""
+
+    def test_frames(self):
+        frames = self.assertFrames("kq1-segmented.pcapng", [
+            [expect(key_supply(1, 0))],
+            [expect(key_supply_response(1001, KID[0]))],
+            [expect(header(2, 0x3101, 316)), expect(header(3, 0x3101, 316)), expect(header(4, 0x3101, 316))],
+            [expect(key_supply_response(1002, KID[1]))],
+            [expect(key_supply_response(1003, KID[2]))],
+            [expect(key_supply_response(1004, KID[3]))],
+        ])
+        self.assertEqual(frames[0].pdus[0].fields.get("kq1.key_id"), [KID[0]])
+        self.assertEqual([pdu.get("kq1.key_id") for pdu in frames[2].pdus], KID[1:4])
+
+    def test_reassembled_from_three_segments(self):
+        out = self.tshark.run("-r", self.tshark.sample("kq1-segmented.pcapng"), "-Y", "kq1.message_id == 1",
+                              "-T", "fields", "-e", "tcp.segment.count", "-e", "tcp.reassembled.length").stdout
+        self.assertEqual(out.split(), ["3", "326"])
+
+    def test_info_of_three_pdus_in_one_frame(self):
+        infos = [info for _, info in self.tshark.columns("kq1-segmented.pcapng").values()]
+        self.assertEqual(infos[2], "; ".join("Key supply, QKD module -> KM, MessageID %d, Key ID %s"
+                                             % (n + 2, KID[n + 1]) for n in range(3)))
+
+    def test_without_reassembly(self):
+        # With the preference off, the first segment holds 6 bytes of a
+        # header, and the next two segments read as (bogus) headers of their own.
+        frames = self.tshark.kq1_frames("kq1-segmented.pcapng", "-o", "kq1.desegment:FALSE")
+        self.assertEqual(frames[0].pdus[0].experts, [
+            ("kq1.short_header", "Header cut short: 6 of its 10 bytes are in the captured data")])
+        self.assertEqual(frames[1].pdus[0].expert_names(), ["kq1.unknown_command", "kq1.length_mismatch"])
+        self.assertEqual(frames[3].pdus[0].get("kq1.message_id"), "1001")
+        self.assertEqual(len(frames[4].pdus), 3)
+        for frame in self.tshark.frames("kq1-segmented.pcapng", "-o", "kq1.desegment:FALSE"):
+            self.assertFalse(frame.exception, "frame %d" % frame.number)
+
+
+class DecodeAs(Kq1TestCase):
+    """Kq-1 on port 9000: found only when the user says so."""
+
+    def test_not_decoded_by_default(self):
+        self.assertEqual(self.tshark.kq1_frames("kq1-decode-as-9000.pcapng"), [])
+
+    def test_decode_as(self):
+        expected = [
+            [expect(key_supply(1, 0))],
+            [expect(key_supply_response(1001, KID[0]))],
+            [expect(key_supply(2, 1))],
+            [expect(key_supply_response(1002, KID[1]))],
+        ]
+        self.assertFrames("kq1-decode-as-9000.pcapng", expected, "-d", "tcp.port==9000,kq1")
+        self.assertFrames("kq1-decode-as-9000.pcapng", expected, "-o", "kq1.tcp.port:9000")
+
+
+MISSING = "kq1.missing_mandatory"
+WRONG = "kq1.wrong_type"
+
+
+class MissingMandatory(Kq1TestCase):
+    def test_frames(self):
+        self.assertFrames("kq1-missing-mandatory.pcapng", [
+            [expect(dict(header(1, 0x3101, 268), **{"kq1.key_id": [], "kq1.key": [KEY[0]]}),
+                    (MISSING, "Key ID (key_ID) missing: mandatory in Key supply (Table 1)"))],
+            [expect(dict(header(2, 0x3101, 263), **{"kq1.key_id": [KID[1]], "kq1.key": []}),
+                    (MISSING, "Key (key) missing: mandatory in Key supply (Table 1)"))],
+            [expect(key_supply_response(1001, KID[1], "failure: no key data", length=83))],
+            [expect(key_supply(3, 2))],
+            [expect(dict(header(1002, 0x1302, 49), **{"kq1.key_id": [KID[2]], "kq1.response": []}),
+                    (MISSING, "Response (response) missing: mandatory in Response to key supply (Table 2)"))],
+            [expect(header(4, 0x3101, 316))],
+            [expect(dict(header(1003, 0x1302, 22), **{"kq1.key_id": [], "kq1.response": ["success"]}),
+                    (MISSING, "Key ID (key_ID) missing: mandatory in Response to key supply (Table 2)"))],
+            [expect(dict(header(1001, 0x1303, 12), **{"kq1.number_of_keys": ["1"]}))],
+            [expect(dict(header(11, 0x3104, 22), **{"kq1.keys": [], "kq1.response": ["success"]}),
+                    (MISSING, "Keys (keys) missing: mandatory in Response to key request (Table 4)"))],
+            [expect(dict(header(1002, 0x1303, 12), **{"kq1.number_of_keys": ["2"]}))],
+            [expect(dict(header(12, 0x3104, 136), **{"kq1.keys": ["2"], "kq1.key_file": ["0", "1"]}),
+                    (MISSING, "Key (key) missing in Keys[0]: mandatory in each key of "
+                              "Response to key request (Table 4)"),
+                    (MISSING, "Key ID (key_ID) missing in Keys[1]: mandatory in each key of "
+                              "Response to key request (Table 4)"))],
+            [expect(header(1003, 0x1303, 2))],
+            [expect(dict(header(13, 0x3104, 113), **{"kq1.keys": ["1"], "kq1.response": []}),
+                    (MISSING, "Response (response) missing: mandatory in Response to key request (Table 4)"))],
+        ])
+
+    def test_filter_every_message_missing_a_parameter(self):
+        out = self.tshark.run("-r", self.tshark.sample("kq1-missing-mandatory.pcapng"), "-Y",
+                              "kq1.missing_mandatory", "-T", "fields", "-e", "kq1.message_id").stdout
+        self.assertEqual(out.split(), ["1", "2", "1002", "1003", "11", "12", "13"])
+
+
+class WrongType(Kq1TestCase):
+    def test_frames(self):
+        self.assertFrames("kq1-wrong-type.pcapng", [
+            [expect(dict(header(1, 0x3101, 318), **{"kq1.key_length": [], "kq1.key_id": [KID[0]]}),
+                    (WRONG, "Key length (key_length) is a string, expected an integer"))],
+            [expect(dict(header(1001, 0x1302, 65), **{"kq1.response": [], "kq1.key_id": [KID[0]]}),
+                    (WRONG, "Response (response) is a boolean, expected a string"))],
+            [expect(dict(header(2, 0x3101, 278), **{"kq1.hash_value": [], "kq1.extension": []}),
+                    (WRONG, "Hash value (hash_value) is an integer, expected a string"),
+                    (WRONG, "Extension (extension) is an object, expected an array of objects"))],
+            [expect(dict(header(1002, 0x1302, 100), **{"kq1.extension": ['[{"note":"ok"},5]']}),
+                    (WRONG, "Extension (extension[1]) is an integer, expected an object"))],
+            [expect(dict(header(3, 0x3101, 283), **{"kq1.key_id": []}),
+                    (WRONG, "Key ID (key_ID) is an integer, expected a string"))],
+            [expect(dict(header(1001, 0x1303, 27), **{"kq1.number_of_keys": [], "kq1.size_of_key": []}),
+                    (WRONG, "Number of keys (number) is a string, expected an integer"),
+                    (WRONG, "Size of key (size) is a number with a fraction or exponent, expected an integer"))],
+            [expect(dict(header(11, 0x3104, 132), **{"kq1.keys": [], "kq1.response": ["success"]}),
+                    (WRONG, "Keys (keys) is an object, expected an array of objects"))],
+            [expect(dict(header(1002, 0x1303, 28), **{"kq1.number_of_keys": ["2"], "kq1.extension": ["[1]"]}),
+                    (WRONG, "Extension (extension[0]) is an integer, expected an object"))],
+            [expect(dict(header(12, 0x3104, 179), **{"kq1.keys": ["2"], "kq1.key_file": ["0", "1"],
+                                                     "kq1.key_id": [KID[3]], "kq1.key_extension": []}),
+                    (WRONG, "Extension (extension) is a string, expected an array of objects"),
+                    (WRONG, "Keys[0] is a string, expected an object (Response to key request, Table 4)"),
+                    (WRONG, "Key extension (key_extension) in Keys[1] is an array, expected an object"))],
+        ])
+
+
+class UnknownCommand(Kq1TestCase):
+    def test_frames(self):
+        self.assertFrames("kq1-unknown-command.pcapng", [
+            [expect(dict(header(1, 0x2201, 316), **{"kq1.key_id": []}),
+                    ("kq1.unknown_command", "CommandCode 0x2201: high byte 0x22 is not a direction "
+                                            "(0x13 KM -> QKD module, 0x31 QKD module -> KM)"))],
+            [expect(header(2, 0x3107, 17),
+                    ("kq1.unknown_command", "CommandCode 0x3107 is not in Table I.1 of Q.4162"))],
+            [expect(key_supply(3, 1))],
+            [expect(key_supply_response(1001, KID[1]))],
+        ])
+
+    def test_info(self):
+        infos = [info for _, info in self.tshark.columns("kq1-unknown-command.pcapng").values()]
+        self.assertEqual(infos[:2], ["Unknown command 0x2201, MessageID 1",
+                                     "Unknown command 0x3107, QKD module -> KM, MessageID 2"])
+
+
+class WrongDirection(Kq1TestCase):
+    def test_frames(self):
+        self.assertFrames("kq1-wrong-direction.pcapng", [
+            [expect(dict(header(1, 0x1303, 12), **{"kq1.number_of_keys": ["1"]}),
+                    ("kq1.wrong_direction", "CommandCode 0x1303 (KM -> QKD module) sent towards the KM on "
+                                            "port 4162, where only QKD module -> KM messages (0x31xx) go"))],
+            [expect(key_supply(2, 1))],
+            [expect(key_supply_response(1001, KID[1]))],
+            [expect(key_supply(1002, 0),
+                    ("kq1.wrong_direction", "CommandCode 0x3101 (QKD module -> KM) sent by the KM from "
+                                            "port 4162, where only KM -> QKD module messages (0x13xx) go"))],
+        ])
+
+
+class BadJson(Kq1TestCase):
+    def test_frames(self):
+        bad = "kq1.bad_json"
+        self.assertFrames("kq1-bad-json.pcapng", [
+            [expect(dict(header(1, 0x3101, 9), **{"kq1.payload": ["68:65:6c:6c:6f:2c:20:4b:4d"]}),
+                    (bad, "Payload is not valid JSON: line 1, column 5: unexpected identifier `hello', "
+                          "expected value"))],
+            [expect(header(2, 0x3101, 23),
+                    (bad, "Payload is not valid JSON: line 1, column 23: unexpected character `}', "
+                          "expected character `}'"))],
+            # 65,535 nested '[': refused before json-glib would overflow its stack
+            [expect(header(3, 0x3101, 65535),
+                    (bad, "JSON nested deeper than 64 levels at payload byte 64; not parsed"))],
+            [expect(header(4, 0x3101, 27),
+                    (bad, 'Payload is not valid JSON: line 1, column 27: invalid string constant "k-1", '
+                          'expected valid string constant'))],
+            [expect(key_supply(5, 0))],
+            [expect(key_supply_response(1001, KID[0]))],
+        ])
+
+    def test_bad_json_is_not_handed_to_the_json_dissector(self):
+        for frame in self.tshark.kq1_frames("kq1-bad-json.pcapng")[:4]:
+            self.assertEqual(frame.pdus[0].json_members, [])
+
+
+class LengthMismatch(Kq1TestCase):
+    def test_frames(self):
+        self.assertFrames("kq1-length-mismatch.pcapng", [
+            [expect(dict(header(1, 0x3101, 325), **{"kq1.key_id": [KID[0]],
+                                                    "kq1.trailing_bytes": ["00:00:47:41:52:42:41:47:45"]}),
+                    ("kq1.length_mismatch", "JSON text ends after 316 of the 325 payload bytes that "
+                                            "Length gives; 9 bytes follow it"))],
+            [expect(key_supply(2, 1))],
+            [expect(key_supply_response(1001, KID[1]))],
+        ])
+
+    def test_snapshot_length(self):
+        cut = ("kq1.length_mismatch", "Length is 316 but only 124 payload bytes are in the captured data")
+        self.assertFrames("kq1-snaplen.pcapng", [
+            [expect(dict(header(1, 0x3101, 316), **{"kq1.key_id": []}), cut)],
+            [expect(key_supply_response(1001, KID[0]))],
+            [expect(header(2, 0x3101, 316), cut)],
+            [expect(key_supply_response(1002, KID[1]))],
+            [expect(header(3, 0x3101, 316), cut)],
+            [expect(key_supply_response(1003, KID[2]))],
+        ])
+
+
+def main():
+    global TSHARK
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--plugin-dir", required=True)
+    parser.add_argument("--samples", required=True)
+    parser.add_argument("--tshark", default="tshark")
+    args, rest = parser.parse_known_args()
+    TSHARK = (args.tshark, args.plugin_dir, args.samples)
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
