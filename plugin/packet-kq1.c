@@ -327,9 +327,9 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     if (payload->parsed) {
         tvbuff_t *json_tvb = tvb_new_subset_length(payload_tvb, 0, (gint)payload->json_len);
 
-        call_json_dissector(json_tvb, pinfo, kq1_tree);
         add_params(kq1_tree, pinfo, json_tvb, &payload->top);
         add_keys(kq1_tree, pinfo, json_tvb, payload);
+        call_json_dissector(json_tvb, pinfo, kq1_tree);
         if (payload->json_len < length)
             proto_tree_add_item(kq1_tree, hf_kq1_trailing, payload_tvb, (gint)payload->json_len,
                                 -1, ENC_NA);

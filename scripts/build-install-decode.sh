@@ -1,0 +1,29 @@
+#!/bin/sh
+# The main job: installs what is missing, builds kq1.so, installs it where
+# Wireshark loads plugins (the global folder as root, your personal folder
+# otherwise) and decodes the sample captures with tshark.
+set -eu
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+cmake -S . -B build
+cmake --build build --parallel
+cmake --install build
+
+if ! tshark -G plugins | grep -q "^kq1\.so"; then
+    echo "tshark did not load kq1.so (see README, 'Where the plugin goes')" >&2
+    exit 1
+fi
+tshark -G plugins | grep "^kq1\.so"
+
+for sample in samples/*.pcapng; do
+    echo
+    echo "== $sample"
+    # kq1-decode-as-9000 is Kq-1 on a port of its own: Decode As finds it.
+    tshark -r "$sample" -d tcp.port==9000,kq1 -Y kq1 -T fields -E header=y -E occurrence=a -E aggregator=, \
+        -e frame.number -e kq1.message_id -e kq1.command_code -e kq1.key_id \
+        -e kq1.response -e _ws.expert.message
+done
+echo
+echo "== one message in full: samples/kq1-upon-request.pcapng, frame 6"
+tshark -r samples/kq1-upon-request.pcapng -Y "frame.number == 6" -O kq1

@@ -1,0 +1,10 @@
+#!/bin/sh
+# The test command: installs what is missing, builds with warnings as errors
+# and runs the whole suite (unit tests and tshark over every sample).
+set -eu
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+cmake -S . -B build -DKQ1_WERROR=ON
+cmake --build build --parallel
+ctest --test-dir build --output-on-failure
