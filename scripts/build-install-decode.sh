@@ -10,11 +10,15 @@ cmake -S . -B build
 cmake --build build --parallel
 cmake --install build
 
-if ! tshark -G plugins | grep -q "^kq1\.so"; then
-    echo "tshark did not load kq1.so (see README, 'Where the plugin goes')" >&2
+# Prove that tshark loads the copy just installed, not another one.
+installed="$(sed -n 's/^KQ1_PLUGIN_INSTALL_DIR:[A-Z]*=//p' build/CMakeCache.txt)/kq1.so"
+loaded="$(tshark -G plugins 2>/dev/null | awk -F'\t' '$1 ~ /^kq1\.so/ { print $NF; exit }')"
+if [ "$loaded" != "$installed" ]; then
+    echo "tshark loads '${loaded:-no kq1.so}' instead of $installed." >&2
+    [ -n "$loaded" ] && echo "Remove that older copy (rm '$loaded', with sudo if it is global) and run again." >&2
     exit 1
 fi
-tshark -G plugins | grep "^kq1\.so"
+echo "tshark loads $loaded"
 
 for sample in samples/*.pcapng; do
     echo
