@@ -12,6 +12,8 @@
 #include <epan/expert.h>
 #include <epan/prefs.h>
 #include <epan/charsets.h>
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
 #include <epan/dissectors/packet-tcp.h>
 
 #include "kq1-catalog.h"
@@ -69,20 +71,66 @@ static const value_string direction_vals[] = {
     { 0, NULL }
 };
 
+/* Capture-long state of one TCP conversation. */
+typedef struct {
+    /* Per direction, the frame whose last message waits for bytes that have
+     * not come yet (0 for none). TCP holds such a message back; if the
+     * connection or the capture ends first, TCP never hands it over. */
+    guint32 unfinished[2];
+} kq1_conversation_t;
+
 /* What the TCP-level dissector knows that each PDU needs. */
 typedef struct {
     guint32 server_port;    /* the Kq-1 (KM) port this conversation matched, 0 if unknown */
+    kq1_conversation_t *conversation;
+    int direction;          /* index into kq1_conversation_t arrays */
+    gboolean never_completed;   /* decoding a message the capture holds only the start of */
 } kq1_pdu_context_t;
 
-static guint
-get_kq1_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data _U_)
+/* Kept with the frame a held-back message starts in, so that once the first
+ * pass is over the start of a message that never completed can be decoded
+ * (a postdissector: TCP no longer calls Kq-1 for that frame). */
+typedef struct {
+    kq1_pdu_context_t ctx;
+    guint32 frame_offset;   /* where its header is in the frame's bytes */
+} kq1_held_message_t;
+
+static void
+remember_held_message(packet_info *pinfo, tvbuff_t *tvb, int offset, const kq1_pdu_context_t *ctx)
 {
+    kq1_held_message_t *held;
+
+    ctx->conversation->unfinished[ctx->direction] = pinfo->num;
+    /* Only bytes of the frame itself can be found again later (not those of
+     * a reassembled or decrypted buffer). */
+    if (pinfo->data_src == NULL
+        || tvb_get_ds_tvb(tvb) != get_data_source_tvb((struct data_source *)pinfo->data_src->data)
+        || p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1, 0) != NULL)
+        return;
+    held = wmem_new0(wmem_file_scope(), kq1_held_message_t);
+    held->ctx = *ctx;
+    held->frame_offset = tvb_raw_offset(tvb) + (guint32)offset;
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1, 0, held);
+}
+
+static guint
+get_kq1_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
+{
+    kq1_pdu_context_t *ctx = (kq1_pdu_context_t *)data;
+    guint pdu_len;
+
     /* Only reached with fewer than 10 bytes when reassembly is impossible:
      * claim a bare header, so that dissect_kq1_pdu reports it cut short
      * (a length below the header's would be a bounds error in TCP). */
     if (tvb_captured_length_remaining(tvb, offset) < KQ1_HEADER_LEN)
         return KQ1_HEADER_LEN;
-    return KQ1_HEADER_LEN + tvb_get_ntohs(tvb, offset + 8);
+    pdu_len = KQ1_HEADER_LEN + tvb_get_ntohs(tvb, offset + 8);
+
+    /* tcp_dissect_pdus is about to wait for the rest of this message. */
+    if (!PINFO_FD_VISITED(pinfo) && kq1_desegment && pinfo->can_desegment
+        && pdu_len > (guint)tvb_captured_length_remaining(tvb, offset))
+        remember_held_message(pinfo, tvb, offset, ctx);
+    return pdu_len;
 }
 
 /* Which way this PDU travels, from the TCP roles of Appendix I: the QKD
@@ -283,6 +331,10 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     tvbuff_t *payload_tvb;
     static int * const code_fields[] = { &hf_kq1_direction, &hf_kq1_message_type, NULL };
 
+    /* A message this direction was waiting for has come whole. */
+    if (!PINFO_FD_VISITED(pinfo) && ctx != NULL && ctx->conversation->unfinished[ctx->direction] < pinfo->num)
+        ctx->conversation->unfinished[ctx->direction] = 0;
+
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "Kq-1");
     ti = proto_tree_add_item(tree, proto_kq1, tvb, 0, -1, ENC_NA);
     kq1_tree = proto_item_add_subtree(ti, ett_kq1);
@@ -309,12 +361,18 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 
     captured = tvb_captured_length_remaining(tvb, KQ1_HEADER_LEN);
     if (captured < length) {
-        /* Cut by the capture's snapshot length, or a segment that was not
-         * reassembled: what is missing is not the sender's fault, so the
-         * JSON is not judged. */
-        expert_add_info_format(pinfo, length_item, &ei_kq1_length_mismatch,
-                               "Length is %u but only %u payload bytes are in the captured data",
-                               length, captured);
+        /* Cut by the capture's snapshot length, a segment that was not
+         * reassembled, or the end of the connection or capture: the JSON is
+         * not judged, since what is missing may not be the sender's fault. */
+        if (ctx != NULL && ctx->never_completed)
+            expert_add_info_format(pinfo, length_item, &ei_kq1_length_mismatch,
+                                   "Length is %u but the message never completes: the connection or "
+                                   "the capture ends first (%u payload bytes in this frame)",
+                                   length, captured);
+        else
+            expert_add_info_format(pinfo, length_item, &ei_kq1_length_mismatch,
+                                   "Length is %u but only %u payload bytes are in the captured data",
+                                   length, captured);
         payload_tvb = tvb_new_subset_length_caplen(tvb, KQ1_HEADER_LEN, captured, length);
         proto_tree_add_item(kq1_tree, hf_kq1_payload, payload_tvb, 0, captured, ENC_NA);
         finish_pdu(pinfo, msg, (guint16)code, message_id, NULL);
@@ -342,17 +400,65 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     return tvb_captured_length(tvb);
 }
 
+static kq1_conversation_t *
+get_conversation(packet_info *pinfo)
+{
+    conversation_t *conversation = find_or_create_conversation(pinfo);
+    kq1_conversation_t *state = (kq1_conversation_t *)conversation_get_proto_data(conversation, proto_kq1);
+
+    if (state == NULL) {
+        state = wmem_new0(wmem_file_scope(), kq1_conversation_t);
+        conversation_add_proto_data(conversation, proto_kq1, state);
+    }
+    return state;
+}
+
+/* 0 or 1: which way the bytes go, the same for every frame of that way. */
+static int
+direction_index(const packet_info *pinfo)
+{
+    int order = cmp_address(&pinfo->src, &pinfo->dst);
+
+    if (order == 0)
+        return pinfo->srcport < pinfo->destport ? 0 : 1;
+    return order < 0 ? 0 : 1;
+}
+
 static int
 dissect_kq1_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
+    kq1_pdu_context_t ctx = { 0 };
+
     /* TCP found us through the port in match_uint: the KM's port. */
-    kq1_pdu_context_t ctx = { pinfo->match_uint };
+    ctx.server_port = pinfo->match_uint;
+    ctx.conversation = get_conversation(pinfo);
+    ctx.direction = direction_index(pinfo);
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "Kq-1");
     col_clear(pinfo->cinfo, COL_INFO);
     tcp_dissect_pdus(tvb, pinfo, tree, kq1_desegment, KQ1_HEADER_LEN, get_kq1_pdu_len,
                      dissect_kq1_pdu, &ctx);
     return tvb_captured_length(tvb);
+}
+
+/* Postdissector: once the first pass is over, a held-back message that no
+ * later segment completed is decoded from the frame it starts in. */
+static int
+dissect_kq1_never_completed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    kq1_held_message_t *held;
+    kq1_pdu_context_t ctx;
+
+    if (!PINFO_FD_VISITED(pinfo))
+        return 0;
+    held = (kq1_held_message_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1, 0);
+    if (held == NULL || held->ctx.conversation->unfinished[held->ctx.direction] != pinfo->num
+        || held->frame_offset >= tvb_captured_length(tvb))
+        return 0;
+    ctx = held->ctx;
+    ctx.never_completed = TRUE;
+    col_clear(pinfo->cinfo, COL_INFO);
+    return dissect_kq1_pdu(tvb_new_subset_remaining(tvb, (gint)held->frame_offset), pinfo, tree, &ctx);
 }
 
 /* value_strings for the CommandCode and its low byte, from Table I.1. */
@@ -491,6 +597,7 @@ proto_register_kq1(void)
     expert_register_field_array(expert_kq1, ei, array_length(ei));
 
     kq1_handle = register_dissector("kq1", dissect_kq1_tcp, proto_kq1);
+    register_postdissector(create_dissector_handle(dissect_kq1_never_completed, proto_kq1));
 
     kq1_module = prefs_register_protocol(proto_kq1, NULL);
     prefs_register_bool_preference(kq1_module, "desegment",

@@ -389,6 +389,25 @@ class LengthMismatch(Kq1TestCase):
             [expect(key_supply_response(1001, KID[1]))],
         ])
 
+    def test_message_that_never_completes(self):
+        # The last Key supply claims 1,000 bytes more than it sends before the
+        # QKD module closes. TCP holds it back for good; after the first pass
+        # (tshark -2, and the GUI) Kq-1 decodes its start and says so.
+        frames = self.assertFrames("kq1-length-mismatch.pcapng", [
+            [expect(header(1, 0x3101, 325),
+                    ("kq1.length_mismatch", "JSON text ends after 316 of the 325 payload bytes that "
+                                            "Length gives; 9 bytes follow it"))],
+            [expect(key_supply(2, 1))],
+            [expect(key_supply_response(1001, KID[1]))],
+            [expect(dict(header(3, 0x3101, 1316), **{"kq1.key_id": []}),
+                    ("kq1.length_mismatch", "Length is 1316 but the message never completes: the "
+                                            "connection or the capture ends first (316 payload bytes "
+                                            "in this frame)"))],
+        ], "-2")
+        self.assertEqual(len(frames[3].pdus[0].all("kq1.payload")), 1)
+        columns = self.tshark.columns("kq1-length-mismatch.pcapng", "-2")
+        self.assertEqual(columns[frames[3].number], ("Kq-1", "Key supply, QKD module -> KM, MessageID 3"))
+
     def test_snapshot_length(self):
         cut = ("kq1.length_mismatch", "Length is 316 but only 124 payload bytes are in the captured data")
         self.assertFrames("kq1-snaplen.pcapng", [
