@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kq1-payload.h"
+#include "kq1-json-scan.h"
 
 static void G_GNUC_PRINTF(5, 6)
 add_finding(kq1_payload_t *p, kq1_finding_kind_t kind, kq1_param_t param, int element,
@@ -19,66 +20,6 @@ add_finding(kq1_payload_t *p, kq1_finding_kind_t kind, kq1_param_t param, int el
     finding.text = g_strdup_vprintf(format, args);
     va_end(args);
     g_array_append_val(p->findings, finding);
-}
-
-static gboolean
-is_json_space(guint8 c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-typedef enum {
-    EXTENT_EMPTY,      /* nothing but whitespace */
-    EXTENT_FOUND,      /* *end is where the JSON text ends */
-    EXTENT_TOO_DEEP    /* *end is the byte that nests too deep */
-} extent_t;
-
-/* Finds where the top-level JSON value ends, without recursion, so that
- * bytes after it can be reported and too-deep nesting refused before
- * json-glib sees it.  Brackets are only counted: json-glib judges the rest. */
-static extent_t
-find_json_extent(const guint8 *data, gsize len, gsize *end)
-{
-    gsize i = 0;
-    guint depth = 0;
-    gboolean in_string = FALSE;
-
-    while (i < len && is_json_space(data[i]))
-        i++;
-    if (i == len) {
-        *end = len;
-        return EXTENT_EMPTY;
-    }
-    if (data[i] != '{' && data[i] != '[') {
-        *end = len;     /* a scalar or not JSON at all: let the parser say */
-        return EXTENT_FOUND;
-    }
-    for (; i < len; i++) {
-        guint8 c = data[i];
-
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = FALSE;
-            continue;
-        }
-        if (c == '"') {
-            in_string = TRUE;
-        } else if (c == '{' || c == '[') {
-            if (++depth > KQ1_MAX_JSON_DEPTH) {
-                *end = i;
-                return EXTENT_TOO_DEEP;
-            }
-        } else if (c == '}' || c == ']') {
-            if (--depth == 0) {
-                *end = i + 1;
-                return EXTENT_FOUND;
-            }
-        }
-    }
-    *end = len;         /* never closed: the parser reports where it broke */
-    return EXTENT_FOUND;
 }
 
 /* json-glib says "<data>:LINE:COL: Parse error: WHAT"; users want "line
@@ -152,8 +93,16 @@ where(int element)
     return element < 0 ? g_strdup("") : g_strdup_printf(" in Keys[%d]", element);
 }
 
+/* What the checks of one payload share. */
+typedef struct {
+    kq1_payload_t             *payload;
+    const kq1_message_info_t  *msg;
+    const guint8              *data;    /* the payload's bytes, for member spans */
+    gsize                      len;
+} checker_t;
+
 static void
-check_array_elements(kq1_payload_t *p, const kq1_param_info_t *info, kq1_param_t param,
+check_array_elements(checker_t *c, const kq1_param_info_t *info, kq1_param_t param,
                      int element, JsonArray *array)
 {
     guint n = json_array_get_length(array);
@@ -163,7 +112,7 @@ check_array_elements(kq1_payload_t *p, const kq1_param_info_t *info, kq1_param_t
 
         if (!JSON_NODE_HOLDS_OBJECT(item)) {
             char *at = where(element);
-            add_finding(p, KQ1_FINDING_WRONG_TYPE, param, element,
+            add_finding(c->payload, KQ1_FINDING_WRONG_TYPE, param, element,
                         "%s (%s[%u])%s is %s, expected an object",
                         info->name, info->member, i, at, describe_node(item));
             g_free(at);
@@ -171,51 +120,74 @@ check_array_elements(kq1_payload_t *p, const kq1_param_info_t *info, kq1_param_t
     }
 }
 
-/* Matches the members of obj to the parameters in uses, fills out and
- * reports duplicates, wrong types and missing mandatory parameters. */
+/* Where the last member of the object called name is (json-glib keeps the
+ * last of members that share a name), and how many there are. */
+static kq1_json_member_t
+find_member(GArray *raw_members, const guint8 *data, const char *name, guint *count)
+{
+    kq1_json_member_t found = { { 0, 0 }, { 0, 0 }, { 0, 0 } };
+
+    *count = 0;
+    for (guint i = 0; i < raw_members->len; i++) {
+        const kq1_json_member_t *raw = &g_array_index(raw_members, kq1_json_member_t, i);
+
+        if (kq1_span_equals(data, raw->name, name)) {
+            found = *raw;
+            (*count)++;
+        }
+    }
+    return found;
+}
+
+/* Matches the members of the object at object_span to the parameters in
+ * uses, fills out and reports duplicates, wrong types and missing mandatory
+ * parameters. Where one parameter is given more than once, the last counts. */
 static void
-check_object(kq1_payload_t *p, const kq1_message_info_t *msg, JsonObject *obj,
+check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
              const kq1_param_use_t *uses, guint n_uses, int element, kq1_params_t *out)
 {
     gboolean seen[KQ1_PARAM_COUNT] = { FALSE };
     GList *members = obj ? json_object_get_members(obj) : NULL;
+    GArray *raw_members = kq1_json_members(c->data, c->len, object_span);
+    char *at = where(element);
 
+    out->self = object_span;
     for (GList *l = members; l != NULL; l = l->next) {
         const char *member = l->data;
+        guint count = 0;
+        kq1_json_member_t raw = find_member(raw_members, c->data, member, &count);
 
         for (guint u = 0; u < n_uses; u++) {
             kq1_param_t param = uses[u].param;
             const kq1_param_info_t *info = kq1_param_info(param);
             JsonNode *node;
-            char *at;
 
             if (!kq1_member_matches(param, member))
                 continue;
-            at = where(element);
-            if (seen[param]) {
-                add_finding(p, KQ1_FINDING_DUPLICATE_MEMBER, param, element,
-                            "%s given twice%s (member \"%s\"); the first is used",
+            if (seen[param] || count > 1)
+                add_finding(c->payload, KQ1_FINDING_DUPLICATE_MEMBER, param, element,
+                            "%s given more than once%s (member \"%s\"); the last is used",
                             info->name, at, member);
-                g_free(at);
-                break;
-            }
             seen[param] = TRUE;
             node = json_object_get_member(obj, member);
+            out->span[param] = raw.member;
+            out->value[param] = raw.value;
             if (node_has_type(node, info->type)) {
                 out->node[param] = node;
                 if (info->type == KQ1_TYPE_ARRAY_OF_OBJECTS && param != KQ1_PARAM_KEYS)
-                    check_array_elements(p, info, param, element, json_node_get_array(node));
+                    check_array_elements(c, info, param, element, json_node_get_array(node));
             } else {
-                add_finding(p, KQ1_FINDING_WRONG_TYPE, param, element,
+                out->node[param] = NULL;
+                add_finding(c->payload, KQ1_FINDING_WRONG_TYPE, param, element,
                             "%s (%s)%s is %s, expected %s",
-                            info->name, member, at, describe_node(node),
-                            kq1_type_name(info->type));
+                            info->name, member, at, describe_node(node), kq1_type_name(info->type));
             }
-            g_free(at);
             break;
         }
     }
     g_list_free(members);
+    g_array_free(raw_members, TRUE);
+    g_free(at);
 
     for (guint u = 0; u < n_uses; u++) {
         const kq1_param_info_t *info = kq1_param_info(uses[u].param);
@@ -223,40 +195,50 @@ check_object(kq1_payload_t *p, const kq1_message_info_t *msg, JsonObject *obj,
         if (!uses[u].mandatory || seen[uses[u].param])
             continue;
         if (element < 0)
-            add_finding(p, KQ1_FINDING_MISSING_MANDATORY, uses[u].param, element,
+            add_finding(c->payload, KQ1_FINDING_MISSING_MANDATORY, uses[u].param, element,
                         "%s (%s) missing: mandatory in %s (%s)",
-                        info->name, info->member, msg->name, msg->table);
+                        info->name, info->member, c->msg->name, c->msg->table);
         else
-            add_finding(p, KQ1_FINDING_MISSING_MANDATORY, uses[u].param, element,
+            add_finding(c->payload, KQ1_FINDING_MISSING_MANDATORY, uses[u].param, element,
                         "%s (%s) missing in Keys[%d]: mandatory in each key of %s (%s)",
-                        info->name, info->member, element, msg->name, msg->table);
+                        info->name, info->member, element, c->msg->name, c->msg->table);
     }
 }
 
 static void
-check_keys(kq1_payload_t *p, const kq1_message_info_t *msg)
+check_keys(checker_t *c)
 {
+    kq1_payload_t *p = c->payload;
     JsonArray *keys;
+    GArray *spans;
     guint n;
 
     if (p->top.node[KQ1_PARAM_KEYS] == NULL)
         return;
     keys = json_node_get_array(p->top.node[KQ1_PARAM_KEYS]);
     n = json_array_get_length(keys);
+    spans = kq1_json_elements(c->data, c->len, p->top.value[KQ1_PARAM_KEYS]);
     g_array_set_size(p->keys, n);
     for (guint i = 0; i < n; i++) {
         JsonNode *item = json_array_get_element(keys, i);
         kq1_params_t *params = &g_array_index(p->keys, kq1_params_t, i);
+        kq1_span_t span = { 0, 0 };
 
+        /* The scanner and json-glib agree on valid JSON; should they not,
+         * the element is shown over the whole text instead. */
+        if (spans->len == n)
+            span = g_array_index(spans, kq1_span_t, i);
+        params->self = span;
         if (!JSON_NODE_HOLDS_OBJECT(item)) {
             add_finding(p, KQ1_FINDING_WRONG_TYPE, KQ1_PARAM_KEYS, (int)i,
                         "Keys[%u] is %s, expected an object (%s, %s)",
-                        i, describe_node(item), msg->name, msg->table);
+                        i, describe_node(item), c->msg->name, c->msg->table);
             continue;
         }
-        check_object(p, msg, json_node_get_object(item), msg->element_params,
-                     msg->n_element_params, (int)i, params);
+        check_object(c, json_node_get_object(item), span, c->msg->element_params,
+                     c->msg->n_element_params, (int)i, params);
     }
+    g_array_free(spans, TRUE);
 }
 
 static gboolean
@@ -267,21 +249,22 @@ parse(kq1_payload_t *p, const guint8 *data, gsize len)
     GError *error = NULL;
     gsize rest;
 
-    switch (find_json_extent(data, len, &end)) {
-    case EXTENT_EMPTY:
+    switch (kq1_json_extent(data, len, KQ1_MAX_JSON_DEPTH, &end)) {
+    case KQ1_EXTENT_EMPTY:
         p->json_len = len;
         return FALSE;
-    case EXTENT_TOO_DEEP:
+    case KQ1_EXTENT_TOO_DEEP:
         add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1,
                     "JSON nested deeper than %d levels at payload byte %" G_GSIZE_FORMAT
                     "; not parsed", KQ1_MAX_JSON_DEPTH, end);
         p->json_len = len;
         return FALSE;
-    case EXTENT_FOUND:
+    case KQ1_EXTENT_FOUND:
         break;
     }
 
-    for (rest = end; rest < len && is_json_space(data[rest]); rest++)
+    for (rest = end; rest < len && (data[rest] == ' ' || data[rest] == '\t'
+                                    || data[rest] == '\n' || data[rest] == '\r'); rest++)
         ;
     p->json_len = rest;
     if (rest < len)
@@ -314,6 +297,8 @@ kq1_payload_t *
 kq1_payload_check(const kq1_message_info_t *msg, const guint8 *data, gsize len)
 {
     kq1_payload_t *p = g_new0(kq1_payload_t, 1);
+    checker_t checker = { p, msg, data, len };
+    kq1_span_t text = { 0, 0 };
     JsonObject *obj = NULL;
 
     p->keys = g_array_new(FALSE, TRUE, sizeof(kq1_params_t));
@@ -323,21 +308,21 @@ kq1_payload_check(const kq1_message_info_t *msg, const guint8 *data, gsize len)
         return p;   /* nothing can be said of members that could not be read */
 
     if (p->root != NULL) {
-        if (JSON_NODE_HOLDS_OBJECT(p->root)) {
-            obj = json_node_get_object(p->root);
-        } else {
+        if (!JSON_NODE_HOLDS_OBJECT(p->root)) {
             add_finding(p, KQ1_FINDING_WRONG_TYPE, KQ1_PARAM_COUNT, -1,
                         "Payload is %s, expected a JSON object", describe_node(p->root));
             return p;
         }
+        obj = json_node_get_object(p->root);
+        text.length = p->json_len;
     }
     if (msg == NULL)
         return p;
 
     /* An empty payload is read as an object with no members. */
-    check_object(p, msg, obj, msg->params, msg->n_params, -1, &p->top);
+    check_object(&checker, obj, text, msg->params, msg->n_params, -1, &p->top);
     if (msg->element_params != NULL)
-        check_keys(p, msg);
+        check_keys(&checker);
     return p;
 }
 

@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kq1-catalog.h"
+#include "kq1-json-scan.h"
 
 /* json-glib 1.6 recurses once per nesting level and overflows the stack near
  * 100,000 levels; Kq-1 payloads need four.  Deeper text is refused unparsed. */
@@ -33,10 +34,14 @@ typedef struct {
     char              *text;     /* one sentence for the user */
 } kq1_finding_t;
 
-/* The member found for each parameter of one JSON object, indexed by
- * kq1_param_t: NULL where it is absent or of the wrong type. */
+/* The members found for the parameters of one JSON object (the payload, or
+ * one element of Keys), indexed by kq1_param_t. Spans are payload offsets;
+ * a length of 0 means the position is not known. */
 typedef struct {
-    JsonNode *node[KQ1_PARAM_COUNT];
+    JsonNode   *node[KQ1_PARAM_COUNT];   /* NULL where absent or of the wrong type */
+    kq1_span_t  span[KQ1_PARAM_COUNT];   /* the member, "name": value */
+    kq1_span_t  value[KQ1_PARAM_COUNT];  /* its value alone */
+    kq1_span_t  self;                    /* the object itself */
 } kq1_params_t;
 
 typedef struct {

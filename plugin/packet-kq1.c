@@ -156,31 +156,47 @@ valid_utf8(packet_info *pinfo, const char *s)
     return (const char *)get_utf_8_string(pinfo->pool, (const guint8 *)s, (gint)strlen(s));
 }
 
+/* The bytes a parameter (or object) came from: its span when the scanner
+ * found one, else the whole JSON text. */
+static void
+item_range(tvbuff_t *json_tvb, kq1_span_t span, gint *offset, gint *length)
+{
+    if (span.length > 0 && span.offset + span.length <= tvb_reported_length(json_tvb)) {
+        *offset = (gint)span.offset;
+        *length = (gint)span.length;
+    } else {
+        *offset = 0;
+        *length = (gint)tvb_reported_length(json_tvb);
+    }
+}
+
 /* Adds the parameters found in one JSON object (the payload, or one element
- * of Keys) under tree; every item spans the JSON text they were read from. */
+ * of Keys) under tree, each over the bytes of its member. */
 static void
 add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_params_t *params)
 {
     for (int param = 0; param < KQ1_PARAM_COUNT; param++) {
         JsonNode *node = params->node[param];
         const kq1_param_info_t *info = kq1_param_info((kq1_param_t)param);
+        gint offset, length;
         gint64 integer;
 
         if (node == NULL || param == KQ1_PARAM_KEYS)
             continue;
+        item_range(json_tvb, params->span[param], &offset, &length);
         switch (info->type) {
         case KQ1_TYPE_STRING:
-            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, 0, tvb_reported_length(json_tvb),
+            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, offset, length,
                                   valid_utf8(pinfo, kq1_params_string(params, (kq1_param_t)param)));
             break;
         case KQ1_TYPE_INTEGER:
             if (kq1_params_integer(params, (kq1_param_t)param, &integer))
-                proto_tree_add_int64(tree, hf_kq1_param[param], json_tvb, 0, tvb_reported_length(json_tvb), integer);
+                proto_tree_add_int64(tree, hf_kq1_param[param], json_tvb, offset, length, integer);
             break;
         case KQ1_TYPE_OBJECT:
         case KQ1_TYPE_ARRAY_OF_OBJECTS: {
             char *text = json_to_string(node, FALSE);
-            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, 0, tvb_reported_length(json_tvb),
+            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, offset, length,
                                   valid_utf8(pinfo, text));
             g_free(text);
             break;
@@ -194,18 +210,23 @@ add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_pay
 {
     proto_item *keys_item;
     proto_tree *keys_tree;
+    gint offset, length;
 
     if (payload->top.node[KQ1_PARAM_KEYS] == NULL)
         return;
-    keys_item = proto_tree_add_uint(tree, hf_kq1_param[KQ1_PARAM_KEYS], json_tvb, 0, tvb_reported_length(json_tvb),
+    item_range(json_tvb, payload->top.span[KQ1_PARAM_KEYS], &offset, &length);
+    keys_item = proto_tree_add_uint(tree, hf_kq1_param[KQ1_PARAM_KEYS], json_tvb, offset, length,
                                     payload->keys->len);
     keys_tree = proto_item_add_subtree(keys_item, ett_kq1_keys);
     for (guint i = 0; i < payload->keys->len; i++) {
         const kq1_params_t *element = &g_array_index(payload->keys, kq1_params_t, i);
-        proto_item *file_item = proto_tree_add_uint(keys_tree, hf_kq1_key_file, json_tvb, 0, tvb_reported_length(json_tvb), i);
-        proto_tree *file_tree = proto_item_add_subtree(file_item, ett_kq1_key_file);
         const char *key_id = kq1_params_string(element, KQ1_PARAM_KEY_ID);
+        proto_item *file_item;
+        proto_tree *file_tree;
 
+        item_range(json_tvb, element->self, &offset, &length);
+        file_item = proto_tree_add_uint(keys_tree, hf_kq1_key_file, json_tvb, offset, length, i);
+        file_tree = proto_item_add_subtree(file_item, ett_kq1_key_file);
         if (key_id != NULL)
             proto_item_append_text(file_item, ", Key ID %s", valid_utf8(pinfo, key_id));
         add_params(file_tree, pinfo, json_tvb, element);

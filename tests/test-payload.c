@@ -252,15 +252,91 @@ test_member_names(void)
     kq1_payload_free(p);
 }
 
+/* One parameter twice, by two spellings or by one: reported, and the last
+ * counts (as json-glib keeps the last of two members of one name). */
 static void
 test_duplicate_member(void)
 {
     kq1_payload_t *p = check(0x3101, "{\"key\":\"AAAA\",\"key_ID\":\"a\",\"keyId\":\"b\"}");
 
-    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_DUPLICATE_MEMBER), ==, 1);
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_DUPLICATE_MEMBER);
     g_assert_cmpint(finding(p, 0)->param, ==, KQ1_PARAM_KEY_ID);
-    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "a");
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "b");
     kq1_payload_free(p);
+
+    p = check(0x3101, "{\"key_ID\":\"a\",\"key\":\"AAAA\",\"key_ID\":\"c\"}");
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_DUPLICATE_MEMBER);
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "c");
+    g_assert_cmpuint(p->top.span[KQ1_PARAM_KEY_ID].offset, ==, 27);     /* the last one */
+    kq1_payload_free(p);
+}
+
+static char *
+span_text(const char *json, kq1_span_t span)
+{
+    return g_strndup(json + span.offset, span.length);
+}
+
+#define assert_span(json, span, expected) do {              \
+        char *text_ = span_text((json), (span));            \
+        g_assert_cmpstr(text_, ==, (expected));             \
+        g_free(text_);                                      \
+    } while (0)
+
+/* Each parameter knows the bytes it came from, for highlighting. */
+static void
+test_member_spans(void)
+{
+    static const char json[] =
+        "{ \"keys\" : [ {\"key\":\"QUJD\", \"key_ID\" :\"k,1}\"},\n"
+        "  {\"key_ID\":\"k\\\"2\",\"key\":\"REVG\",\"key_extension\":{\"a\":[1,{\"b\":\"]\"}]}} ],"
+        "\"response\":\"success\" , \"extension\":[{}] }";
+    kq1_payload_t *p = check(0x3104, json);
+    const kq1_params_t *k0, *k1;
+
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    g_assert_cmpuint(p->keys->len, ==, 2);
+    k0 = &g_array_index(p->keys, kq1_params_t, 0);
+    k1 = &g_array_index(p->keys, kq1_params_t, 1);
+    assert_span(json, p->top.span[KQ1_PARAM_RESPONSE], "\"response\":\"success\"");
+    assert_span(json, p->top.span[KQ1_PARAM_EXTENSION], "\"extension\":[{}]");
+    g_assert_true(g_str_has_prefix(json + p->top.span[KQ1_PARAM_KEYS].offset, "\"keys\" : [ {"));
+    assert_span(json, k0->self, "{\"key\":\"QUJD\", \"key_ID\" :\"k,1}\"}");
+    assert_span(json, k0->span[KQ1_PARAM_KEY_ID], "\"key_ID\" :\"k,1}\"");
+    assert_span(json, k1->span[KQ1_PARAM_KEY_ID], "\"key_ID\":\"k\\\"2\"");
+    assert_span(json, k1->span[KQ1_PARAM_KEY_EXTENSION], "\"key_extension\":{\"a\":[1,{\"b\":\"]\"}]}");
+    g_assert_cmpstr(kq1_params_string(k1, KQ1_PARAM_KEY_ID), ==, "k\"2");
+    kq1_payload_free(p);
+}
+
+/* The scanner stays inside its input whatever the input is. */
+static void
+test_scanner_on_bad_text(void)
+{
+    static const char *texts[] = {
+        "{", "{\"", "{\"a", "{\"a\"", "{\"a\":", "{\"a\":\"", "{\"a\":[", "{\"a\":1,", "{,}", "{\"a\" 1}",
+        "[", "[,", "[1,", "[\"", "[[[", "]", "}", "\"\\", "",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
+        gsize len = strlen(texts[i]);
+        kq1_span_t all = { 0, len + 5 };    /* longer than the text: clamped */
+        GArray *members = kq1_json_members((const guint8 *)texts[i], len, all);
+        GArray *elements = kq1_json_elements((const guint8 *)texts[i], len, all);
+
+        for (guint m = 0; m < members->len; m++) {
+            const kq1_json_member_t *member = &g_array_index(members, kq1_json_member_t, m);
+            g_assert_cmpuint(member->member.offset + member->member.length, <=, len);
+        }
+        for (guint e = 0; e < elements->len; e++) {
+            const kq1_span_t *element = &g_array_index(elements, kq1_span_t, e);
+            g_assert_cmpuint(element->offset + element->length, <=, len);
+        }
+        g_array_free(members, TRUE);
+        g_array_free(elements, TRUE);
+    }
 }
 
 static void
@@ -421,6 +497,8 @@ main(int argc, char **argv)
     g_test_add_func("/payload/integer-values", test_integer_values);
     g_test_add_func("/payload/member-names", test_member_names);
     g_test_add_func("/payload/duplicate-member", test_duplicate_member);
+    g_test_add_func("/payload/member-spans", test_member_spans);
+    g_test_add_func("/scan/bad-text", test_scanner_on_bad_text);
     g_test_add_func("/payload/not-json", test_not_json);
     g_test_add_func("/payload/broken-json", test_broken_json);
     g_test_add_func("/payload/deep-nesting", test_deep_nesting);

@@ -23,6 +23,7 @@ class Pdu:
 
     def __init__(self, proto):
         self.fields = {}       # field abbreviation -> [shown values, in tree order]
+        self.bytes = {}        # field abbreviation -> [the bytes each item covers]
         self.experts = []      # (expert abbreviation, message)
         self.json_members = []  # "member:value" as the JSON dissector shows them
         self._walk(proto)
@@ -42,6 +43,7 @@ class Pdu:
                 self.experts.append((abbrev, message))
                 continue
             self.fields.setdefault(name, []).append(child.get("show"))
+            self.bytes.setdefault(name, []).append(bytes.fromhex(child.get("value") or ""))
             self._walk(child)
 
     def get(self, name):
