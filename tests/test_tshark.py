@@ -194,12 +194,12 @@ class UponRequest(Kq1TestCase):
 
     def test_fields_cover_their_own_bytes(self):
         pdu = self.tshark.kq1_frames("kq1-upon-request.pcapng")[1].pdus[0]
-        self.assertEqual(pdu.bytes["kq1.response"], [b'"response":"success"'])
-        self.assertEqual(pdu.bytes["kq1.key_id"], [('"key_ID":"%s"' % kid).encode() for kid in KID[:2]])
-        self.assertEqual(pdu.bytes["kq1.key"], [('"key":"%s"' % key).encode() for key in KEY[:2]])
-        self.assertTrue(pdu.bytes["kq1.keys"][0].startswith(b'"keys":[{"key_ID"'))
-        self.assertTrue(pdu.bytes["kq1.key_file"][1].startswith(b'{"key_ID":"%s"' % KID[1].encode()))
-        self.assertTrue(pdu.bytes["kq1.key_file"][1].endswith(b'"}'))
+        self.assertEqual(pdu.covered("kq1.response"), [b'"response":"success"'])
+        self.assertEqual(pdu.covered("kq1.key_id"), [('"key_ID":"%s"' % kid).encode() for kid in KID[:2]])
+        self.assertEqual(pdu.covered("kq1.key"), [('"key":"%s"' % key).encode() for key in KEY[:2]])
+        self.assertTrue(pdu.covered("kq1.keys")[0].startswith(b'"keys":[{"key_ID"'))
+        self.assertTrue(pdu.covered("kq1.key_file")[1].startswith(b'{"key_ID":"%s"' % KID[1].encode()))
+        self.assertTrue(pdu.covered("kq1.key_file")[1].endswith(b'"}'))
 
     def test_info_lists_key_ids(self):
         rows = list(self.tshark.columns("kq1-upon-request.pcapng").values())

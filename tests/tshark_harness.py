@@ -23,7 +23,7 @@ class Pdu:
 
     def __init__(self, proto):
         self.fields = {}       # field abbreviation -> [shown values, in tree order]
-        self.bytes = {}        # field abbreviation -> [the bytes each item covers]
+        self.hex = {}          # field abbreviation -> [the bytes each item covers, in hex]
         self.experts = []      # (expert abbreviation, message)
         self.json_members = []  # "member:value" as the JSON dissector shows them
         self._walk(proto)
@@ -43,7 +43,7 @@ class Pdu:
                 self.experts.append((abbrev, message))
                 continue
             self.fields.setdefault(name, []).append(child.get("show"))
-            self.bytes.setdefault(name, []).append(bytes.fromhex(child.get("value") or ""))
+            self.hex.setdefault(name, []).append(child.get("value"))
             self._walk(child)
 
     def get(self, name):
@@ -52,6 +52,10 @@ class Pdu:
         if len(values) > 1:
             raise AssertionError("%s occurs %d times" % (name, len(values)))
         return values[0] if values else None
+
+    def covered(self, name):
+        """The bytes each item of a field covers."""
+        return [bytes.fromhex(value) for value in self.hex.get(name, [])]
 
     def all(self, name):
         return self.fields.get(name, [])
