@@ -87,6 +87,14 @@ class Connection:
             return None
         return message_id, code, payload
 
+    def messages(self):
+        """Every message received, until the peer closes."""
+        while True:
+            message = self.receive()
+            if message is None:
+                return
+            yield message
+
     def close(self):
         try:
             self.sock.shutdown(socket.SHUT_WR)
@@ -162,11 +170,7 @@ class QkdModule:
 
     def serve_requests(self, conn):
         """Clause 7.2: answers each Key request until the KM closes."""
-        while True:
-            message = conn.receive()
-            if message is None:
-                return
-            _, code, payload = message
+        for _, code, payload in conn.messages():
             if code == KEY_REQUEST:
                 request = parse_json(payload) or {}
                 conn.send(KEY_REQUEST_RESPONSE, self.message_id(),
@@ -207,11 +211,7 @@ class KeyManager:
 
     def serve_supplies(self, conn):
         """Clause 7.1, KM side: answers every Key supply until the module closes."""
-        while True:
-            message = conn.receive()
-            if message is None:
-                return
-            _, code, payload = message
+        for _, code, payload in conn.messages():
             if code == KEY_SUPPLY:
                 response = self.key_supply_response(payload)
                 if response is not None:

@@ -64,6 +64,17 @@ def scripted(replies):
     return role
 
 
+def supplier(module, supplies, km_replies):
+    """A QKD module role that sends each Key supply payload in turn and waits
+    for the reply where the (scripted) KM gives one."""
+    def role(conn):
+        for supply, reply in zip(supplies, km_replies):
+            conn.send(KEY_SUPPLY, module.message_id(), supply)
+            if reply is not None:
+                conn.receive()
+    return role
+
+
 # --- clause 7.1 and 7.2, as the Recommendation means them ---------------------
 
 def proactive(port=KQ1_PORT):
@@ -121,13 +132,7 @@ def missing_mandatory():
         (KEY_SUPPLY_RESPONSE, 1003, {"response": "success"}),                 # no Key ID
     ]
 
-    def supplier(conn):
-        for index, supply in enumerate(supplies):
-            conn.send(KEY_SUPPLY, module.message_id(), supply)
-            if km_replies[index] is not None:
-                conn.receive()
-
-    run_pair(KQ1_PORT, scripted(km_replies), supplier)
+    run_pair(KQ1_PORT, scripted(km_replies), supplier(module, supplies, km_replies))
 
     key_id, data = module.new_key()
     key = base64.b64encode(data).decode()
@@ -159,13 +164,7 @@ def wrong_type():
         None,
     ]
 
-    def supplier(conn):
-        for index, supply in enumerate(supplies):
-            conn.send(KEY_SUPPLY, module.message_id(), supply)
-            if km_replies[index] is not None:
-                conn.receive()
-
-    run_pair(KQ1_PORT, scripted(km_replies), supplier)
+    run_pair(KQ1_PORT, scripted(km_replies), supplier(module, supplies, km_replies))
 
     key_id, data = module.new_key()
     key = base64.b64encode(data).decode()
