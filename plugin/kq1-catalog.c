@@ -69,10 +69,10 @@ static const kq1_param_use_t keys_element_params[] = {
 
 /* Table I.1 - CommandCode vs. command/response message name */
 static const kq1_message_info_t messages[] = {
-    { 0x1302, "Response to key supply",  "Table 2", ROWS(key_supply_response_params),  NULL, 0 },
-    { 0x1303, "Key request",             "Table 3", ROWS(key_request_params),          NULL, 0 },
-    { 0x3101, "Key supply",              "Table 1", ROWS(key_supply_params),           NULL, 0 },
-    { 0x3104, "Response to key request", "Table 4", ROWS(key_request_response_params), ROWS(keys_element_params) },
+    { KQ1_KEY_SUPPLY_RESPONSE,  "Response to key supply",  "Table 2", ROWS(key_supply_response_params),  NULL, 0 },
+    { KQ1_KEY_REQUEST,          "Key request",             "Table 3", ROWS(key_request_params),          NULL, 0 },
+    { KQ1_KEY_SUPPLY,           "Key supply",              "Table 1", ROWS(key_supply_params),           NULL, 0 },
+    { KQ1_KEY_REQUEST_RESPONSE, "Response to key request", "Table 4", ROWS(key_request_response_params), ROWS(keys_element_params) },
 };
 
 const kq1_message_info_t *
@@ -156,6 +156,43 @@ kq1_member_matches(kq1_param_t param, const char *member)
     for (guint i = 0; i < KQ1_MAX_ALIASES && info->aliases[i] != NULL; i++) {
         if (kq1_member_names_equal(info->aliases[i], member))
             return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
+kq1_param_by_name(const char *name, kq1_param_t *param)
+{
+    for (int i = 0; i < KQ1_PARAM_COUNT; i++) {
+        if (kq1_member_names_equal(param_info[i].name, name)
+            || kq1_member_names_equal(param_info[i].member, name)) {
+            *param = (kq1_param_t)i;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+gboolean
+kq1_message_by_name(const char *name, guint16 *code)
+{
+    char *end;
+    guint64 number;
+
+    if (name[0] == '\0' || g_strcmp0(name, "*") == 0 || g_ascii_strcasecmp(name, "any") == 0) {
+        *code = 0;
+        return TRUE;
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(messages); i++) {
+        if (g_ascii_strcasecmp(messages[i].name, name) == 0) {
+            *code = messages[i].code;
+            return TRUE;
+        }
+    }
+    number = g_ascii_strtoull(name, &end, 16);
+    if (end != name && *end == '\0' && number <= G_MAXUINT16 && kq1_message_lookup((guint16)number) != NULL) {
+        *code = (guint16)number;
+        return TRUE;
     }
     return FALSE;
 }

@@ -15,6 +15,12 @@
 /* Appendix I header: Version(2) MessageID(4) CommandCode(2) Length(2). */
 #define KQ1_HEADER_LEN 10
 
+/* Table I.1 */
+#define KQ1_KEY_SUPPLY                0x3101
+#define KQ1_KEY_SUPPLY_RESPONSE       0x1302
+#define KQ1_KEY_REQUEST               0x1303
+#define KQ1_KEY_REQUEST_RESPONSE      0x3104
+
 /* High byte of a CommandCode: who sends the message (Appendix I). */
 #define KQ1_DIR_KM_TO_QKD 0x13
 #define KQ1_DIR_QKD_TO_KM 0x31
@@ -88,5 +94,21 @@ gboolean kq1_member_matches(kq1_param_t param, const char *member);
 
 /* Compares two member names the tolerant way described above. */
 gboolean kq1_member_names_equal(const char *a, const char *b);
+
+/* A member name a user adds for one parameter (the "Kq-1 JSON member names"
+ * table), for one message or (code 0) for all. */
+typedef struct {
+    guint16      code;
+    kq1_param_t  param;
+    const char  *member;
+} kq1_alias_t;
+
+/* The parameter a name stands for: the Recommendation's name ("Key ID") or
+ * the default member ("key_ID"), compared the tolerant way. */
+gboolean kq1_param_by_name(const char *name, kq1_param_t *param);
+
+/* The CommandCode a name stands for: a message name ("Key supply") or a code
+ * ("0x3101"); "", "*" and "any" stand for every message (code 0). */
+gboolean kq1_message_by_name(const char *name, guint16 *code);
 
 #endif /* KQ1_CATALOG_H */

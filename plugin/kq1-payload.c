@@ -99,7 +99,25 @@ typedef struct {
     const kq1_message_info_t  *msg;
     const guint8              *data;    /* the payload's bytes, for member spans */
     gsize                      len;
+    const kq1_alias_t         *aliases;
+    guint                      n_aliases;
 } checker_t;
+
+/* The member spells the parameter: by default, or by a user's alias. */
+static gboolean
+member_matches(const checker_t *c, kq1_param_t param, const char *member)
+{
+    if (kq1_member_matches(param, member))
+        return TRUE;
+    for (guint i = 0; i < c->n_aliases; i++) {
+        const kq1_alias_t *alias = &c->aliases[i];
+
+        if (alias->param == param && (alias->code == 0 || alias->code == c->msg->code)
+            && kq1_member_names_equal(alias->member, member))
+            return TRUE;
+    }
+    return FALSE;
+}
 
 static void
 check_array_elements(checker_t *c, const kq1_param_info_t *info, kq1_param_t param,
@@ -162,7 +180,7 @@ check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
             const kq1_param_info_t *info = kq1_param_info(param);
             JsonNode *node;
 
-            if (!kq1_member_matches(param, member))
+            if (!member_matches(c, param, member))
                 continue;
             if (seen[param] || count > 1)
                 add_finding(c->payload, KQ1_FINDING_DUPLICATE_MEMBER, param, element,
@@ -205,6 +223,54 @@ check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
     }
 }
 
+/* Decodes the Key of one object and checks Key length and Hash value
+ * against it (Table 1; only Key in the elements of Keys). */
+static void
+check_key(checker_t *c, kq1_params_t *params, int element)
+{
+    const char *text = kq1_params_string(params, KQ1_PARAM_KEY);
+    const char *hash = kq1_params_string(params, KQ1_PARAM_HASH_VALUE);
+    gboolean has_length;
+    gint64 length = 0;
+    guint64 bits;
+    char *at;
+
+    if (text == NULL)
+        return;
+    has_length = kq1_params_integer(params, KQ1_PARAM_KEY_LENGTH, &length);
+    kq1_key_decode(text, has_length && length > 0 ? (guint64)length : 0, &params->key);
+    at = where(element);
+    if (params->key.encoding == KQ1_KEY_UNDECODED) {
+        add_finding(c->payload, KQ1_FINDING_KEY_ENCODING, KQ1_PARAM_KEY, element,
+                    "Key (key)%s is neither base64 nor hex: not checked", at);
+        g_free(at);
+        return;
+    }
+    g_free(at);
+    bits = (guint64)params->key.len * 8;
+    if (has_length && (guint64)length != bits) {
+        if ((guint64)length == params->key.len)
+            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_IN_BYTES, KQ1_PARAM_KEY_LENGTH, element,
+                        "Key length (key_length) %" G_GINT64_FORMAT " is the key's length in bytes; "
+                        "Kq-1 counts bits (%" G_GUINT64_FORMAT ")", length, bits);
+        else
+            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
+                        "Key length (key_length) is %" G_GINT64_FORMAT " bits but the key is %"
+                        G_GUINT64_FORMAT " bits", length, bits);
+    }
+    if (hash == NULL)
+        return;
+    params->hash_status = kq1_key_verify_hash(params->key.data, params->key.len, hash,
+                                              &params->hash_algorithm);
+    if (params->hash_status == KQ1_HASH_MISMATCH)
+        add_finding(c->payload, KQ1_FINDING_HASH_MISMATCH, KQ1_PARAM_HASH_VALUE, element,
+                    "Hash value (hash_value) is not the %s digest of the key", params->hash_algorithm);
+    else if (params->hash_status == KQ1_HASH_UNKNOWN)
+        add_finding(c->payload, KQ1_FINDING_HASH_UNKNOWN, KQ1_PARAM_HASH_VALUE, element,
+                    "Hash value (hash_value) is not an MD5, SHA-1, SHA-256, SHA-384 or SHA-512 "
+                    "digest in hex or base64: not verified");
+}
+
 static void
 check_keys(checker_t *c)
 {
@@ -237,6 +303,7 @@ check_keys(checker_t *c)
         }
         check_object(c, json_node_get_object(item), span, c->msg->element_params,
                      c->msg->n_element_params, (int)i, params);
+        check_key(c, params, (int)i);
     }
     g_array_free(spans, TRUE);
 }
@@ -294,10 +361,11 @@ parse(kq1_payload_t *p, const guint8 *data, gsize len)
 }
 
 kq1_payload_t *
-kq1_payload_check(const kq1_message_info_t *msg, const guint8 *data, gsize len)
+kq1_payload_check(const kq1_message_info_t *msg, const guint8 *data, gsize len,
+                  const kq1_alias_t *aliases, guint n_aliases)
 {
     kq1_payload_t *p = g_new0(kq1_payload_t, 1);
-    checker_t checker = { p, msg, data, len };
+    checker_t checker = { p, msg, data, len, aliases, n_aliases };
     kq1_span_t text = { 0, 0 };
     JsonObject *obj = NULL;
 
@@ -321,6 +389,7 @@ kq1_payload_check(const kq1_message_info_t *msg, const guint8 *data, gsize len)
 
     /* An empty payload is read as an object with no members. */
     check_object(&checker, obj, text, msg->params, msg->n_params, -1, &p->top);
+    check_key(&checker, &p->top, -1);
     if (msg->element_params != NULL)
         check_keys(&checker);
     return p;
@@ -334,6 +403,9 @@ kq1_payload_free(kq1_payload_t *payload)
     for (guint i = 0; i < payload->findings->len; i++)
         g_free(g_array_index(payload->findings, kq1_finding_t, i).text);
     g_array_free(payload->findings, TRUE);
+    kq1_key_clear(&payload->top.key);
+    for (guint i = 0; i < payload->keys->len; i++)
+        kq1_key_clear(&g_array_index(payload->keys, kq1_params_t, i).key);
     g_array_free(payload->keys, TRUE);
     if (payload->root != NULL)
         json_node_unref(payload->root);
@@ -371,4 +443,23 @@ kq1_payload_count(const kq1_payload_t *payload, kq1_finding_kind_t kind)
             n++;
     }
     return n;
+}
+
+gboolean
+kq1_response_is_success(const char *response, const char *success_words)
+{
+    char **words = g_strsplit(success_words, ",", -1);
+    gboolean success = FALSE;
+
+    while (g_ascii_isspace(*response))
+        response++;
+    for (char **word = words; *word != NULL && !success; word++) {
+        char *w = g_strstrip(*word);
+        gsize n = strlen(w);
+
+        success = n > 0 && g_ascii_strncasecmp(response, w, n) == 0
+                  && (response[n] == '\0' || !g_ascii_isalnum(response[n]));
+    }
+    g_strfreev(words);
+    return success;
 }

@@ -14,6 +14,7 @@
 
 #include "kq1-catalog.h"
 #include "kq1-json-scan.h"
+#include "kq1-keycheck.h"
 
 /* json-glib 1.6 recurses once per nesting level and overflows the stack near
  * 100,000 levels; Kq-1 payloads need four.  Deeper text is refused unparsed. */
@@ -24,7 +25,12 @@ typedef enum {
     KQ1_FINDING_WRONG_TYPE,
     KQ1_FINDING_DUPLICATE_MEMBER,
     KQ1_FINDING_BAD_JSON,
-    KQ1_FINDING_LENGTH_MISMATCH
+    KQ1_FINDING_LENGTH_MISMATCH,
+    KQ1_FINDING_KEY_ENCODING,           /* Key is neither base64 nor hex */
+    KQ1_FINDING_KEY_LENGTH_MISMATCH,    /* Key length disagrees with the key */
+    KQ1_FINDING_KEY_LENGTH_IN_BYTES,    /* Key length gives bytes, not bits: accepted */
+    KQ1_FINDING_HASH_MISMATCH,
+    KQ1_FINDING_HASH_UNKNOWN            /* Hash value of no known digest length */
 } kq1_finding_kind_t;
 
 typedef struct {
@@ -42,6 +48,9 @@ typedef struct {
     kq1_span_t  span[KQ1_PARAM_COUNT];   /* the member, "name": value */
     kq1_span_t  value[KQ1_PARAM_COUNT];  /* its value alone */
     kq1_span_t  self;                    /* the object itself */
+    kq1_key_t   key;                     /* the Key, decoded, when there is one */
+    kq1_hash_status_t hash_status;       /* of the Hash value over the Key */
+    const char *hash_algorithm;          /* that the Hash value's length names, or NULL */
 } kq1_params_t;
 
 typedef struct {
@@ -54,8 +63,10 @@ typedef struct {
 } kq1_payload_t;
 
 /* Parses and checks a payload of len bytes (not NUL-terminated) sent as msg;
- * msg NULL (an unknown CommandCode) parses the JSON without judging members. */
-kq1_payload_t *kq1_payload_check(const kq1_message_info_t *msg, const guint8 *data, gsize len);
+ * msg NULL (an unknown CommandCode) parses the JSON without judging members.
+ * aliases (n_aliases of them, may be NULL) are member names users added. */
+kq1_payload_t *kq1_payload_check(const kq1_message_info_t *msg, const guint8 *data, gsize len,
+                                 const kq1_alias_t *aliases, guint n_aliases);
 
 void kq1_payload_free(kq1_payload_t *payload);
 
@@ -64,6 +75,11 @@ const char *kq1_params_string(const kq1_params_t *params, kq1_param_t param);
 
 /* TRUE and *value set when params holds this parameter as an integer. */
 gboolean kq1_params_integer(const kq1_params_t *params, kq1_param_t param, gint64 *value);
+
+/* TRUE when a Response says success: it is one of the comma-separated
+ * success_words, or starts with one followed by something other than a
+ * letter or digit ("200 OK", "success: stored"); case is ignored. */
+gboolean kq1_response_is_success(const char *response, const char *success_words);
 
 /* How many findings of this kind the payload has. */
 guint kq1_payload_count(const kq1_payload_t *payload, kq1_finding_kind_t kind);

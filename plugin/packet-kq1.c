@@ -14,10 +14,14 @@
 #include <epan/charsets.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
+#include <epan/uat.h>
 #include <epan/dissectors/packet-tcp.h>
 
+#include "kq1-analysis.h"
 #include "kq1-catalog.h"
 #include "kq1-payload.h"
+#include "kq1-tap.h"
 
 void proto_register_kq1(void);
 void proto_reg_handoff_kq1(void);
@@ -39,6 +43,15 @@ static int hf_kq1_length = -1;
 static int hf_kq1_payload = -1;
 static int hf_kq1_trailing = -1;
 static int hf_kq1_key_file = -1;
+static int hf_kq1_key_bytes = -1;
+static int hf_kq1_key_bits = -1;
+static int hf_kq1_hash_status = -1;
+static int hf_kq1_hash_algorithm = -1;
+static int hf_kq1_response_ok = -1;
+static int hf_kq1_response_in = -1;
+static int hf_kq1_response_to = -1;
+static int hf_kq1_response_time = -1;
+static int hf_kq1_key_id_first_frame = -1;
 /* One field per parameter of Tables 1-4, indexed by kq1_param_t. */
 static int hf_kq1_param[KQ1_PARAM_COUNT];
 
@@ -55,11 +68,46 @@ static expert_field ei_kq1_wrong_direction = EI_INIT;
 static expert_field ei_kq1_bad_json = EI_INIT;
 static expert_field ei_kq1_length_mismatch = EI_INIT;
 static expert_field ei_kq1_short_header = EI_INIT;
+static expert_field ei_kq1_key_encoding = EI_INIT;
+static expert_field ei_kq1_key_length_mismatch = EI_INIT;
+static expert_field ei_kq1_key_length_in_bytes = EI_INIT;
+static expert_field ei_kq1_hash_mismatch = EI_INIT;
+static expert_field ei_kq1_hash_unknown = EI_INIT;
+static expert_field ei_kq1_no_request = EI_INIT;
+static expert_field ei_kq1_no_response = EI_INIT;
+static expert_field ei_kq1_failure_response = EI_INIT;
+static expert_field ei_kq1_wrong_key_count = EI_INIT;
+static expert_field ei_kq1_wrong_key_size = EI_INIT;
+static expert_field ei_kq1_key_id_reused = EI_INIT;
 
 static dissector_handle_t kq1_handle;
 static dissector_handle_t json_handle;
+static int kq1_tap = -1;
 
+/* Preferences */
 static gboolean kq1_desegment = TRUE;
+static gboolean kq1_hide_keys = FALSE;
+static const char *kq1_success_words = "success,ok,200,accepted";
+
+/* The "Kq-1 JSON member names" table: member names users add per message
+ * and parameter, and the same compiled for the payload checker. */
+typedef struct {
+    char *message;
+    char *parameter;
+    char *member;
+} kq1_uat_alias_t;
+
+static kq1_uat_alias_t *uat_aliases;
+static guint n_uat_aliases;
+static kq1_alias_t *aliases;
+static guint n_aliases;
+
+static const value_string hash_status_vals[] = {
+    { KQ1_HASH_VERIFIED, "verified" },
+    { KQ1_HASH_MISMATCH, "mismatch" },
+    { KQ1_HASH_UNKNOWN,  "unknown algorithm" },
+    { 0, NULL }
+};
 
 /* Filled from the catalogue at registration, so Table I.1 stays in one place. */
 static value_string command_code_vals[8];
@@ -70,14 +118,6 @@ static const value_string direction_vals[] = {
     { KQ1_DIR_QKD_TO_KM, "QKD module -> KM" },
     { 0, NULL }
 };
-
-/* Capture-long state of one TCP conversation. */
-typedef struct {
-    /* Per direction, the frame whose last message waits for bytes that have
-     * not come yet (0 for none). TCP holds such a message back; if the
-     * connection or the capture ends first, TCP never hands it over. */
-    guint32 unfinished[2];
-} kq1_conversation_t;
 
 /* What the TCP-level dissector knows that each PDU needs. */
 typedef struct {
@@ -170,24 +210,87 @@ item_range(tvbuff_t *json_tvb, kq1_span_t span, gint *offset, gint *length)
     }
 }
 
-/* Adds the parameters found in one JSON object (the payload, or one element
- * of Keys) under tree, each over the bytes of its member. */
+/* "[redacted, 256 bits]": what kq1.key shows when keys are hidden. */
+static const char *
+redacted_key(packet_info *pinfo, const kq1_params_t *params)
+{
+    if (params->key.encoding != KQ1_KEY_UNDECODED)
+        return wmem_strdup_printf(pinfo->pool, "[redacted, %" G_GSIZE_FORMAT " bits]", params->key.len * 8);
+    return wmem_strdup_printf(pinfo->pool, "[redacted, %" G_GSIZE_FORMAT " characters]",
+                              strlen(kq1_params_string(params, KQ1_PARAM_KEY)));
+}
+
+/* After the Key: the decoded key and its size. */
 static void
-add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_params_t *params)
+add_key_checks(proto_tree *tree, tvbuff_t *json_tvb, gint offset, gint length, const kq1_params_t *params)
+{
+    proto_item *item;
+
+    if (params->key.encoding == KQ1_KEY_UNDECODED)
+        return;
+    if (!kq1_hide_keys) {
+        item = proto_tree_add_bytes(tree, hf_kq1_key_bytes, json_tvb, offset, length, params->key.data);
+        proto_item_set_len(item, length);
+        proto_item_append_text(item, " (%s)", params->key.encoding == KQ1_KEY_HEX ? "hex" : "base64");
+        proto_item_set_generated(item);
+    }
+    item = proto_tree_add_uint(tree, hf_kq1_key_bits, json_tvb, offset, length, (guint32)(params->key.len * 8));
+    proto_item_set_generated(item);
+}
+
+/* After the Key ID: where that key ID was supplied before. */
+static void
+add_key_reuse(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, gint offset, gint length,
+              const char *key_id, guint32 first_frame)
+{
+    proto_item *item;
+
+    if (first_frame == 0)
+        return;
+    item = proto_tree_add_uint(tree, hf_kq1_key_id_first_frame, json_tvb, offset, length, first_frame);
+    proto_item_set_generated(item);
+    expert_add_info_format(pinfo, item, &ei_kq1_key_id_reused,
+                           "Key ID %s was already supplied in frame %u", valid_utf8(pinfo, key_id), first_frame);
+}
+
+/* Adds the parameters found in one JSON object (the payload, or one element
+ * of Keys) under tree, each over the bytes of its member. first_frame is
+ * where the object's Key ID was supplied before (0 if not, or no supply). */
+static void
+add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_params_t *params,
+           guint32 first_frame)
 {
     for (int param = 0; param < KQ1_PARAM_COUNT; param++) {
         JsonNode *node = params->node[param];
         const kq1_param_info_t *info = kq1_param_info((kq1_param_t)param);
+        const char *text;
         gint offset, length;
         gint64 integer;
+        proto_item *item;
 
         if (node == NULL || param == KQ1_PARAM_KEYS)
             continue;
         item_range(json_tvb, params->span[param], &offset, &length);
         switch (info->type) {
         case KQ1_TYPE_STRING:
-            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, offset, length,
-                                  valid_utf8(pinfo, kq1_params_string(params, (kq1_param_t)param)));
+            text = kq1_params_string(params, (kq1_param_t)param);
+            if (param == KQ1_PARAM_KEY && kq1_hide_keys)
+                text = redacted_key(pinfo, params);
+            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, offset, length, valid_utf8(pinfo, text));
+            if (param == KQ1_PARAM_KEY)
+                add_key_checks(tree, json_tvb, offset, length, params);
+            else if (param == KQ1_PARAM_KEY_ID)
+                add_key_reuse(tree, pinfo, json_tvb, offset, length, text, first_frame);
+            else if (param == KQ1_PARAM_HASH_VALUE && params->hash_status != KQ1_HASH_ABSENT) {
+                item = proto_tree_add_uint(tree, hf_kq1_hash_status, json_tvb, offset, length,
+                                           params->hash_status);
+                proto_item_set_generated(item);
+                if (params->hash_algorithm != NULL) {
+                    item = proto_tree_add_string(tree, hf_kq1_hash_algorithm, json_tvb, offset, length,
+                                                 params->hash_algorithm);
+                    proto_item_set_generated(item);
+                }
+            }
             break;
         case KQ1_TYPE_INTEGER:
             if (kq1_params_integer(params, (kq1_param_t)param, &integer))
@@ -195,10 +298,9 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
             break;
         case KQ1_TYPE_OBJECT:
         case KQ1_TYPE_ARRAY_OF_OBJECTS: {
-            char *text = json_to_string(node, FALSE);
-            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, offset, length,
-                                  valid_utf8(pinfo, text));
-            g_free(text);
+            char *json = json_to_string(node, FALSE);
+            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, offset, length, valid_utf8(pinfo, json));
+            g_free(json);
             break;
         }
         }
@@ -206,7 +308,8 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
 }
 
 static void
-add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload)
+add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
+         const kq1_pdu_analysis_t *analysis)
 {
     proto_item *keys_item;
     proto_tree *keys_tree;
@@ -229,7 +332,8 @@ add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_pay
         file_tree = proto_item_add_subtree(file_item, ett_kq1_key_file);
         if (key_id != NULL)
             proto_item_append_text(file_item, ", Key ID %s", valid_utf8(pinfo, key_id));
-        add_params(file_tree, pinfo, json_tvb, element);
+        add_params(file_tree, pinfo, json_tvb, element,
+                   analysis != NULL && i < analysis->n_keys ? analysis->key_first_frame[i] : 0);
     }
 }
 
@@ -246,6 +350,11 @@ add_findings(proto_tree *tree, packet_info *pinfo, tvbuff_t *payload_tvb, const 
         case KQ1_FINDING_DUPLICATE_MEMBER:  ei = &ei_kq1_duplicate_member;  break;
         case KQ1_FINDING_BAD_JSON:          ei = &ei_kq1_bad_json;          break;
         case KQ1_FINDING_LENGTH_MISMATCH:   ei = &ei_kq1_length_mismatch;   break;
+        case KQ1_FINDING_KEY_ENCODING:      ei = &ei_kq1_key_encoding;      break;
+        case KQ1_FINDING_KEY_LENGTH_MISMATCH: ei = &ei_kq1_key_length_mismatch; break;
+        case KQ1_FINDING_KEY_LENGTH_IN_BYTES: ei = &ei_kq1_key_length_in_bytes; break;
+        case KQ1_FINDING_HASH_MISMATCH:     ei = &ei_kq1_hash_mismatch;     break;
+        case KQ1_FINDING_HASH_UNKNOWN:      ei = &ei_kq1_hash_unknown;      break;
         }
         proto_tree_add_expert_format(tree, pinfo, ei, payload_tvb, 0, -1, "%s",
                                      valid_utf8(pinfo, finding->text));
@@ -340,6 +449,185 @@ check_command_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, proto_it
                                      ctx->server_port, kq1_direction_name(expected), expected);
 }
 
+/* Which of the frame's Kq-1 PDUs this is (0 for the first), the same on
+ * every pass, so that each finds its own analysis again. */
+static guint
+next_pdu_index(packet_info *pinfo)
+{
+    guint *count = (guint *)p_get_proto_data(pinfo->pool, pinfo, proto_kq1, 0);
+
+    if (count == NULL) {
+        count = wmem_new0(pinfo->pool, guint);
+        p_add_proto_data(pinfo->pool, pinfo, proto_kq1, 0, count);
+    }
+    return (*count)++;
+}
+
+static gboolean
+is_response(guint16 code)
+{
+    return code == KQ1_KEY_SUPPLY_RESPONSE || code == KQ1_KEY_REQUEST_RESPONSE;
+}
+
+/* The request/response links of Wireshark's usual kind, and what is
+ * unanswered or answers nothing. */
+static void
+add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_message_info_t *msg,
+          const kq1_payload_t *payload, const kq1_pdu_analysis_t *analysis, kq1_tap_info_t *tap)
+{
+    const kq1_transaction_t *transaction = analysis->transaction;
+    proto_item *item;
+
+    if (analysis->is_request) {
+        if (transaction->response_frame != 0) {
+            item = proto_tree_add_uint(tree, hf_kq1_response_in, tvb, 0, 0, transaction->response_frame);
+            proto_item_set_generated(item);
+        } else if (PINFO_FD_VISITED(pinfo)) {
+            /* Only after the first pass is it known that nothing answered. */
+            proto_tree_add_expert_format(tree, pinfo, &ei_kq1_no_response, tvb, 0, 0,
+                                         "No response to this %s in the capture", msg->name);
+        }
+        return;
+    }
+    if (!is_response(msg->code))
+        return;
+    if (transaction == NULL) {
+        /* A Response to key supply without Key ID cannot be matched; its
+         * missing Key ID is reported already. */
+        if (msg->code == KQ1_KEY_REQUEST_RESPONSE || kq1_params_string(&payload->top, KQ1_PARAM_KEY_ID) != NULL)
+            proto_tree_add_expert_format(tree, pinfo, &ei_kq1_no_request, tvb, 0, 0,
+                                         "This %s answers no %s seen in this TCP conversation", msg->name,
+                                         msg->code == KQ1_KEY_SUPPLY_RESPONSE ? "Key supply (by Key ID)"
+                                                                              : "unanswered Key request");
+        return;
+    }
+    item = proto_tree_add_uint(tree, hf_kq1_response_to, tvb, 0, 0, transaction->request_frame);
+    proto_item_set_generated(item);
+    tap->answered = TRUE;
+    nstime_delta(&tap->response_time, &pinfo->abs_ts, &transaction->request_time);
+    item = proto_tree_add_time(tree, hf_kq1_response_time, tvb, 0, 0, &tap->response_time);
+    proto_item_set_generated(item);
+}
+
+/* The Response parameter judged against the success words. */
+static kq1_verdict_t
+add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_message_info_t *msg,
+            const kq1_payload_t *payload)
+{
+    const char *response = kq1_params_string(&payload->top, KQ1_PARAM_RESPONSE);
+    gboolean ok;
+    proto_item *item;
+    gint offset, length;
+
+    if (response == NULL)
+        return KQ1_VERDICT_NONE;
+    ok = kq1_response_is_success(response, kq1_success_words);
+    item_range(json_tvb, payload->top.span[KQ1_PARAM_RESPONSE], &offset, &length);
+    item = proto_tree_add_boolean(tree, hf_kq1_response_ok, json_tvb, offset, length, ok);
+    proto_item_set_generated(item);
+    if (!ok)
+        expert_add_info_format(pinfo, item, &ei_kq1_failure_response, "%s failed: \"%s\"",
+                               msg->name, valid_utf8(pinfo, response));
+    return ok ? KQ1_VERDICT_OK : KQ1_VERDICT_FAILED;
+}
+
+/* A Response to key request against its Key request: how many keys, and
+ * how large (Size of key in bits; in bytes accepted with a note). */
+static void
+check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb,
+                      const kq1_payload_t *payload, const kq1_transaction_t *request, kq1_verdict_t verdict)
+{
+    gint64 wanted = request->has_number ? request->number : 1;   /* ETSI GS QKD 014's default */
+    gint offset, length;
+
+    if (payload->top.node[KQ1_PARAM_KEYS] == NULL || verdict == KQ1_VERDICT_FAILED)
+        return;
+    item_range(json_tvb, payload->top.span[KQ1_PARAM_KEYS], &offset, &length);
+    if ((gint64)payload->keys->len != wanted)
+        proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_key_count, json_tvb, offset, length,
+                                     "Keys holds %u key(s) but the Key request in frame %u asked for %"
+                                     G_GINT64_FORMAT, payload->keys->len, request->request_frame, wanted);
+    if (!request->has_size)
+        return;
+    for (guint i = 0; i < payload->keys->len; i++) {
+        const kq1_params_t *element = &g_array_index(payload->keys, kq1_params_t, i);
+        guint64 bits = (guint64)element->key.len * 8;
+
+        if (element->key.encoding == KQ1_KEY_UNDECODED || (gint64)bits == request->size)
+            continue;
+        item_range(json_tvb, element->self, &offset, &length);
+        if ((gint64)element->key.len == request->size)
+            proto_tree_add_expert_format(tree, pinfo, &ei_kq1_key_length_in_bytes, json_tvb, offset, length,
+                                         "Size of key %" G_GINT64_FORMAT " in the Key request (frame %u) is "
+                                         "Keys[%u]'s length in bytes; Kq-1 counts bits (%" G_GUINT64_FORMAT ")",
+                                         request->size, request->request_frame, i, bits);
+        else
+            proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_key_size, json_tvb, offset, length,
+                                         "Keys[%u] is %" G_GUINT64_FORMAT " bits but the Key request in frame %u "
+                                         "asked for %" G_GINT64_FORMAT "-bit keys",
+                                         i, bits, request->request_frame, request->size);
+    }
+}
+
+/* The tap record of one PDU: what statistics need, in pinfo->pool. */
+static kq1_tap_info_t *
+new_tap_info(packet_info *pinfo, guint16 code, guint32 message_id, const kq1_payload_t *payload,
+             const kq1_pdu_analysis_t *analysis)
+{
+    kq1_tap_info_t *tap = wmem_new0(pinfo->pool, kq1_tap_info_t);
+    const char *text;
+
+    tap->code = code;
+    tap->message_id = message_id;
+    if (payload == NULL)
+        return tap;
+    if ((text = kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID)) != NULL)
+        tap->qkd_module_id = wmem_strdup(pinfo->pool, valid_utf8(pinfo, text));
+    if ((text = kq1_params_string(&payload->top, KQ1_PARAM_KEY_ID)) != NULL)
+        tap->key_id = wmem_strdup(pinfo->pool, valid_utf8(pinfo, text));
+    if (analysis == NULL || analysis->n_keys == 0)
+        return tap;
+    tap->n_keys = analysis->n_keys;
+    tap->keys = wmem_alloc0_array(pinfo->pool, kq1_tap_key_t, analysis->n_keys);
+    for (guint i = 0; i < analysis->n_keys; i++) {
+        const kq1_params_t *params = code == KQ1_KEY_SUPPLY ? &payload->top
+                                     : &g_array_index(payload->keys, kq1_params_t, i);
+
+        if ((text = kq1_params_string(params, KQ1_PARAM_KEY_ID)) != NULL)
+            tap->keys[i].key_id = wmem_strdup(pinfo->pool, valid_utf8(pinfo, text));
+        tap->keys[i].bits = (guint32)(params->key.len * 8);
+        tap->keys[i].hash_status = params->hash_status;
+        tap->keys[i].first_frame = analysis->key_first_frame[i];
+    }
+    return tap;
+}
+
+/* The JSON text as the JSON dissector should see it: with the keys' values
+ * starred out when keys are hidden (a data source of its own). */
+static tvbuff_t *
+json_text_for_display(tvbuff_t *json_tvb, packet_info *pinfo, const kq1_payload_t *payload)
+{
+    guint len = tvb_reported_length(json_tvb);
+    guint8 *text;
+    const kq1_params_t *objects[2] = { &payload->top, NULL };
+    tvbuff_t *redacted;
+
+    if (!kq1_hide_keys)
+        return json_tvb;
+    text = (guint8 *)tvb_memdup(pinfo->pool, json_tvb, 0, len);
+    for (guint i = 0; i <= payload->keys->len; i++) {
+        const kq1_params_t *params = i == 0 ? objects[0] : &g_array_index(payload->keys, kq1_params_t, i - 1);
+        kq1_span_t value = params->value[KQ1_PARAM_KEY];
+
+        /* Everything between the quotes of the Key's value. */
+        if (params->node[KQ1_PARAM_KEY] != NULL && value.length >= 2 && value.offset + value.length <= len)
+            memset(text + value.offset + 1, '*', value.length - 2);
+    }
+    redacted = tvb_new_child_real_data(json_tvb, text, len, len);
+    add_new_data_source(pinfo, redacted, "Kq-1 payload, keys hidden");
+    return redacted;
+}
+
 static int
 dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
@@ -349,7 +637,9 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     guint32 message_id, code, length, captured;
     const kq1_message_info_t *msg;
     kq1_payload_t *payload = NULL;
-    tvbuff_t *payload_tvb;
+    const kq1_pdu_analysis_t *analysis = NULL;
+    kq1_tap_info_t *tap;
+    tvbuff_t *payload_tvb, *json_tvb;
     static int * const code_fields[] = { &hf_kq1_direction, &hf_kq1_message_type, NULL };
 
     /* A message this direction was waiting for has come whole. */
@@ -397,18 +687,28 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
         payload_tvb = tvb_new_subset_length_caplen(tvb, KQ1_HEADER_LEN, captured, length);
         proto_tree_add_item(kq1_tree, hf_kq1_payload, payload_tvb, 0, captured, ENC_NA);
         finish_pdu(pinfo, msg, (guint16)code, message_id, NULL);
+        /* Counted once: a never-completed message shows only after the first pass. */
+        if (ctx == NULL || !ctx->never_completed)
+            tap_queue_packet(kq1_tap, pinfo, new_tap_info(pinfo, (guint16)code, message_id, NULL, NULL));
         return tvb_captured_length(tvb);
     }
     payload_tvb = tvb_new_subset_length(tvb, KQ1_HEADER_LEN, length);
 
     /* No payload reads as an object without members: mandatory ones are missing. */
-    payload = kq1_payload_check(msg, length ? tvb_get_ptr(payload_tvb, 0, length) : NULL, length);
+    payload = kq1_payload_check(msg, length ? tvb_get_ptr(payload_tvb, 0, length) : NULL, length,
+                                aliases, n_aliases);
+    if (msg != NULL && ctx != NULL)
+        analysis = kq1_analyse_pdu(pinfo, ctx->conversation, next_pdu_index(pinfo), (guint16)code,
+                                   message_id, payload);
+    tap = new_tap_info(pinfo, (guint16)code, message_id, payload, analysis);
+    json_tvb = tvb_new_subset_length(payload_tvb, 0, (gint)payload->json_len);
     if (payload->parsed) {
-        tvbuff_t *json_tvb = tvb_new_subset_length(payload_tvb, 0, (gint)payload->json_len);
-
-        add_params(kq1_tree, pinfo, json_tvb, &payload->top);
-        add_keys(kq1_tree, pinfo, json_tvb, payload);
-        call_json_dissector(json_tvb, pinfo, kq1_tree);
+        add_params(kq1_tree, pinfo, json_tvb, &payload->top,
+                   code == KQ1_KEY_SUPPLY && analysis != NULL && analysis->n_keys == 1
+                   ? analysis->key_first_frame[0] : 0);
+        add_keys(kq1_tree, pinfo, json_tvb, payload, analysis);
+        tap->verdict = add_verdict(kq1_tree, pinfo, json_tvb, msg, payload);
+        call_json_dissector(json_text_for_display(json_tvb, pinfo, payload), pinfo, kq1_tree);
         if (payload->json_len < length)
             proto_tree_add_item(kq1_tree, hf_kq1_trailing, payload_tvb, (gint)payload->json_len,
                                 -1, ENC_NA);
@@ -416,7 +716,13 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
         proto_tree_add_item(kq1_tree, hf_kq1_payload, payload_tvb, 0, -1, ENC_NA);
     }
     add_findings(kq1_tree, pinfo, payload_tvb, payload);
+    if (analysis != NULL) {
+        add_links(kq1_tree, pinfo, tvb, msg, payload, analysis, tap);
+        if (code == KQ1_KEY_REQUEST_RESPONSE && analysis->transaction != NULL)
+            check_against_request(kq1_tree, pinfo, json_tvb, payload, analysis->transaction, tap->verdict);
+    }
     finish_pdu(pinfo, msg, (guint16)code, message_id, payload);
+    tap_queue_packet(kq1_tap, pinfo, tap);
     kq1_payload_free(payload);
     return tvb_captured_length(tvb);
 }
@@ -428,7 +734,7 @@ get_conversation(packet_info *pinfo)
     kq1_conversation_t *state = (kq1_conversation_t *)conversation_get_proto_data(conversation, proto_kq1);
 
     if (state == NULL) {
-        state = wmem_new0(wmem_file_scope(), kq1_conversation_t);
+        state = kq1_conversation_new();
         conversation_add_proto_data(conversation, proto_kq1, state);
     }
     return state;
@@ -480,6 +786,74 @@ dissect_kq1_never_completed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     ctx.never_completed = TRUE;
     col_clear(pinfo->cinfo, COL_INFO);
     return dissect_kq1_pdu(tvb_new_subset_remaining(tvb, (gint)held->frame_offset), pinfo, tree, &ctx);
+}
+
+UAT_CSTRING_CB_DEF(kq1_alias, message, kq1_uat_alias_t)
+UAT_CSTRING_CB_DEF(kq1_alias, parameter, kq1_uat_alias_t)
+UAT_CSTRING_CB_DEF(kq1_alias, member, kq1_uat_alias_t)
+
+static void *
+copy_alias(void *dest, const void *source, size_t len _U_)
+{
+    kq1_uat_alias_t *d = (kq1_uat_alias_t *)dest;
+    const kq1_uat_alias_t *s = (const kq1_uat_alias_t *)source;
+
+    d->message = g_strdup(s->message);
+    d->parameter = g_strdup(s->parameter);
+    d->member = g_strdup(s->member);
+    return d;
+}
+
+static gboolean
+check_alias(void *record, char **error)
+{
+    const kq1_uat_alias_t *alias = (const kq1_uat_alias_t *)record;
+    kq1_param_t param;
+    guint16 code;
+
+    if (!kq1_message_by_name(alias->message ? alias->message : "", &code)) {
+        *error = g_strdup_printf("No Kq-1 message \"%s\": give a name from Table I.1, a CommandCode "
+                                 "such as 0x3101, or nothing for all", alias->message);
+        return FALSE;
+    }
+    if (alias->parameter == NULL || !kq1_param_by_name(alias->parameter, &param)) {
+        *error = g_strdup_printf("No Kq-1 parameter \"%s\"", alias->parameter ? alias->parameter : "");
+        return FALSE;
+    }
+    if (alias->member == NULL || alias->member[0] == '\0') {
+        *error = g_strdup("The member name is empty");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+free_alias(void *record)
+{
+    kq1_uat_alias_t *alias = (kq1_uat_alias_t *)record;
+
+    g_free(alias->message);
+    g_free(alias->parameter);
+    g_free(alias->member);
+}
+
+/* The table, as the payload checker wants it (rows that fail check_alias
+ * never get here). */
+static void
+compile_aliases(void)
+{
+    g_free(aliases);
+    aliases = g_new0(kq1_alias_t, n_uat_aliases ? n_uat_aliases : 1);
+    n_aliases = 0;
+    for (guint i = 0; i < n_uat_aliases; i++) {
+        kq1_alias_t *alias = &aliases[n_aliases];
+
+        if (kq1_message_by_name(uat_aliases[i].message ? uat_aliases[i].message : "", &alias->code)
+            && kq1_param_by_name(uat_aliases[i].parameter, &alias->param)) {
+            alias->member = uat_aliases[i].member;
+            n_aliases++;
+        }
+    }
 }
 
 /* value_strings for the CommandCode and its low byte, from Table I.1. */
@@ -562,6 +936,33 @@ proto_register_kq1(void)
         { &hf_kq1_key_file,
           { "Key file", "kq1.key_file", FT_UINT32, BASE_DEC, NULL, 0x0,
             "One element of Keys: its index", HFILL } },
+        { &hf_kq1_key_bytes,
+          { "Key bytes", "kq1.key_bytes", FT_BYTES, BASE_NONE, NULL, 0x0,
+            "The Key decoded from base64 (or hex)", HFILL } },
+        { &hf_kq1_key_bits,
+          { "Key bits", "kq1.key_bits", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Size of the decoded Key in bits", HFILL } },
+        { &hf_kq1_hash_status,
+          { "Hash status", "kq1.hash_status", FT_UINT8, BASE_DEC, VALS(hash_status_vals), 0x0,
+            "Hash value checked over the decoded Key", HFILL } },
+        { &hf_kq1_hash_algorithm,
+          { "Hash algorithm", "kq1.hash_algorithm", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The algorithm the Hash value's length names", HFILL } },
+        { &hf_kq1_response_ok,
+          { "Response is a success", "kq1.response_ok", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The Response is one of the success words (preference kq1.success_words)", HFILL } },
+        { &hf_kq1_response_in,
+          { "Response in", "kq1.response_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            "The response to this request is in this frame", HFILL } },
+        { &hf_kq1_response_to,
+          { "Response to", "kq1.response_to", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "This is a response to the request in this frame", HFILL } },
+        { &hf_kq1_response_time,
+          { "Response time", "kq1.response_time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time from the request to this response", HFILL } },
+        { &hf_kq1_key_id_first_frame,
+          { "Key ID first supplied in", "kq1.key_id_first_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "The frame that supplied this key ID first", HFILL } },
         { &hf_kq1_param[KQ1_PARAM_KEY_EXTENSION],
           { "Key extension", "kq1.key_extension", FT_STRING, BASE_NONE, NULL, 0x0,
             "Extensions to the key file (JSON text)", HFILL } },
@@ -602,7 +1003,51 @@ proto_register_kq1(void)
         { &ei_kq1_short_header,
           { "kq1.short_header", PI_MALFORMED, PI_ERROR,
             "Header cut short", EXPFILL } },
+        { &ei_kq1_key_encoding,
+          { "kq1.key_encoding", PI_PROTOCOL, PI_WARN,
+            "Key neither base64 nor hex", EXPFILL } },
+        { &ei_kq1_key_length_mismatch,
+          { "kq1.key_length_mismatch", PI_PROTOCOL, PI_ERROR,
+            "Key length disagrees with the key", EXPFILL } },
+        { &ei_kq1_key_length_in_bytes,
+          { "kq1.key_length_in_bytes", PI_PROTOCOL, PI_NOTE,
+            "Key length or size given in bytes, not bits", EXPFILL } },
+        { &ei_kq1_hash_mismatch,
+          { "kq1.hash_mismatch", PI_CHECKSUM, PI_ERROR,
+            "Hash value does not match the key", EXPFILL } },
+        { &ei_kq1_hash_unknown,
+          { "kq1.hash_unknown_algorithm", PI_PROTOCOL, PI_NOTE,
+            "Hash value of no known algorithm", EXPFILL } },
+        { &ei_kq1_no_request,
+          { "kq1.no_request", PI_SEQUENCE, PI_WARN,
+            "Response to no request", EXPFILL } },
+        { &ei_kq1_no_response,
+          { "kq1.no_response", PI_SEQUENCE, PI_WARN,
+            "Request without response", EXPFILL } },
+        { &ei_kq1_failure_response,
+          { "kq1.failure_response", PI_RESPONSE_CODE, PI_WARN,
+            "Response reports a failure", EXPFILL } },
+        { &ei_kq1_wrong_key_count,
+          { "kq1.wrong_key_count", PI_PROTOCOL, PI_WARN,
+            "Number of keys differs from the request", EXPFILL } },
+        { &ei_kq1_wrong_key_size,
+          { "kq1.wrong_key_size", PI_PROTOCOL, PI_WARN,
+            "Key size differs from the request", EXPFILL } },
+        { &ei_kq1_key_id_reused,
+          { "kq1.key_id_reused", PI_SECURITY, PI_WARN,
+            "Key ID supplied again", EXPFILL } },
     };
+
+    static uat_field_t alias_fields[] = {
+        UAT_FLD_CSTRING(kq1_alias, message, "Message",
+                        "A message name (\"Key supply\"), a CommandCode (\"0x3101\"), or empty for all"),
+        UAT_FLD_CSTRING(kq1_alias, parameter, "Parameter",
+                        "The parameter, as Q.4162 names it (\"Key ID\") or by its default member (\"key_ID\")"),
+        UAT_FLD_CSTRING(kq1_alias, member, "Member name",
+                        "The JSON member name an implementation uses for it"),
+        UAT_END_FIELDS
+    };
+    uat_t *alias_uat;
 
     module_t *kq1_module;
     expert_module_t *expert_kq1;
@@ -626,6 +1071,25 @@ proto_register_kq1(void)
                                    "Join a Kq-1 message cut across TCP segments before decoding it. "
                                    "Needs TCP's \"Allow subdissectors to reassemble TCP streams\" too.",
                                    &kq1_desegment);
+    prefs_register_string_preference(kq1_module, "success_words", "Success words",
+                                     "Comma-separated words a successful Response is, or starts with "
+                                     "(case is ignored); any other Response is a failure",
+                                     &kq1_success_words);
+    prefs_register_bool_preference(kq1_module, "hide_keys", "Hide key material",
+                                   "Show each Key as [redacted, its size] and star it out in the JSON "
+                                   "tree, for captures shown to others (the packet bytes still hold it). "
+                                   "All checks still run.",
+                                   &kq1_hide_keys);
+    alias_uat = uat_new("Kq-1 JSON member names", sizeof(kq1_uat_alias_t), "kq1_member_names", TRUE,
+                        &uat_aliases, &n_uat_aliases, UAT_AFFECTS_DISSECTION, NULL,
+                        copy_alias, check_alias, free_alias, compile_aliases, NULL, alias_fields);
+    prefs_register_uat_preference(kq1_module, "member_names", "JSON member names",
+                                  "Member names your implementations use for Kq-1 parameters, "
+                                  "in addition to the defaults", alias_uat);
+
+    kq1_tap = register_tap("kq1");
+    kq1_analysis_register(proto_kq1);
+    kq1_stats_register_ledger();
 }
 
 void

@@ -6,6 +6,9 @@
 #include <epan/packet.h>
 #include <epan/proto.h>
 
+#include <epan/tap.h>
+
+#include "kq1-tap.h"
 #include "kq1-version.h"
 
 void proto_register_kq1(void);
@@ -21,8 +24,13 @@ void
 plugin_register(void)
 {
     static proto_plugin kq1_plugin;
+    /* Stats trees of a plugin are registered as a tap plugin, once the
+     * protocols are. */
+    static tap_plugin kq1_stats_plugin;
 
     kq1_plugin.register_protoinfo = proto_register_kq1;
     kq1_plugin.register_handoff = proto_reg_handoff_kq1;
     proto_register_plugin(&kq1_plugin);
+    kq1_stats_plugin.register_tap_listener = kq1_stats_register_tree;
+    tap_register_plugin(&kq1_stats_plugin);
 }

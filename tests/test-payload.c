@@ -22,6 +22,10 @@ typedef struct {
 } row_t;
 
 #define KEY_FILE "{\"key\":\"a2V5\",\"key_ID\":\"id-1\"}"
+/* "a2V5a2V5" is base64 for the 48-bit key "keykey"; its digests: */
+#define KEYKEY_SHA256 "bd53800c0754815aac4203b3d0ee169de4a7603ceb5c9eaa5805399ea72d920c"
+#define KEYKEY_MD5    "b0d96f9d852c2058c2546a1338e87544"
+#define KEYKEY_SHA1_BASE64 "Nf0P+WqslA9n9GTdN4wcDhDnczo="
 
 static const row_t rows[] = {
     /* Table 1 - Key supply */
@@ -29,9 +33,9 @@ static const row_t rows[] = {
     { 0x3101, "key_ID",                 KQ1_PARAM_KEY_ID,                 TRUE,  "\"id-1\"",         "7" },
     { 0x3101, "qkd_module_ID",          KQ1_PARAM_QKD_MODULE_ID,          FALSE, "\"A\"",            "[\"A\"]" },
     { 0x3101, "matching_qkd_module_ID", KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE, "\"B\"",            "{}" },
-    { 0x3101, "key_length",             KQ1_PARAM_KEY_LENGTH,             FALSE, "256",              "\"256\"" },
+    { 0x3101, "key_length",             KQ1_PARAM_KEY_LENGTH,             FALSE, "48",               "\"48\"" },
     { 0x3101, "generation_timestamp",   KQ1_PARAM_GENERATION_TIMESTAMP,   FALSE, "\"2026-01-01\"",   "20260101" },
-    { 0x3101, "hash_value",             KQ1_PARAM_HASH_VALUE,             FALSE, "\"00ff\"",         "true" },
+    { 0x3101, "hash_value",             KQ1_PARAM_HASH_VALUE,             FALSE, "\"" KEYKEY_SHA256 "\"", "true" },
     { 0x3101, "extension",              KQ1_PARAM_EXTENSION,              FALSE, "[{\"x\":1}]",      "{\"x\":1}" },
     /* Table 2 - Response to key supply */
     { 0x1302, "key_ID",                 KQ1_PARAM_KEY_ID,                 TRUE,  "\"id-1\"",         "null" },
@@ -78,7 +82,7 @@ build_object(const row_t *table, gsize n, guint16 code, gsize changed, gboolean 
 static kq1_payload_t *
 check(guint16 code, const char *json)
 {
-    return kq1_payload_check(kq1_message_lookup(code), (const guint8 *)json, strlen(json));
+    return kq1_payload_check(kq1_message_lookup(code), (const guint8 *)json, strlen(json), NULL, 0);
 }
 
 static const kq1_finding_t *
@@ -244,10 +248,11 @@ test_member_names(void)
     g_assert_false(kq1_member_matches(KQ1_PARAM_KEY_ID, "key_IDs"));
     g_assert_false(kq1_member_matches(KQ1_PARAM_KEY_ID, "keyI"));
 
-    kq1_payload_t *p = check(0x3101, "{\"Key\":\"AAAA\",\"keyId\":\"k\",\"hash\":\"00\",\"Key-Length\":8}");
+    kq1_payload_t *p = check(0x3101, "{\"Key\":\"a2V5a2V5\",\"keyId\":\"k\",\"hash\":\"" KEYKEY_MD5 "\","
+                                     "\"Key-Length\":48}");
     g_assert_cmpuint(p->findings->len, ==, 0);
     g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "k");
-    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_HASH_VALUE), ==, "00");
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_HASH_VALUE), ==, KEYKEY_MD5);
     g_assert_nonnull(p->top.node[KQ1_PARAM_KEY_LENGTH]);
     kq1_payload_free(p);
 }
@@ -389,7 +394,7 @@ test_deep_nesting(void)
     char *json;
 
     memset(deep, '[', 65535);
-    p = kq1_payload_check(kq1_message_lookup(0x3101), (const guint8 *)deep, 65535);
+    p = kq1_payload_check(kq1_message_lookup(0x3101), (const guint8 *)deep, 65535, NULL, 0);
     g_assert_false(p->parsed);
     g_assert_cmpuint(p->findings->len, ==, 1);
     g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_BAD_JSON);
@@ -415,7 +420,7 @@ test_deep_nesting(void)
     p = check(0x3101, "{\"key\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\","
                       "\"key_ID\":\"\\\"[\"}");
     g_assert_true(p->parsed);
-    g_assert_cmpuint(p->findings->len, ==, 0);
+    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_BAD_JSON), ==, 0);
     g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "\"[");
     kq1_payload_free(p);
 }
@@ -426,7 +431,7 @@ test_trailing_bytes(void)
 {
     static const char payload[] = "{\"key\":\"AAAA\",\"key_ID\":\"k\"} \0\0GARBAGE";
     kq1_payload_t *p = kq1_payload_check(kq1_message_lookup(0x3101), (const guint8 *)payload,
-                                         sizeof payload - 1);
+                                         sizeof payload - 1, NULL, 0);
 
     g_assert_true(p->parsed);
     g_assert_cmpuint(p->json_len, ==, strlen(payload));   /* the JSON and its space */
@@ -446,14 +451,14 @@ test_trailing_bytes(void)
 static void
 test_empty_payload(void)
 {
-    kq1_payload_t *p = kq1_payload_check(kq1_message_lookup(0x3101), NULL, 0);
+    kq1_payload_t *p = kq1_payload_check(kq1_message_lookup(0x3101), NULL, 0, NULL, 0);
 
     g_assert_false(p->parsed);
     g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 2);
     g_assert_cmpuint(p->findings->len, ==, 2);
     kq1_payload_free(p);
 
-    p = kq1_payload_check(kq1_message_lookup(0x1303), (const guint8 *)"  ", 2);
+    p = kq1_payload_check(kq1_message_lookup(0x1303), (const guint8 *)"  ", 2, NULL, 0);
     g_assert_cmpuint(p->findings->len, ==, 0);      /* every Table 3 parameter is optional */
     kq1_payload_free(p);
 }
@@ -479,11 +484,183 @@ static void
 test_unknown_message(void)
 {
     static const char json[] = "{\"anything\":1}";
-    kq1_payload_t *p = kq1_payload_check(NULL, (const guint8 *)json, strlen(json));
+    kq1_payload_t *p = kq1_payload_check(NULL, (const guint8 *)json, strlen(json), NULL, 0);
 
     g_assert_true(p->parsed);
     g_assert_cmpuint(p->findings->len, ==, 0);
     kq1_payload_free(p);
+}
+
+static void
+assert_decodes(const char *text, guint64 expected_bits, kq1_key_encoding_t encoding, const char *bytes, gsize len)
+{
+    kq1_key_t key;
+
+    kq1_key_decode(text, expected_bits, &key);
+    g_test_message("key %s", text);
+    g_assert_cmpint(key.encoding, ==, encoding);
+    g_assert_cmpuint(key.len, ==, len);
+    if (len > 0)
+        g_assert_cmpmem(key.data, key.len, bytes, len);
+    kq1_key_clear(&key);
+}
+
+static void
+test_key_decoding(void)
+{
+    assert_decodes("AAECAw==", 0, KQ1_KEY_BASE64, "\x00\x01\x02\x03", 4);
+    assert_decodes("AAECAw", 0, KQ1_KEY_BASE64, "\x00\x01\x02\x03", 4);        /* unpadded */
+    assert_decodes("a2V5a2V5", 0, KQ1_KEY_BASE64, "keykey", 6);
+    assert_decodes("00010203", 32, KQ1_KEY_HEX, "\x00\x01\x02\x03", 4);       /* hex gives the 32 bits */
+    assert_decodes("00010203", 4, KQ1_KEY_HEX, "\x00\x01\x02\x03", 4);        /* ... or 4 bytes */
+    assert_decodes("00010203", 0, KQ1_KEY_BASE64, "\xd3\x4d\x35\xd3\x6d\x37", 6); /* base64 first */
+    assert_decodes("0a0B", 0, KQ1_KEY_BASE64, "\xd1\xad\x01", 3);
+    assert_decodes("0a0B0", 0, KQ1_KEY_UNDECODED, NULL, 0);    /* 5 characters: neither */
+    assert_decodes("a===", 0, KQ1_KEY_UNDECODED, NULL, 0);
+    assert_decodes("ab=c", 0, KQ1_KEY_UNDECODED, NULL, 0);
+    assert_decodes("key data!", 0, KQ1_KEY_UNDECODED, NULL, 0);
+    assert_decodes("", 0, KQ1_KEY_UNDECODED, NULL, 0);
+}
+
+static void
+test_hash_verification(void)
+{
+    const guint8 *key = (const guint8 *)"keykey";
+    const char *algorithm;
+    char *wrong = g_strdup(KEYKEY_SHA256);
+
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, KEYKEY_SHA256, &algorithm), ==, KQ1_HASH_VERIFIED);
+    g_assert_cmpstr(algorithm, ==, "SHA-256");
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, "BD53800C0754815AAC4203B3D0EE169DE4A7603CEB5C9EAA5805399EA72D920C",
+                                        &algorithm), ==, KQ1_HASH_VERIFIED);
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, KEYKEY_MD5, &algorithm), ==, KQ1_HASH_VERIFIED);
+    g_assert_cmpstr(algorithm, ==, "MD5");
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, KEYKEY_SHA1_BASE64, &algorithm), ==, KQ1_HASH_VERIFIED);
+    g_assert_cmpstr(algorithm, ==, "SHA-1");
+
+    wrong[0] = 'c';
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, wrong, &algorithm), ==, KQ1_HASH_MISMATCH);
+    g_assert_cmpstr(algorithm, ==, "SHA-256");
+    g_assert_cmpint(kq1_key_verify_hash(key, 5, KEYKEY_SHA256, &algorithm), ==, KQ1_HASH_MISMATCH);
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, "00ff", &algorithm), ==, KQ1_HASH_UNKNOWN);
+    g_assert_null(algorithm);
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, "not a digest", &algorithm), ==, KQ1_HASH_UNKNOWN);
+    g_free(wrong);
+}
+
+/* The checks on a whole Key supply: each gives its finding. */
+static void
+test_key_findings(void)
+{
+    static const struct {
+        const char *json;
+        kq1_finding_kind_t kind;        /* the one finding, or -1 for none */
+        kq1_hash_status_t hash;
+    } cases[] = {
+        { "{\"key\":\"a2V5a2V5\",\"key_ID\":\"k\",\"key_length\":48,\"hash_value\":\"" KEYKEY_SHA256 "\"}",
+          (kq1_finding_kind_t)-1, KQ1_HASH_VERIFIED },
+        { "{\"key\":\"a2V5a2V5\",\"key_ID\":\"k\",\"key_length\":256}",
+          KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_HASH_ABSENT },
+        { "{\"key\":\"a2V5a2V5\",\"key_ID\":\"k\",\"key_length\":6}",
+          KQ1_FINDING_KEY_LENGTH_IN_BYTES, KQ1_HASH_ABSENT },
+        { "{\"key\":\"a2V5a2V5\",\"key_ID\":\"k\",\"hash_value\":\"" KEYKEY_MD5 "0\"}",
+          KQ1_FINDING_HASH_UNKNOWN, KQ1_HASH_UNKNOWN },
+        { "{\"key\":\"a2V5a2V6\",\"key_ID\":\"k\",\"hash\":\"" KEYKEY_MD5 "\"}",
+          KQ1_FINDING_HASH_MISMATCH, KQ1_HASH_MISMATCH },
+        { "{\"key\":\"not base64!\",\"key_ID\":\"k\",\"key_length\":48}",
+          KQ1_FINDING_KEY_ENCODING, KQ1_HASH_ABSENT },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        kq1_payload_t *p = check(0x3101, cases[i].json);
+
+        g_test_message("%s", cases[i].json);
+        if ((int)cases[i].kind < 0) {
+            g_assert_cmpuint(p->findings->len, ==, 0);
+        } else {
+            g_assert_cmpuint(p->findings->len, ==, 1);
+            g_assert_cmpint(finding(p, 0)->kind, ==, cases[i].kind);
+        }
+        g_assert_cmpint(p->top.hash_status, ==, cases[i].hash);
+        kq1_payload_free(p);
+    }
+
+    /* Keys of a Response to key request are decoded too, each on its own. */
+    kq1_payload_t *p = check(0x3104, "{\"keys\":[{\"key\":\"a2V5a2V5\",\"key_ID\":\"a\"},"
+                                     "{\"key\":\"?\",\"key_ID\":\"b\"}],\"response\":\"ok\"}");
+    g_assert_cmpuint(g_array_index(p->keys, kq1_params_t, 0).key.len, ==, 6);
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_KEY_ENCODING);
+    g_assert_cmpint(finding(p, 0)->element, ==, 1);
+    kq1_payload_free(p);
+}
+
+static void
+test_response_verdict(void)
+{
+    static const char *defaults = "success,ok,200,accepted";
+
+    g_assert_true(kq1_response_is_success("success", defaults));
+    g_assert_true(kq1_response_is_success("SUCCESS", defaults));
+    g_assert_true(kq1_response_is_success("Success: stored", defaults));
+    g_assert_true(kq1_response_is_success("200 OK", defaults));
+    g_assert_true(kq1_response_is_success(" ok", defaults));
+    g_assert_true(kq1_response_is_success("Accepted.", defaults));
+    g_assert_false(kq1_response_is_success("failure: no key data", defaults));
+    g_assert_false(kq1_response_is_success("okay", defaults));
+    g_assert_false(kq1_response_is_success("2000", defaults));
+    g_assert_false(kq1_response_is_success("", defaults));
+    g_assert_true(kq1_response_is_success("Done", " done , fine "));
+    g_assert_false(kq1_response_is_success("success", " done , fine "));
+    g_assert_false(kq1_response_is_success("anything", ""));
+}
+
+/* A user's member names, per message or for all. */
+static void
+test_user_aliases(void)
+{
+    static const kq1_alias_t aliases[] = {
+        { 0x3101, KQ1_PARAM_KEY_ID, "keyIdentifier" },
+        { 0,      KQ1_PARAM_KEY,    "material" },
+    };
+    static const char supply[] = "{\"material\":\"a2V5\",\"key-identifier\":\"k7\"}";
+    static const char response[] = "{\"keyIdentifier\":\"k7\",\"response\":\"ok\"}";
+    kq1_payload_t *p;
+    kq1_param_t param;
+    guint16 code;
+
+    p = kq1_payload_check(kq1_message_lookup(0x3101), (const guint8 *)supply, strlen(supply), aliases, 2);
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "k7");
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY), ==, "a2V5");
+    kq1_payload_free(p);
+
+    /* The Key ID alias is for Key supply only. */
+    p = kq1_payload_check(kq1_message_lookup(0x1302), (const guint8 *)response, strlen(response), aliases, 2);
+    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 1);
+    kq1_payload_free(p);
+
+    /* Without the table, the defaults only. */
+    p = kq1_payload_check(kq1_message_lookup(0x3101), (const guint8 *)supply, strlen(supply), NULL, 0);
+    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 2);
+    kq1_payload_free(p);
+
+    g_assert_true(kq1_param_by_name("Key ID", &param));
+    g_assert_cmpint(param, ==, KQ1_PARAM_KEY_ID);
+    g_assert_true(kq1_param_by_name("size", &param));
+    g_assert_cmpint(param, ==, KQ1_PARAM_SIZE_OF_KEY);
+    g_assert_true(kq1_param_by_name("Size of key", &param));
+    g_assert_cmpint(param, ==, KQ1_PARAM_SIZE_OF_KEY);
+    g_assert_false(kq1_param_by_name("colour", &param));
+    g_assert_true(kq1_message_by_name("key supply", &code));
+    g_assert_cmpuint(code, ==, 0x3101);
+    g_assert_true(kq1_message_by_name("0x3104", &code));
+    g_assert_cmpuint(code, ==, 0x3104);
+    g_assert_true(kq1_message_by_name("", &code));
+    g_assert_cmpuint(code, ==, 0);
+    g_assert_true(kq1_message_by_name("any", &code));
+    g_assert_false(kq1_message_by_name("0x3105", &code));
+    g_assert_false(kq1_message_by_name("Key delete", &code));
 }
 
 int
@@ -506,5 +683,10 @@ main(int argc, char **argv)
     g_test_add_func("/payload/empty", test_empty_payload);
     g_test_add_func("/payload/not-an-object", test_not_an_object);
     g_test_add_func("/payload/unknown-message", test_unknown_message);
+    g_test_add_func("/payload/key-findings", test_key_findings);
+    g_test_add_func("/payload/response-verdict", test_response_verdict);
+    g_test_add_func("/payload/user-aliases", test_user_aliases);
+    g_test_add_func("/keycheck/decoding", test_key_decoding);
+    g_test_add_func("/keycheck/hash", test_hash_verification);
     return g_test_run();
 }

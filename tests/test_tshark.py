@@ -135,7 +135,8 @@ class PluginLoaded(Kq1TestCase):
         # DecodeAs tests set it with -o instead.
         prefs = self.tshark.run("-G", "currentprefs").stdout.splitlines()
         self.assertEqual([line for line in prefs if line.startswith("#kq1.")],
-                         ["#kq1.desegment: TRUE"])
+                         ["#kq1.desegment: TRUE", "#kq1.success_words: success,ok,200,accepted",
+                          "#kq1.hide_keys: FALSE"])
 
 
 class Proactive(Kq1TestCase):
@@ -274,7 +275,8 @@ class MissingMandatory(Kq1TestCase):
                     (MISSING, "Key ID (key_ID) missing: mandatory in Key supply (Table 1)"))],
             [expect(dict(header(2, 0x3101, 263), **{"kq1.key_id": [KID[1]], "kq1.key": []}),
                     (MISSING, "Key (key) missing: mandatory in Key supply (Table 1)"))],
-            [expect(key_supply_response(1001, KID[1], "failure: no key data", length=83))],
+            [expect(key_supply_response(1001, KID[1], "failure: no key data", length=83),
+                    ("kq1.failure_response", 'Response to key supply failed: "failure: no key data"'))],
             [expect(key_supply(3, 2))],
             [expect(dict(header(1002, 0x1302, 49), **{"kq1.key_id": [KID[2]], "kq1.response": []}),
                     (MISSING, "Response (response) missing: mandatory in Response to key supply (Table 2)"))],
@@ -291,7 +293,10 @@ class MissingMandatory(Kq1TestCase):
                     (MISSING, "Key ID (key_ID) missing in Keys[1]: mandatory in each key of "
                               "Response to key request (Table 4)"))],
             [expect(header(1003, 0x1303, 2))],
+            # this faulty QKD module also hands out the Key ID of frame 25 again
             [expect(dict(header(13, 0x3104, 113), **{"kq1.keys": ["1"], "kq1.response": []}),
+                    ("kq1.key_id_reused", "Key ID 9370fe12-a406-4f13-beba-79e0e3677f11 was already "
+                                          "supplied in frame 25"),
                     (MISSING, "Response (response) missing: mandatory in Response to key request (Table 4)"))],
         ])
 
@@ -403,9 +408,11 @@ class LengthMismatch(Kq1TestCase):
         # QKD module closes. TCP holds it back for good; after the first pass
         # (tshark -2, and the GUI) Kq-1 decodes its start and says so.
         frames = self.assertFrames("kq1-length-mismatch.pcapng", [
+            # the KM could not read it, so never answered: known after the first pass
             [expect(header(1, 0x3101, 325),
                     ("kq1.length_mismatch", "JSON text ends after 316 of the 325 payload bytes that "
-                                            "Length gives; 9 bytes follow it"))],
+                                            "Length gives; 9 bytes follow it"),
+                    ("kq1.no_response", "No response to this Key supply in the capture"))],
             [expect(key_supply(2, 1))],
             [expect(key_supply_response(1001, KID[1]))],
             [expect(dict(header(3, 0x3101, 1316), **{"kq1.key_id": []}),
@@ -419,13 +426,17 @@ class LengthMismatch(Kq1TestCase):
 
     def test_snapshot_length(self):
         cut = ("kq1.length_mismatch", "Length is 316 but only 124 payload bytes are in the captured data")
+        # The Key IDs of the cut Key supplies are lost, so their responses
+        # cannot be matched to them.
+        unmatched = ("kq1.no_request", "This Response to key supply answers no Key supply (by Key ID) "
+                                       "seen in this TCP conversation")
         self.assertFrames("kq1-snaplen.pcapng", [
             [expect(dict(header(1, 0x3101, 316), **{"kq1.key_id": []}), cut)],
-            [expect(key_supply_response(1001, KID[0]))],
+            [expect(key_supply_response(1001, KID[0]), unmatched)],
             [expect(header(2, 0x3101, 316), cut)],
-            [expect(key_supply_response(1002, KID[1]))],
+            [expect(key_supply_response(1002, KID[1]), unmatched)],
             [expect(header(3, 0x3101, 316), cut)],
-            [expect(key_supply_response(1003, KID[2]))],
+            [expect(key_supply_response(1003, KID[2]), unmatched)],
         ])
 
 

@@ -1,0 +1,55 @@
+/* kq1-analysis.h
+ * Capture-long Kq-1 state: which response answers which request (per TCP
+ * conversation) and where each key ID was first supplied (across the whole
+ * capture). Built during the first pass, read back on later passes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef KQ1_ANALYSIS_H
+#define KQ1_ANALYSIS_H
+
+#include <epan/packet.h>
+
+#include "kq1-payload.h"
+
+/* A request and, once seen, its response. */
+typedef struct {
+    guint32   request_frame;
+    guint32   response_frame;     /* 0 until answered */
+    nstime_t  request_time;
+    guint32   request_message_id;
+    gboolean  has_number, has_size;
+    gint64    number, size;       /* what a Key request asked for */
+} kq1_transaction_t;
+
+/* Capture-long state of one TCP conversation. */
+typedef struct {
+    /* Per direction, the frame whose last message waits for bytes that have
+     * not come yet (0 for none). TCP holds such a message back; if the
+     * connection or the capture ends first, TCP never hands it over. */
+    guint32        unfinished[2];
+    wmem_map_t    *supplies;      /* Key ID -> kq1_transaction_t of its Key supply */
+    wmem_list_t   *requests;      /* kq1_transaction_t of Key requests, oldest first */
+} kq1_conversation_t;
+
+/* What the analysis found for one PDU, kept for every later pass. */
+typedef struct {
+    kq1_transaction_t *transaction;   /* the request's own, or the one a response answers */
+    gboolean           is_request;
+    guint              n_keys;        /* keys this PDU supplies, in order */
+    guint32           *key_first_frame;   /* per key: where its ID was supplied before, 0 if not */
+} kq1_pdu_analysis_t;
+
+/* Called once, by the protocol's registration. */
+void kq1_analysis_register(int proto);
+
+kq1_conversation_t *kq1_conversation_new(void);
+
+/* Links the PDU to its request or response and records the key IDs it
+ * supplies; on later passes returns what the first pass found.
+ * pdu_index tells apart the PDUs of one frame. */
+const kq1_pdu_analysis_t *kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t *conversation,
+                                          guint pdu_index, guint16 code, guint32 message_id,
+                                          const kq1_payload_t *payload);
+
+#endif /* KQ1_ANALYSIS_H */

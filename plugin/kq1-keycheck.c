@@ -1,0 +1,183 @@
+/* kq1-keycheck.c
+ * Key decoding and hash verification (DESIGN.md: key data is base64, hex is
+ * accepted too; the hash algorithm is the one its digest length names).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include "kq1-keycheck.h"
+
+static gboolean
+is_base64_char(char c)
+{
+    return g_ascii_isalnum(c) || c == '+' || c == '/';
+}
+
+/* Standard base64, padded, or unpadded where the length allows it.
+ * g_base64_decode skips what it does not know, so the text is judged first. */
+static gboolean
+is_base64(const char *text, gsize n)
+{
+    gsize chars = n;
+
+    if (n == 0)
+        return FALSE;
+    if (n % 4 == 0) {
+        while (chars > 0 && n - chars < 2 && text[chars - 1] == '=')
+            chars--;
+    } else if (n % 4 == 1) {
+        return FALSE;
+    }
+    for (gsize i = 0; i < chars; i++) {
+        if (!is_base64_char(text[i]))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+is_hex(const char *text, gsize n)
+{
+    if (n == 0 || n % 2 != 0)
+        return FALSE;
+    for (gsize i = 0; i < n; i++) {
+        if (!g_ascii_isxdigit(text[i]))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static guint8 *
+decode_hex(const char *text, gsize n, gsize *len)
+{
+    guint8 *data = g_malloc(n / 2 + 1);
+
+    for (gsize i = 0; i < n / 2; i++)
+        data[i] = (guint8)(g_ascii_xdigit_value(text[2 * i]) << 4 | g_ascii_xdigit_value(text[2 * i + 1]));
+    *len = n / 2;
+    return data;
+}
+
+static guint8 *
+decode_base64(const char *text, gsize n, gsize *len)
+{
+    /* g_base64_decode wants padding; add what unpadded text leaves out. */
+    char *padded = g_malloc(n + 3);
+    guint8 *data;
+
+    memcpy(padded, text, n);
+    while (n % 4 != 0)
+        padded[n++] = '=';
+    padded[n] = '\0';
+    data = g_base64_decode(padded, len);
+    g_free(padded);
+    return data;
+}
+
+void
+kq1_key_decode(const char *text, guint64 expected_bits, kq1_key_t *key)
+{
+    gsize n = strlen(text);
+    gboolean base64 = is_base64(text, n);
+    gboolean hex = is_hex(text, n);
+
+    memset(key, 0, sizeof *key);
+    /* Both readings valid: hex wins if it gives the expected length, in bits
+     * or (DESIGN.md tolerates it) in bytes. */
+    if (base64 && hex && expected_bits != 0 && ((guint64)n * 4 == expected_bits || (guint64)n / 2 == expected_bits))
+        base64 = FALSE;
+    if (base64) {
+        key->encoding = KQ1_KEY_BASE64;
+        key->data = decode_base64(text, n, &key->len);
+    } else if (hex) {
+        key->encoding = KQ1_KEY_HEX;
+        key->data = decode_hex(text, n, &key->len);
+    }
+}
+
+void
+kq1_key_clear(kq1_key_t *key)
+{
+    g_free(key->data);
+    memset(key, 0, sizeof *key);
+}
+
+typedef struct {
+    gsize          digest_len;
+    GChecksumType  type;
+    const char    *name;
+} algorithm_t;
+
+static const algorithm_t algorithms[] = {
+    { 16, G_CHECKSUM_MD5,    "MD5" },
+    { 20, G_CHECKSUM_SHA1,   "SHA-1" },
+    { 32, G_CHECKSUM_SHA256, "SHA-256" },
+    { 48, G_CHECKSUM_SHA384, "SHA-384" },
+    { 64, G_CHECKSUM_SHA512, "SHA-512" },
+};
+
+static const algorithm_t *
+algorithm_for(gsize digest_len)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(algorithms); i++) {
+        if (algorithms[i].digest_len == digest_len)
+            return &algorithms[i];
+    }
+    return NULL;
+}
+
+/* VERIFIED or MISMATCH when the digest's length names an algorithm,
+ * UNKNOWN otherwise. */
+static kq1_hash_status_t
+check_digest(const guint8 *key, gsize len, const guint8 *digest, gsize digest_len,
+             const char **algorithm)
+{
+    const algorithm_t *alg = algorithm_for(digest_len);
+    GChecksum *checksum;
+    guint8 computed[64];
+    gsize computed_len = sizeof computed;
+
+    if (alg == NULL)
+        return KQ1_HASH_UNKNOWN;
+    checksum = g_checksum_new(alg->type);
+    g_checksum_update(checksum, key, (gssize)len);
+    g_checksum_get_digest(checksum, computed, &computed_len);
+    g_checksum_free(checksum);
+    *algorithm = alg->name;
+    return computed_len == digest_len && memcmp(computed, digest, digest_len) == 0
+           ? KQ1_HASH_VERIFIED : KQ1_HASH_MISMATCH;
+}
+
+kq1_hash_status_t
+kq1_key_verify_hash(const guint8 *key, gsize len, const char *hash_text, const char **algorithm)
+{
+    gsize n = strlen(hash_text);
+    kq1_hash_status_t status = KQ1_HASH_UNKNOWN;
+    const char *name = NULL;
+
+    *algorithm = NULL;
+    /* Hex first (the usual way to write a digest), then base64: 64 hex
+     * digits are SHA-256 in hex but also 48 bytes (SHA-384) in base64. */
+    if (is_hex(hash_text, n)) {
+        gsize digest_len;
+        guint8 *digest = decode_hex(hash_text, n, &digest_len);
+
+        status = check_digest(key, len, digest, digest_len, &name);
+        g_free(digest);
+        if (status != KQ1_HASH_UNKNOWN)
+            *algorithm = name;
+    }
+    if (status != KQ1_HASH_VERIFIED && is_base64(hash_text, n)) {
+        gsize digest_len;
+        guint8 *digest = decode_base64(hash_text, n, &digest_len);
+        kq1_hash_status_t base64_status = check_digest(key, len, digest, digest_len, &name);
+
+        g_free(digest);
+        if (base64_status == KQ1_HASH_VERIFIED || status == KQ1_HASH_UNKNOWN) {
+            status = base64_status;
+            *algorithm = base64_status == KQ1_HASH_UNKNOWN ? NULL : name;
+        }
+    }
+    return status;
+}

@@ -1,0 +1,45 @@
+/* kq1-keycheck.h
+ * Checks of key material: decoding the Key parameter (base64 as in ETSI GS
+ * QKD 014, or hex) and verifying the Hash value over the decoded bytes.
+ * GLib only, so unit-tested without Wireshark.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef KQ1_KEYCHECK_H
+#define KQ1_KEYCHECK_H
+
+#include <glib.h>
+
+typedef enum {
+    KQ1_KEY_UNDECODED,      /* neither base64 nor hex */
+    KQ1_KEY_BASE64,
+    KQ1_KEY_HEX
+} kq1_key_encoding_t;
+
+/* Values of kq1.hash_status. */
+typedef enum {
+    KQ1_HASH_ABSENT   = 0,
+    KQ1_HASH_VERIFIED = 1,
+    KQ1_HASH_MISMATCH = 2,
+    KQ1_HASH_UNKNOWN  = 3   /* not a digest of MD5, SHA-1, SHA-256, SHA-384 or SHA-512 */
+} kq1_hash_status_t;
+
+typedef struct {
+    kq1_key_encoding_t encoding;
+    guint8            *data;     /* decoded key (g_malloc), NULL when undecoded */
+    gsize              len;      /* its length in bytes */
+} kq1_key_t;
+
+/* Decodes key text. Text that is valid both as base64 and as hex (e.g.
+ * "00ff") is read as whichever gives expected_bits (a Key length or a
+ * requested size; 0 for none), and as base64 otherwise. */
+void kq1_key_decode(const char *text, guint64 expected_bits, kq1_key_t *key);
+
+void kq1_key_clear(kq1_key_t *key);
+
+/* Verifies hash_text (hex or base64; its length names the algorithm) over
+ * the key bytes. *algorithm is set to the algorithm's name, or NULL. */
+kq1_hash_status_t kq1_key_verify_hash(const guint8 *key, gsize len, const char *hash_text,
+                                      const char **algorithm);
+
+#endif /* KQ1_KEYCHECK_H */

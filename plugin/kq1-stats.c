@@ -1,0 +1,310 @@
+/* kq1-stats.c
+ * Statistics over a capture, from the "kq1" tap: a stats tree
+ * (tshark -z kq1,tree; Statistics > Kq-1 in the GUI) and a key ledger, one
+ * row per key ID (tshark -z kq1,keys; Statistics > Kq-1 Key Ledger).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <epan/packet.h>
+#include <epan/stats_tree.h>
+#include <epan/stat_tap_ui.h>
+
+#include "kq1-catalog.h"
+#include "kq1-tap.h"
+
+#define NO_MODULE_ID "(no QKD module ID)"
+
+/* --- stats tree ---------------------------------------------------------- */
+
+static const char *const st_messages = "Messages by type";
+static const char *const st_directions = "Messages by direction";
+static const char *const st_responses = "Responses";
+static const char *const st_keys = "Keys supplied, by QKD module ID";
+static const char *const st_bits = "Key bits supplied, by QKD module ID";
+static const char *const st_times = "Response time (ms), by message";
+
+static int st_node_messages, st_node_directions, st_node_responses;
+static int st_node_keys, st_node_bits, st_node_times;
+
+static void
+kq1_tree_init(stats_tree *st)
+{
+    st_node_messages = stats_tree_create_node(st, st_messages, 0, STAT_DT_INT, TRUE);
+    st_node_directions = stats_tree_create_node(st, st_directions, 0, STAT_DT_INT, TRUE);
+    st_node_responses = stats_tree_create_node(st, st_responses, 0, STAT_DT_INT, TRUE);
+    st_node_keys = stats_tree_create_node(st, st_keys, 0, STAT_DT_INT, TRUE);
+    st_node_bits = stats_tree_create_node(st, st_bits, 0, STAT_DT_INT, TRUE);
+    st_node_times = stats_tree_create_node(st, st_times, 0, STAT_DT_FLOAT, TRUE);
+}
+
+static const char *
+message_name(guint16 code)
+{
+    const kq1_message_info_t *msg = kq1_message_lookup(code);
+
+    return msg != NULL ? msg->name : "Unknown command";
+}
+
+static tap_packet_status
+kq1_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
+                tap_flags_t flags _U_)
+{
+    const kq1_tap_info_t *info = (const kq1_tap_info_t *)data;
+    const char *direction = kq1_direction_name((guint8)(info->code >> 8));
+    const char *module = info->qkd_module_id != NULL ? info->qkd_module_id : NO_MODULE_ID;
+    guint64 bits = 0;
+
+    tick_stat_node(st, st_messages, 0, FALSE);
+    tick_stat_node(st, message_name(info->code), st_node_messages, FALSE);
+    tick_stat_node(st, st_directions, 0, FALSE);
+    tick_stat_node(st, direction != NULL ? direction : "No valid direction", st_node_directions, FALSE);
+
+    if (info->verdict != KQ1_VERDICT_NONE) {
+        tick_stat_node(st, st_responses, 0, FALSE);
+        tick_stat_node(st, info->verdict == KQ1_VERDICT_OK ? "OK" : "Failed", st_node_responses, FALSE);
+    }
+    if (info->n_keys > 0) {
+        for (guint i = 0; i < info->n_keys; i++)
+            bits += info->keys[i].bits;
+        increase_stat_node(st, st_keys, 0, FALSE, info->n_keys);
+        increase_stat_node(st, module, st_node_keys, FALSE, info->n_keys);
+        increase_stat_node(st, st_bits, 0, FALSE, (gint)bits);
+        increase_stat_node(st, module, st_node_bits, FALSE, (gint)bits);
+    }
+    if (info->answered) {
+        gfloat ms = (gfloat)(nstime_to_msec(&info->response_time));
+
+        avg_stat_node_add_value_float(st, st_times, 0, FALSE, ms);
+        avg_stat_node_add_value_float(st, message_name(info->code), st_node_times, FALSE, ms);
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+void
+kq1_stats_register_tree(void)
+{
+    stats_tree_register_plugin("kq1", "kq1", "Kq-1", 0, kq1_tree_packet, kq1_tree_init, NULL);
+}
+
+/* --- key ledger ---------------------------------------------------------- */
+
+enum {
+    LEDGER_KEY_ID,
+    LEDGER_FIRST_FRAME,
+    LEDGER_MODULE,
+    LEDGER_BITS,
+    LEDGER_RESPONSE_FRAME,
+    LEDGER_VERDICT,
+    LEDGER_HASH,
+    LEDGER_REUSES
+};
+
+static stat_tap_table_item ledger_fields[] = {
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Key ID",         "%s" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "First frame",    "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "QKD module",     "%s" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bits",           "%u" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Response frame", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Verdict",        "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Hash",           "%s" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Reuses",         "%u" },
+};
+
+static const char *const ledger_title = "Kq-1 Key Ledger";
+
+/* Key ID -> row + 1 of the table being filled: rows are found by key ID in
+ * constant time, however many keys the capture supplies. */
+static GHashTable *ledger_rows;
+
+static const char *
+hash_status_name(kq1_hash_status_t status)
+{
+    switch (status) {
+    case KQ1_HASH_ABSENT:   return "-";
+    case KQ1_HASH_VERIFIED: return "verified";
+    case KQ1_HASH_MISMATCH: return "mismatch";
+    case KQ1_HASH_UNKNOWN:  return "unknown algorithm";
+    }
+    return "-";
+}
+
+static const char *
+verdict_name(kq1_verdict_t verdict)
+{
+    switch (verdict) {
+    case KQ1_VERDICT_OK:     return "ok";
+    case KQ1_VERDICT_FAILED: return "failed";
+    case KQ1_VERDICT_NONE:   return "-";
+    }
+    return "-";
+}
+
+static void
+set_string(stat_tap_table *table, guint row, guint column, const char *text)
+{
+    stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
+
+    g_free((char *)item->value.string_value);
+    item->value.string_value = g_strdup(text);
+    stat_tap_set_field_data(table, row, column, item);
+}
+
+static void
+set_uint(stat_tap_table *table, guint row, guint column, guint value)
+{
+    stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
+
+    item->value.uint_value = value;
+    stat_tap_set_field_data(table, row, column, item);
+}
+
+static guint
+uint_at(stat_tap_table *table, guint row, guint column)
+{
+    return stat_tap_get_field_data(table, row, column)->value.uint_value;
+}
+
+static void
+ledger_init(stat_tap_table_ui *ui)
+{
+    stat_tap_table *table = stat_tap_find_table(ui, ledger_title);
+
+    if (ledger_rows == NULL)
+        ledger_rows = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_remove_all(ledger_rows);
+    if (table != NULL) {
+        if (ui->stat_tap_reset_table_cb != NULL)
+            ui->stat_tap_reset_table_cb(table);
+        return;
+    }
+    stat_tap_add_table(ui, stat_tap_init_table(ledger_title, G_N_ELEMENTS(ledger_fields), 0, NULL));
+}
+
+/* The row of key_id, added (first supplied in frame) if there is none. */
+static guint
+ledger_row(stat_tap_table *table, const char *key_id, guint32 frame, gboolean *added)
+{
+    gpointer found = g_hash_table_lookup(ledger_rows, key_id);
+    stat_tap_table_item_type items[G_N_ELEMENTS(ledger_fields)];
+    guint row;
+
+    *added = found == NULL;
+    if (found != NULL)
+        return GPOINTER_TO_UINT(found) - 1;
+
+    memset(items, 0, sizeof items);
+    for (guint i = 0; i < G_N_ELEMENTS(ledger_fields); i++)
+        items[i].type = ledger_fields[i].type;
+    row = table->num_elements;
+    stat_tap_init_table_row(table, row, G_N_ELEMENTS(ledger_fields), items);
+    set_string(table, row, LEDGER_KEY_ID, key_id);
+    set_uint(table, row, LEDGER_FIRST_FRAME, frame);
+    set_string(table, row, LEDGER_MODULE, NO_MODULE_ID);
+    set_string(table, row, LEDGER_VERDICT, "-");
+    set_string(table, row, LEDGER_HASH, "-");
+    g_hash_table_insert(ledger_rows, g_strdup(key_id), GUINT_TO_POINTER(row + 1));
+    return row;
+}
+
+static void
+ledger_supply(stat_tap_table *table, packet_info *pinfo, const kq1_tap_info_t *info,
+              const kq1_tap_key_t *key, gboolean answered_here)
+{
+    gboolean added;
+    guint row;
+
+    if (key->key_id == NULL)
+        return;
+    row = ledger_row(table, key->key_id, pinfo->num, &added);
+    if (!added) {
+        if (key->first_frame != 0)
+            set_uint(table, row, LEDGER_REUSES, uint_at(table, row, LEDGER_REUSES) + 1);
+        return;
+    }
+    if (info->qkd_module_id != NULL)
+        set_string(table, row, LEDGER_MODULE, info->qkd_module_id);
+    set_uint(table, row, LEDGER_BITS, key->bits);
+    set_string(table, row, LEDGER_HASH, hash_status_name(key->hash_status));
+    if (answered_here) {    /* keys of a Response to key request come with their verdict */
+        set_uint(table, row, LEDGER_RESPONSE_FRAME, pinfo->num);
+        set_string(table, row, LEDGER_VERDICT, verdict_name(info->verdict));
+    }
+}
+
+static tap_packet_status
+ledger_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
+              tap_flags_t flags _U_)
+{
+    stat_data_t *stat_data = (stat_data_t *)tapdata;
+    const kq1_tap_info_t *info = (const kq1_tap_info_t *)data;
+    stat_tap_table *table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
+    gpointer found;
+    guint row;
+
+    for (guint i = 0; i < info->n_keys; i++)
+        ledger_supply(table, pinfo, info, &info->keys[i], info->verdict != KQ1_VERDICT_NONE);
+
+    /* A Response to key supply gives its key's verdict (the first one counts). */
+    if (info->code == 0x1302 && info->key_id != NULL
+        && (found = g_hash_table_lookup(ledger_rows, info->key_id)) != NULL) {
+        row = GPOINTER_TO_UINT(found) - 1;
+        if (uint_at(table, row, LEDGER_RESPONSE_FRAME) == 0) {
+            set_uint(table, row, LEDGER_RESPONSE_FRAME, pinfo->num);
+            set_string(table, row, LEDGER_VERDICT, verdict_name(info->verdict));
+        }
+    }
+    return info->n_keys > 0 || info->code == 0x1302 ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
+}
+
+static void
+ledger_reset(stat_tap_table *table)
+{
+    /* Rows are keyed by key ID: a new pass starts from none. */
+    for (guint row = 0; row < table->num_elements; row++) {
+        for (guint column = 0; column < table->num_fields; column++) {
+            stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
+
+            if (item->type == TABLE_ITEM_STRING)
+                g_free((char *)item->value.string_value);
+        }
+        g_free(table->elements[row]);
+    }
+    g_free(table->elements);
+    table->elements = NULL;
+    table->num_elements = 0;
+    if (ledger_rows != NULL)
+        g_hash_table_remove_all(ledger_rows);
+}
+
+static void
+ledger_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_,
+                 stat_tap_table_item_type *field)
+{
+    if (field->type == TABLE_ITEM_STRING)
+        g_free((char *)field->value.string_value);
+}
+
+void
+kq1_stats_register_ledger(void)
+{
+    static tap_param ledger_params[] = {
+        { PARAM_FILTER, "filter", "Filter", NULL, TRUE }
+    };
+    static stat_tap_table_ui ledger_ui = {
+        REGISTER_PACKET_STAT_GROUP_UNSORTED,
+        "Kq-1 Key Ledger",
+        "kq1",
+        "kq1,keys",
+        ledger_init,
+        ledger_packet,
+        ledger_reset,
+        ledger_free_item,
+        NULL,
+        G_N_ELEMENTS(ledger_fields), ledger_fields,
+        G_N_ELEMENTS(ledger_params), ledger_params,
+        NULL,
+        0
+    };
+
+    register_stat_tap_table_ui(&ledger_ui);
+}

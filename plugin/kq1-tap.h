@@ -1,0 +1,43 @@
+/* kq1-tap.h
+ * What the Kq-1 dissector hands its tap listeners (kq1-stats.c), one record
+ * per message. Everything points into pinfo->pool.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef KQ1_TAP_H
+#define KQ1_TAP_H
+
+#include <epan/packet.h>
+
+#include "kq1-keycheck.h"
+
+typedef enum {
+    KQ1_VERDICT_NONE,       /* no Response parameter */
+    KQ1_VERDICT_OK,
+    KQ1_VERDICT_FAILED
+} kq1_verdict_t;
+
+typedef struct {
+    const char        *key_id;       /* NULL when absent */
+    guint32            bits;         /* 0 when the key could not be decoded */
+    kq1_hash_status_t  hash_status;
+    guint32            first_frame;  /* an earlier supply of this key ID, 0 if none */
+} kq1_tap_key_t;
+
+typedef struct {
+    guint16        code;             /* CommandCode */
+    guint32        message_id;
+    const char    *qkd_module_id;    /* NULL when absent */
+    const char    *key_id;           /* Key ID of a Key supply or Response to key supply */
+    kq1_verdict_t  verdict;
+    gboolean       answered;         /* a response whose request was found */
+    nstime_t       response_time;    /* from that request, when answered */
+    guint          n_keys;           /* keys supplied by this message */
+    kq1_tap_key_t *keys;
+} kq1_tap_info_t;
+
+/* Registers the stats tree and the key ledger on the "kq1" tap. */
+void kq1_stats_register_tree(void);
+void kq1_stats_register_ledger(void);
+
+#endif /* KQ1_TAP_H */
