@@ -229,8 +229,8 @@ add_key_checks(proto_tree *tree, tvbuff_t *json_tvb, gint offset, gint length, c
     if (params->key.encoding == KQ1_KEY_UNDECODED)
         return;
     if (!kq1_hide_keys) {
-        item = proto_tree_add_bytes(tree, hf_kq1_key_bytes, json_tvb, offset, length, params->key.data);
-        proto_item_set_len(item, length);
+        item = proto_tree_add_bytes_with_length(tree, hf_kq1_key_bytes, json_tvb, offset, length,
+                                                params->key.data, (gint)params->key.len);
         proto_item_append_text(item, " (%s)", params->key.encoding == KQ1_KEY_HEX ? "hex" : "base64");
         proto_item_set_generated(item);
     }

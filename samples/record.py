@@ -10,6 +10,7 @@ and MessageIDs are seeded, so a new recording carries the same values; only
 times and the client's ephemeral ports change.
 """
 import base64
+import hashlib
 import os
 import shutil
 import signal
@@ -20,7 +21,7 @@ import threading
 import time
 
 from kq1peer import (KEY_REQUEST, KEY_REQUEST_RESPONSE, KEY_SUPPLY, KEY_SUPPLY_RESPONSE,
-                     Connection, KeyManager, QkdModule, connect, encode_json, listen, pdu)
+                     Connection, KeyManager, QkdModule, connect, encode_json, listen, parse_json, pdu)
 
 SAMPLES = os.path.dirname(os.path.abspath(__file__))
 KQ1_PORT = 4162
@@ -235,6 +236,97 @@ def length_mismatch():
     run_pair(KQ1_PORT, KeyManager().serve_supplies, module_role)
 
 
+# --- what the analysis finds (request/response links, key checks, reuse) --------
+
+def analysis():
+    """Proactive supply with every kind of key problem, then key requests
+    answered out of order, short, failed, not at all, and unasked."""
+    module = QkdModule()
+    km = KeyManager()
+    good = module.key_supply()
+    wrong_hash = module.key_supply()
+    wrong_hash["hash_value"] = hashlib.sha256(b"some other key").hexdigest()
+    wrong_length = module.key_supply()
+    wrong_length["key_length"] = 512
+    length_in_bytes = module.key_supply()
+    length_in_bytes["key_length"] = 32
+    reused = module.key_supply()
+    reused["key_ID"] = good["key_ID"]           # the KM refuses it: a reuse
+    hex_key = module.key_supply()
+    key_bytes = base64.b64decode(hex_key["key"])
+    hex_key["key"] = key_bytes.hex()
+    hex_key["hash_value"] = hashlib.md5(key_bytes).hexdigest()
+    unanswered = module.key_supply()
+
+    def supplier(conn):
+        for supply in [good, wrong_hash, wrong_length, length_in_bytes, reused, hex_key]:
+            conn.send(KEY_SUPPLY, module.message_id(), supply)
+            conn.receive()
+        conn.send(KEY_SUPPLY, module.message_id(), unanswered)
+        conn.receive()                          # the KM's unasked-for response
+
+    def key_manager(conn):
+        for _ in range(6):
+            _, _, payload = conn.receive()
+            conn.send(KEY_SUPPLY_RESPONSE, km.message_id(), km.key_supply_response(payload))
+        conn.receive()                          # the last supply: left unanswered
+        conn.send(KEY_SUPPLY_RESPONSE, km.message_id(), {"key_ID": "00000000-0000-4000-8000-000000000000",
+                                                          "response": "success"})
+
+    run_pair(KQ1_PORT, key_manager, supplier)
+
+    def pipelined_km(conn):
+        """Two requests before any answer, then one at a time."""
+        conn.send(KEY_REQUEST, km.message_id(), {"number": 2, "size": 256})    # 1007
+        conn.send(KEY_REQUEST, km.message_id(), {"number": 1, "size": 512})    # 1008
+        conn.receive()
+        conn.receive()
+        km.request_keys(conn, [{"number": 3, "size": 256}, {"number": 1}])
+        conn.receive()                          # the module's unasked-for response
+        conn.send(KEY_REQUEST, km.message_id(), {"number": 1})   # never answered
+
+    def responder(conn):
+        first, second = conn.receive(), conn.receive()
+        # The second request answered first: both repeat their request's MessageID.
+        conn.send(KEY_REQUEST_RESPONSE, second[0], module.key_request_response({"number": 1, "size": 512}))
+        conn.send(KEY_REQUEST_RESPONSE, first[0], module.key_request_response({"number": 2, "size": 256}))
+        conn.receive()
+        short = module.key_request_response({"number": 2, "size": 256})
+        short["keys"][1]["key"] = base64.b64encode(module.new_key(128)[1]).decode()
+        short["keys"][1]["key_ID"] = good["key_ID"]     # and a Key ID supplied before
+        conn.send(KEY_REQUEST_RESPONSE, module.message_id(), short)
+        conn.receive()
+        conn.send(KEY_REQUEST_RESPONSE, module.message_id(),
+                  {"keys": [], "response": "failure: no key material left"})
+        conn.send(KEY_REQUEST_RESPONSE, module.message_id(), module.key_request_response({}))
+        conn.receive()                          # the last request: left unanswered
+
+    run_pair(KQ1_PORT, pipelined_km, responder)
+
+
+def vendor_names():
+    """An implementation that spells two members its own way, for the
+    "Kq-1 JSON member names" table."""
+    module = QkdModule()
+
+    def supplier(conn):
+        for _ in range(2):
+            supply = module.key_supply()
+            supply["keyIdentifier"] = supply.pop("key_ID")
+            supply["material"] = supply.pop("key")
+            conn.send(KEY_SUPPLY, module.message_id(), supply)
+            conn.receive()
+
+    def key_manager(conn):
+        km = KeyManager()
+        for _, _, payload in conn.messages():
+            supply = parse_json(payload)
+            conn.send(KEY_SUPPLY_RESPONSE, km.message_id(),
+                      {"keyIdentifier": supply["keyIdentifier"], "response": "success"})
+
+    run_pair(KQ1_PORT, key_manager, supplier)
+
+
 SCENARIOS = {
     "kq1-proactive": (proactive, KQ1_PORT),
     "kq1-upon-request": (upon_request, KQ1_PORT),
@@ -249,6 +341,8 @@ SCENARIOS = {
     # Captured with a 200-byte snapshot length, as users often do: every
     # Key supply is cut short in the capture, not on the wire.
     "kq1-snaplen": (proactive, KQ1_PORT, 200),
+    "kq1-analysis": (analysis, KQ1_PORT),
+    "kq1-vendor-names": (vendor_names, KQ1_PORT),
 }
 
 

@@ -9,6 +9,7 @@ recording with other ACK timing still passes.
     test_tshark.py --plugin-dir BUILD/plugins --samples SAMPLES --tshark tshark [TestCase ...]
 """
 import argparse
+import re
 import sys
 import unittest
 
@@ -75,6 +76,11 @@ def key_supply_response(message_id, key_id, response="success", length=102, **ex
     return fields
 
 
+def with_frames(text, numbers):
+    """text with each {f[i]} replaced by the i-th frame with Kq-1."""
+    return re.sub(r"\{f\[(\d+)\]\}", lambda m: str(numbers[int(m.group(1))]), text)
+
+
 def expect(fields, *experts):
     """One expected PDU: its fields and, in order, its expert infos."""
     return (fields, list(experts))
@@ -93,8 +99,10 @@ class Kq1TestCase(unittest.TestCase):
         cls.tshark.close()
 
     def assertFrames(self, sample, expected, *options):
-        """The frames with Kq-1, in order, each a list of expected PDUs."""
+        """The frames with Kq-1, in order, each a list of expected PDUs.
+        Expert texts may name frames as {f[i]}: the i-th frame with Kq-1."""
         frames = self.tshark.kq1_frames(sample, *options)
+        numbers = [frame.number for frame in frames]
         for frame in self.tshark.frames(sample, *options):
             self.assertFalse(frame.exception, "frame %d threw an exception" % frame.number)
         self.assertEqual(len(frames), len(expected),
@@ -105,6 +113,7 @@ class Kq1TestCase(unittest.TestCase):
                 where = "frame %d, PDU %d" % (frame.number, index + 1)
                 for name, values in fields.items():
                     self.assertEqual(pdu.all(name), values, "%s: %s" % (where, name))
+                experts = [(name, with_frames(text, numbers)) for name, text in experts]
                 self.assertEqual(pdu.experts, experts, where)
                 self.check_against_json_dissector(pdu, where)
         return frames
@@ -296,7 +305,7 @@ class MissingMandatory(Kq1TestCase):
             # this faulty QKD module also hands out the Key ID of frame 25 again
             [expect(dict(header(13, 0x3104, 113), **{"kq1.keys": ["1"], "kq1.response": []}),
                     ("kq1.key_id_reused", "Key ID 9370fe12-a406-4f13-beba-79e0e3677f11 was already "
-                                          "supplied in frame 25"),
+                                          "supplied in frame {f[10]}"),
                     (MISSING, "Response (response) missing: mandatory in Response to key request (Table 4)"))],
         ])
 
@@ -438,6 +447,194 @@ class LengthMismatch(Kq1TestCase):
             [expect(header(3, 0x3101, 316), cut)],
             [expect(key_supply_response(1003, KID[2]), unmatched)],
         ])
+
+
+REUSED = "kq1.key_id_reused"
+FAILED = "kq1.failure_response"
+
+# The QKD module's keys in kq1-analysis, in the order it supplies them.
+A_KID = KID[:4] + ["afd2e6b8-dcfc-4b87-b2ab-fc2aa01489ec", "a2fe0304-8793-4a11-bc19-75c2003ee764"]
+
+
+class Analysis(Kq1TestCase):
+    """kq1-analysis: Key supplies with each kind of key problem, a reused Key
+    ID, a refusal, an unanswered supply and an unasked response; then Key
+    requests answered out of order (by MessageID), short, failed, unasked
+    and not at all."""
+
+    sample = "kq1-analysis.pcapng"
+
+    def expected(self, two_pass):
+        """Frame by frame; the two-pass run adds links to responses and the
+        requests nothing answered."""
+        unanswered = [("kq1.no_response", "No response to this Key supply in the capture")] if two_pass else []
+        unanswered_request = ([("kq1.no_response", "No response to this Key request in the capture")]
+                              if two_pass else [])
+
+        def request(fields, response_index, *experts):
+            if two_pass:
+                fields = dict(fields, **{"kq1.response_in": ["{f[%d]}" % response_index]})
+            return expect(fields, *experts)
+
+        def response(fields, request_index, *experts):
+            return expect(dict(fields, **{"kq1.response_to": ["{f[%d]}" % request_index]}), *experts)
+
+        def supply_response(message_id, key_id):
+            return dict(key_supply_response(message_id, key_id), **{"kq1.response_ok": ["1"]})
+
+        return [
+            [request(dict(key_supply(1, 0), **{"kq1.key_bits": ["256"], "kq1.hash_status": ["1"],
+                                               "kq1.hash_algorithm": ["SHA-256"]}), 1)],
+            [response(supply_response(1001, A_KID[0]), 0)],
+            [request(dict(header(2, 0x3101, 316), **{"kq1.hash_status": ["2"], "kq1.hash_algorithm": ["SHA-256"]}),
+                     3, ("kq1.hash_mismatch", "Hash value (hash_value) is not the SHA-256 digest of the key"))],
+            [response(supply_response(1002, A_KID[1]), 2)],
+            [request(dict(header(3, 0x3101, 316), **{"kq1.key_length": ["512"], "kq1.key_bits": ["256"]}), 5,
+                     ("kq1.key_length_mismatch", "Key length (key_length) is 512 bits but the key is 256 bits"))],
+            [response(supply_response(1003, A_KID[2]), 4)],
+            [request(dict(header(4, 0x3101, 315), **{"kq1.key_length": ["32"]}), 7,
+                     ("kq1.key_length_in_bytes", "Key length (key_length) 32 is the key's length in bytes; "
+                                                 "Kq-1 counts bits (256)"))],
+            [response(supply_response(1004, A_KID[3]), 6)],
+            [request(dict(header(5, 0x3101, 316), **{"kq1.key_id": [A_KID[0]],
+                                                     "kq1.key_id_first_frame": ["{f[0]}"]}), 9,
+                     (REUSED, "Key ID %s was already supplied in frame {f[0]}" % A_KID[0]))],
+            [response(dict(header(1005, 0x1302, 127), **{"kq1.response_ok": ["0"]}), 8,
+                      (FAILED, 'Response to key supply failed: "failure: key ID already supplied"'))],
+            # a hex key with an MD5 hash
+            [request(dict(header(6, 0x3101, 304), **{"kq1.key_bits": ["256"], "kq1.hash_status": ["1"],
+                                                     "kq1.hash_algorithm": ["MD5"]}), 11)],
+            [response(supply_response(1006, A_KID[4]), 10)],
+            [expect(dict(header(7, 0x3101, 316), **{"kq1.key_id": [A_KID[5]]}), *unanswered)],
+            [expect(dict(header(1007, 0x1302, 70), **{"kq1.response_to": []}),
+                    ("kq1.no_request", "This Response to key supply answers no Key supply (by Key ID) seen "
+                                       "in this TCP conversation"))],
+            # two requests at once, answered second first, each repeating its MessageID
+            [request(dict(header(1008, 0x1303, 23), **{"kq1.number_of_keys": ["2"]}), 17)],
+            [request(dict(header(1009, 0x1303, 23), **{"kq1.size_of_key": ["512"]}), 16)],
+            [response(dict(header(1009, 0x3104, 228), **{"kq1.keys": ["1"], "kq1.key_bits": ["512"]}), 15)],
+            [response(dict(header(1008, 0x3104, 287), **{"kq1.keys": ["2"]}), 14)],
+            [request(header(1010, 0x1303, 23), 19)],
+            [response(dict(header(8, 0x3104, 267), **{"kq1.keys": ["2"], "kq1.key_bits": ["256", "128"],
+                                                     "kq1.key_id_first_frame": ["{f[0]}"]}), 18,
+                      (REUSED, "Key ID %s was already supplied in frame {f[0]}" % A_KID[0]),
+                      ("kq1.wrong_key_count", "Keys holds 2 key(s) but the Key request in frame {f[18]} "
+                                              "asked for 3"),
+                      ("kq1.wrong_key_size", "Keys[1] is 128 bits but the Key request in frame {f[18]} "
+                                             "asked for 256-bit keys"))],
+            [request(header(1011, 0x1303, 12), 21)],
+            [response(dict(header(9, 0x3104, 54), **{"kq1.response_ok": ["0"]}), 20,
+                      (FAILED, 'Response to key request failed: "failure: no key material left"'))],
+            [expect(dict(header(10, 0x3104, 184), **{"kq1.response_to": []}),
+                    ("kq1.no_request", "This Response to key request answers no unanswered Key request seen "
+                                       "in this TCP conversation"))],
+            [expect(header(1012, 0x1303, 12), *unanswered_request)],
+        ]
+
+    def assertAnalysis(self, two_pass):
+        frames = self.tshark.kq1_frames(self.sample, *(["-2"] if two_pass else []))
+        numbers = [frame.number for frame in frames]
+        expected = self.expected(two_pass)
+        # {f[i]} in field values too: the frame numbers links point at
+        for pdus in expected:
+            for fields, _ in pdus:
+                for name, values in fields.items():
+                    fields[name] = [with_frames(value, numbers) for value in values]
+        self.assertFrames(self.sample, expected, *(["-2"] if two_pass else []))
+
+    def test_single_pass(self):
+        self.assertAnalysis(two_pass=False)
+
+    def test_two_passes(self):
+        self.assertAnalysis(two_pass=True)
+
+    def test_response_times(self):
+        frames = self.tshark.kq1_frames(self.sample)
+        times = [float(pdu.get("kq1.response_time")) for frame in frames for pdu in frame.pdus
+                 if pdu.get("kq1.response_time") is not None]
+        self.assertEqual(len(times), 10)
+        self.assertTrue(all(0 < t < 1 for t in times), times)
+
+    def test_hex_key_decoded(self):
+        pdu = self.tshark.kq1_frames(self.sample)[10].pdus[0]
+        self.assertEqual(pdu.get("kq1.key_bytes").replace(":", ""), pdu.get("kq1.key"))
+
+    def test_hide_keys(self):
+        frames = self.tshark.kq1_frames(self.sample, "-o", "kq1.hide_keys:TRUE")
+        keys = [key for frame in frames for pdu in frame.pdus for key in pdu.all("kq1.key")]
+        self.assertEqual(len(keys), 13)
+        self.assertEqual(set(keys), {"[redacted, 256 bits]", "[redacted, 512 bits]", "[redacted, 128 bits]"})
+        for frame in frames:
+            for pdu in frame.pdus:
+                self.assertEqual(pdu.all("kq1.key_bytes"), [])
+                for member in pdu.json_members:
+                    if member.startswith("key:"):
+                        self.assertEqual(set(member[4:]), {"*"})
+        # the checks still run
+        self.assertEqual(frames[2].pdus[0].get("kq1.hash_status"), "2")
+        self.assertIn("kq1.hash_mismatch", frames[2].pdus[0].expert_names())
+
+    def test_stats_tree(self):
+        out = self.tshark.run("-r", self.tshark.sample(self.sample), "-q", "-z", "kq1,tree").stdout
+        rows = {}
+        for line in out.splitlines():
+            columns = line.split()
+            # "Key bits supplied, by QKD module ID 3456 ...": the name, then the count
+            for i, column in enumerate(columns):
+                if column.isdigit():
+                    rows.setdefault(" ".join(columns[:i]), []).append(int(column))
+                    break
+        self.assertEqual(rows["Messages by type"], [24])
+        self.assertEqual(rows["Key supply"], [7])
+        self.assertEqual(rows["Response to key supply"], [7, 6])     # messages, response times
+        self.assertEqual(rows["Key request"], [5])
+        self.assertEqual(rows["Response to key request"], [5, 4])
+        self.assertEqual(rows["QKD module -> KM"], [12])
+        self.assertEqual(rows["KM -> QKD module"], [12])
+        self.assertEqual(rows["OK"], [10])
+        self.assertEqual(rows["Failed"], [2])
+        self.assertEqual(rows["Keys supplied, by QKD module ID"], [13])
+        self.assertEqual(rows["QKDM-Alice-01"], [7, 1792])
+        self.assertEqual(rows["(no QKD module ID)"], [6, 1664])
+        self.assertEqual(rows["Key bits supplied, by QKD module ID"], [3456])
+        self.assertEqual(rows["Response time (ms), by message"], [10])
+
+    def test_key_ledger(self):
+        numbers = [frame.number for frame in self.tshark.kq1_frames(self.sample)]
+        out = self.tshark.run("-r", self.tshark.sample(self.sample), "-q", "-z", "kq1,keys").stdout
+        rows = [[column.strip() for column in line.split("|")[:-1]] for line in out.splitlines()
+                if line.count("|") == 8 and not line.startswith("Key ID")]
+        f = numbers
+        self.assertEqual(rows[:6], [
+            [A_KID[0], str(f[0]), "QKDM-Alice-01", "256", str(f[1]), "ok", "verified", "2"],
+            [A_KID[1], str(f[2]), "QKDM-Alice-01", "256", str(f[3]), "ok", "mismatch", "0"],
+            [A_KID[2], str(f[4]), "QKDM-Alice-01", "256", str(f[5]), "ok", "verified", "0"],
+            [A_KID[3], str(f[6]), "QKDM-Alice-01", "256", str(f[7]), "ok", "verified", "0"],
+            [A_KID[4], str(f[10]), "QKDM-Alice-01", "256", str(f[11]), "ok", "verified", "0"],
+            [A_KID[5], str(f[12]), "QKDM-Alice-01", "256", "0", "-", "verified", "0"],
+        ])
+        self.assertEqual(len(rows), 11)
+        self.assertEqual(rows[6][1:], [str(f[16]), "(no QKD module ID)", "512", str(f[16]), "ok", "-", "0"])
+
+
+class VendorNames(Kq1TestCase):
+    """An implementation that says keyIdentifier and material."""
+
+    def test_without_the_table(self):
+        frames = self.tshark.kq1_frames("kq1-vendor-names.pcapng")
+        self.assertEqual([frame.pdus[0].expert_names() for frame in frames], [
+            [MISSING, MISSING], [MISSING], [MISSING, MISSING], [MISSING]])
+
+    def test_with_the_table(self):
+        options = ["-o", 'uat:kq1_member_names:"","Key ID","keyIdentifier"',
+                   "-o", 'uat:kq1_member_names:"Key supply","key","material"']
+        self.assertFrames("kq1-vendor-names.pcapng", [
+            [expect(dict(header(1, 0x3101, 328), **{"kq1.key_id": [KID[0]], "kq1.key": [KEY[0]],
+                                                    "kq1.hash_status": ["1"]}))],
+            [expect(dict(header(1001, 0x1302, 77), **{"kq1.key_id": [KID[0]], "kq1.response_ok": ["1"]}))],
+            [expect(dict(header(2, 0x3101, 328), **{"kq1.key_id": [KID[1]], "kq1.key": [KEY[1]]}))],
+            [expect(dict(header(1002, 0x1302, 77), **{"kq1.key_id": [KID[1]]}))],
+        ], *options)
 
 
 def main():
