@@ -6,7 +6,9 @@
  * the response repeats the request's, otherwise the oldest unanswered
  * request is taken. A key ID supplied again (by a Key supply or in the Keys
  * of a Response to key request), in any conversation, is a reuse, unless it
- * is the same message seen again (a TCP retransmission).
+ * is the same message seen again (a TCP retransmission, which reaches Kq-1
+ * when TCP's sequence analysis is off): a message with the MessageID of the
+ * one before it, in the same conversation, is taken for that message again.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -76,21 +78,42 @@ note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, guint32 me
     return origin->frame;
 }
 
+/* The queue element of the unanswered Key request with this MessageID, or NULL. */
+static wmem_list_frame_t *
+find_request_frame(kq1_conversation_t *conversation, guint32 message_id)
+{
+    for (wmem_list_frame_t *f = wmem_list_head(conversation->requests); f != NULL;
+         f = wmem_list_frame_next(f)) {
+        if (((kq1_transaction_t *)wmem_list_frame_data(f))->request_message_id == message_id)
+            return f;
+    }
+    return NULL;
+}
+
+/* TRUE when request is the last unanswered Key request seen again: same
+ * MessageID, same parameters. */
+static gboolean
+is_repeat_of_last_request(kq1_conversation_t *conversation, const kq1_transaction_t *request)
+{
+    wmem_list_frame_t *tail = wmem_list_tail(conversation->requests);
+    const kq1_transaction_t *last;
+
+    if (tail == NULL)
+        return FALSE;
+    last = (const kq1_transaction_t *)wmem_list_frame_data(tail);
+    return last->request_message_id == request->request_message_id
+           && last->has_number == request->has_number && last->number == request->number
+           && last->has_size == request->has_size && last->size == request->size;
+}
+
 /* The Key request a Response to key request answers: the unanswered one with
  * the response's MessageID, else the oldest unanswered. Taken off the queue. */
 static kq1_transaction_t *
 answered_request(kq1_conversation_t *conversation, guint32 message_id)
 {
-    wmem_list_frame_t *found = NULL;
+    wmem_list_frame_t *found = find_request_frame(conversation, message_id);
     kq1_transaction_t *transaction;
 
-    for (wmem_list_frame_t *f = wmem_list_head(conversation->requests); f != NULL;
-         f = wmem_list_frame_next(f)) {
-        if (((kq1_transaction_t *)wmem_list_frame_data(f))->request_message_id == message_id) {
-            found = f;
-            break;
-        }
-    }
     if (found == NULL)
         found = wmem_list_head(conversation->requests);
     if (found == NULL)
@@ -108,42 +131,57 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, guint16
     kq1_transaction_t *transaction;
 
     switch (code) {
-    case 0x3101:    /* Key supply */
+    case KQ1_KEY_SUPPLY:
         if (key_id == NULL)
             break;
-        transaction = new_transaction(pinfo, message_id);
-        wmem_map_insert(conversation->supplies, wmem_strdup(wmem_file_scope(), key_id), transaction);
+        transaction = (kq1_transaction_t *)wmem_map_lookup(conversation->supplies, key_id);
+        if (transaction == NULL || transaction->request_message_id != message_id) {
+            transaction = new_transaction(pinfo, message_id);
+            wmem_map_insert(conversation->supplies, wmem_strdup(wmem_file_scope(), key_id), transaction);
+        }
         analysis->transaction = transaction;
         analysis->is_request = TRUE;
         analysis->n_keys = 1;
         analysis->key_first_frame = wmem_new0(wmem_file_scope(), guint32);
         analysis->key_first_frame[0] = note_key_supply(pinfo, conversation, message_id, 0, key_id);
         break;
-    case 0x1302:    /* Response to key supply */
+    case KQ1_KEY_SUPPLY_RESPONSE:
         if (key_id == NULL)
             break;
-        transaction = (kq1_transaction_t *)wmem_map_remove(conversation->supplies, key_id);
-        if (transaction != NULL) {
+        transaction = (kq1_transaction_t *)wmem_map_lookup(conversation->supplies, key_id);
+        if (transaction == NULL)
+            break;
+        if (transaction->response_frame == 0) {
             transaction->response_frame = pinfo->num;
-            analysis->transaction = transaction;
+            transaction->response_message_id = message_id;
+        } else if (transaction->response_message_id != message_id) {
+            break;      /* a second answer: it answers nothing */
         }
+        analysis->transaction = transaction;
         break;
-    case 0x1303:    /* Key request */
+    case KQ1_KEY_REQUEST:
         transaction = new_transaction(pinfo, message_id);
         transaction->has_number = kq1_params_integer(&payload->top, KQ1_PARAM_NUMBER_OF_KEYS,
                                                      &transaction->number);
-        transaction->has_size = kq1_params_integer(&payload->top, KQ1_PARAM_SIZE_OF_KEY,
-                                                   &transaction->size);
-        wmem_list_append(conversation->requests, transaction);
+        transaction->has_size = kq1_params_integer(&payload->top, KQ1_PARAM_SIZE_OF_KEY, &transaction->size);
+        if (is_repeat_of_last_request(conversation, transaction))
+            transaction = (kq1_transaction_t *)wmem_list_frame_data(wmem_list_tail(conversation->requests));
+        else
+            wmem_list_append(conversation->requests, transaction);
         analysis->transaction = transaction;
         analysis->is_request = TRUE;
         break;
-    case 0x3104:    /* Response to key request */
-        transaction = answered_request(conversation, message_id);
-        if (transaction != NULL) {
-            transaction->response_frame = pinfo->num;
-            analysis->transaction = transaction;
+    case KQ1_KEY_REQUEST_RESPONSE:
+        transaction = conversation->last_answered_request;
+        if (transaction == NULL || transaction->response_message_id != message_id) {
+            transaction = answered_request(conversation, message_id);
+            if (transaction != NULL) {
+                transaction->response_frame = pinfo->num;
+                transaction->response_message_id = message_id;
+                conversation->last_answered_request = transaction;
+            }
         }
+        analysis->transaction = transaction;
         analysis->n_keys = payload->keys->len;
         analysis->key_first_frame = wmem_alloc0_array(wmem_file_scope(), guint32, payload->keys->len);
         for (guint i = 0; i < payload->keys->len; i++) {

@@ -18,6 +18,7 @@ typedef struct {
     guint32   response_frame;     /* 0 until answered */
     nstime_t  request_time;
     guint32   request_message_id;
+    guint32   response_message_id;
     gboolean  has_number, has_size;
     gint64    number, size;       /* what a Key request asked for */
 } kq1_transaction_t;
@@ -28,8 +29,9 @@ typedef struct {
      * not come yet (0 for none). TCP holds such a message back; if the
      * connection or the capture ends first, TCP never hands it over. */
     guint32        unfinished[2];
-    wmem_map_t    *supplies;      /* Key ID -> kq1_transaction_t of its Key supply */
-    wmem_list_t   *requests;      /* kq1_transaction_t of Key requests, oldest first */
+    wmem_map_t    *supplies;      /* Key ID -> kq1_transaction_t of its last Key supply */
+    wmem_list_t   *requests;      /* unanswered Key requests (kq1_transaction_t), oldest first */
+    kq1_transaction_t *last_answered_request;   /* to know its response if it comes again */
 } kq1_conversation_t;
 
 /* What the analysis found for one PDU, kept for every later pass. */

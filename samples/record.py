@@ -327,6 +327,30 @@ def vendor_names():
     run_pair(KQ1_PORT, key_manager, supplier)
 
 
+def nft(*rule):
+    subprocess.run(["nft"] + list(rule), check=True)
+
+
+def retransmission():
+    """A Key supply lost once and sent again by TCP. A firewall rule drops it
+    on arrival (after dumpcap saw it leave) for a moment, so the capture holds
+    the same message twice. Runs in a network namespace of its own."""
+    module = QkdModule()
+
+    def module_role(conn):
+        module.supply_proactively(conn, 1)
+        nft("add", "table", "inet", "kq1_record")
+        nft("add", "chain", "inet", "kq1_record", "input", "{ type filter hook input priority 0 ; }")
+        nft("add", "rule", "inet", "kq1_record", "input", "tcp", "dport", str(KQ1_PORT), "drop")
+        conn.send(KEY_SUPPLY, module.message_id(), module.key_supply())
+        time.sleep(0.1)
+        nft("delete", "table", "inet", "kq1_record")
+        conn.receive()                  # once TCP's retransmission got through
+        module.supply_proactively(conn, 1)
+
+    run_pair(KQ1_PORT, KeyManager().serve_supplies, module_role)
+
+
 SCENARIOS = {
     "kq1-proactive": (proactive, KQ1_PORT),
     "kq1-upon-request": (upon_request, KQ1_PORT),
@@ -343,7 +367,12 @@ SCENARIOS = {
     "kq1-snaplen": (proactive, KQ1_PORT, 200),
     "kq1-analysis": (analysis, KQ1_PORT),
     "kq1-vendor-names": (vendor_names, KQ1_PORT),
+    "kq1-retransmission": (retransmission, KQ1_PORT),
 }
+
+# Recorded in a network namespace of their own (needs iproute2 and nftables).
+ISOLATED = {"kq1-retransmission"}
+NETNS = "kq1-record"
 
 
 def record(name):
@@ -372,13 +401,28 @@ def record(name):
     print("recorded", os.path.relpath(output))
 
 
+def record_isolated(name):
+    """Records name by running this script again inside a new network
+    namespace, whose loopback only the sample's traffic crosses."""
+    subprocess.run(["ip", "netns", "add", NETNS], check=True)
+    try:
+        subprocess.run(["ip", "netns", "exec", NETNS, "ip", "link", "set", "lo", "up"], check=True)
+        subprocess.run(["ip", "netns", "exec", NETNS, "env", "KQ1_IN_NETNS=" + NETNS,
+                        sys.executable, os.path.abspath(__file__), name], check=True)
+    finally:
+        subprocess.run(["ip", "netns", "delete", NETNS], check=True)
+
+
 def main():
     names = sys.argv[1:] or list(SCENARIOS)
     unknown = [name for name in names if name not in SCENARIOS]
     if unknown:
         raise SystemExit("no such sample: %s (known: %s)" % (", ".join(unknown), ", ".join(SCENARIOS)))
     for name in names:
-        record(name)
+        if name in ISOLATED and os.environ.get("KQ1_IN_NETNS") != NETNS:
+            record_isolated(name)
+        else:
+            record(name)
 
 
 if __name__ == "__main__":

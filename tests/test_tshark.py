@@ -100,7 +100,8 @@ class Kq1TestCase(unittest.TestCase):
 
     def assertFrames(self, sample, expected, *options):
         """The frames with Kq-1, in order, each a list of expected PDUs.
-        Expert texts may name frames as {f[i]}: the i-th frame with Kq-1."""
+        Field values and expert texts may name frames as {f[i]}: the i-th
+        frame with Kq-1."""
         frames = self.tshark.kq1_frames(sample, *options)
         numbers = [frame.number for frame in frames]
         for frame in self.tshark.frames(sample, *options):
@@ -112,6 +113,7 @@ class Kq1TestCase(unittest.TestCase):
             for index, (pdu, (fields, experts)) in enumerate(zip(frame.pdus, pdus)):
                 where = "frame %d, PDU %d" % (frame.number, index + 1)
                 for name, values in fields.items():
+                    values = [with_frames(value, numbers) for value in values]
                     self.assertEqual(pdu.all(name), values, "%s: %s" % (where, name))
                 experts = [(name, with_frames(text, numbers)) for name, text in experts]
                 self.assertEqual(pdu.experts, experts, where)
@@ -532,15 +534,7 @@ class Analysis(Kq1TestCase):
         ]
 
     def assertAnalysis(self, two_pass):
-        frames = self.tshark.kq1_frames(self.sample, *(["-2"] if two_pass else []))
-        numbers = [frame.number for frame in frames]
-        expected = self.expected(two_pass)
-        # {f[i]} in field values too: the frame numbers links point at
-        for pdus in expected:
-            for fields, _ in pdus:
-                for name, values in fields.items():
-                    fields[name] = [with_frames(value, numbers) for value in values]
-        self.assertFrames(self.sample, expected, *(["-2"] if two_pass else []))
+        self.assertFrames(self.sample, self.expected(two_pass), *(["-2"] if two_pass else []))
 
     def test_single_pass(self):
         self.assertAnalysis(two_pass=False)
@@ -635,6 +629,35 @@ class VendorNames(Kq1TestCase):
             [expect(dict(header(2, 0x3101, 328), **{"kq1.key_id": [KID[1]], "kq1.key": [KEY[1]]}))],
             [expect(dict(header(1002, 0x1302, 77), **{"kq1.key_id": [KID[1]]}))],
         ], *options)
+
+
+class Retransmission(Kq1TestCase):
+    """kq1-retransmission: the second Key supply was dropped once on arrival
+    and sent again by TCP, so the capture holds it twice."""
+
+    sample = "kq1-retransmission.pcapng"
+
+    def test_tcp_keeps_the_retransmission(self):
+        # TCP's sequence analysis (on by default) does not hand it to Kq-1 again.
+        out = self.tshark.run("-r", self.tshark.sample(self.sample), "-Y", "tcp.analysis.retransmission",
+                              "-T", "fields", "-e", "frame.number", "-e", "kq1.message_id").stdout.splitlines()
+        self.assertEqual(len(out), 1)
+        self.assertEqual(out[0].split("\t")[1], "")
+        self.assertEqual([frame.pdus[0].get("kq1.message_id") for frame in self.tshark.kq1_frames(self.sample)],
+                         ["1", "1001", "2", "1002", "3", "1003"])
+
+    def test_not_a_reuse(self):
+        # Without it, Kq-1 sees the Key supply twice: the same message, not a
+        # second supply of its Key ID, and one response answers both.
+        self.assertFrames(self.sample, [
+            [expect(dict(header(1, 0x3101, 316), **{"kq1.response_in": ["{f[1]}"]}))],
+            [expect(dict(header(1001, 0x1302, 102), **{"kq1.response_to": ["{f[0]}"]}))],
+            [expect(dict(key_supply(2, 1), **{"kq1.response_in": ["{f[4]}"], "kq1.key_id_first_frame": []}))],
+            [expect(dict(key_supply(2, 1), **{"kq1.response_in": ["{f[4]}"], "kq1.key_id_first_frame": []}))],
+            [expect(dict(header(1002, 0x1302, 102), **{"kq1.response_to": ["{f[2]}"]}))],
+            [expect(header(3, 0x3101, 316))],
+            [expect(header(1003, 0x1302, 102))],
+        ], "-2", "-o", "tcp.analyze_sequence_numbers:FALSE")
 
 
 def main():
