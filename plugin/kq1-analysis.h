@@ -29,6 +29,8 @@ typedef struct {
      * not come yet (0 for none). TCP holds such a message back; if the
      * connection or the capture ends first, TCP never hands it over. */
     guint32        unfinished[2];
+    guint32        server_port;   /* the KM's TCP port, 0 until known */
+    guint          encoding;      /* byte order of the headers found, 0 until known */
     wmem_map_t    *supplies;      /* Key ID -> kq1_transaction_t of its last Key supply */
     wmem_list_t   *requests;      /* unanswered Key requests (kq1_transaction_t), oldest first */
     kq1_transaction_t *last_answered_request;   /* to know its response if it comes again */

@@ -81,10 +81,14 @@ static expert_field ei_kq1_wrong_key_size = EI_INIT;
 static expert_field ei_kq1_key_id_reused = EI_INIT;
 
 static dissector_handle_t kq1_handle;
+static dissector_handle_t kq1_held_handle;
 static dissector_handle_t json_handle;
+static dissector_handle_t tls_handle;
 static int kq1_tap = -1;
 
 /* Preferences */
+enum { KQ1_ORDER_BIG, KQ1_ORDER_LITTLE, KQ1_ORDER_AUTO };
+static gint kq1_byte_order = KQ1_ORDER_BIG;
 static gboolean kq1_desegment = TRUE;
 static gboolean kq1_hide_keys = FALSE;
 static const char *kq1_success_words = "success,ok,200,accepted";
@@ -121,7 +125,8 @@ static const value_string direction_vals[] = {
 
 /* What the TCP-level dissector knows that each PDU needs. */
 typedef struct {
-    guint32 server_port;    /* the Kq-1 (KM) port this conversation matched, 0 if unknown */
+    guint32 server_port;    /* the Kq-1 (KM) port of this conversation, 0 if unknown */
+    guint encoding;         /* of the header: ENC_BIG_ENDIAN or ENC_LITTLE_ENDIAN */
     kq1_conversation_t *conversation;
     int direction;          /* index into kq1_conversation_t arrays */
     gboolean never_completed;   /* decoding a message the capture holds only the start of */
@@ -164,7 +169,7 @@ get_kq1_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
      * (a length below the header's would be a bounds error in TCP). */
     if (tvb_captured_length_remaining(tvb, offset) < KQ1_HEADER_LEN)
         return KQ1_HEADER_LEN;
-    pdu_len = KQ1_HEADER_LEN + tvb_get_ntohs(tvb, offset + 8);
+    pdu_len = KQ1_HEADER_LEN + tvb_get_guint16(tvb, offset + 8, ctx->encoding);
 
     /* tcp_dissect_pdus is about to wait for the rest of this message. */
     if (!PINFO_FD_VISITED(pinfo) && kq1_desegment && pinfo->can_desegment
@@ -635,6 +640,7 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     proto_item *ti, *code_item, *length_item;
     proto_tree *kq1_tree, *code_tree;
     guint32 message_id, code, length, captured;
+    guint encoding;
     const kq1_message_info_t *msg;
     kq1_payload_t *payload = NULL;
     const kq1_pdu_analysis_t *analysis = NULL;
@@ -658,12 +664,13 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
         return tvb_captured_length(tvb);
     }
 
-    proto_tree_add_item(kq1_tree, hf_kq1_version, tvb, 0, 2, ENC_BIG_ENDIAN);
-    proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_message_id, tvb, 2, 4, ENC_BIG_ENDIAN, &message_id);
-    code_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_command_code, tvb, 6, 2, ENC_BIG_ENDIAN, &code);
+    encoding = ctx != NULL ? ctx->encoding : ENC_BIG_ENDIAN;
+    proto_tree_add_item(kq1_tree, hf_kq1_version, tvb, 0, 2, encoding);
+    proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_message_id, tvb, 2, 4, encoding, &message_id);
+    code_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_command_code, tvb, 6, 2, encoding, &code);
     code_tree = proto_item_add_subtree(code_item, ett_kq1_command_code);
-    proto_tree_add_bitmask_list(code_tree, tvb, 6, 2, code_fields, ENC_BIG_ENDIAN);
-    length_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_length, tvb, 8, 2, ENC_BIG_ENDIAN, &length);
+    proto_tree_add_bitmask_list(code_tree, tvb, 6, 2, code_fields, encoding);
+    length_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_length, tvb, 8, 2, encoding, &length);
 
     msg = kq1_message_lookup((guint16)code);
     check_command_code(kq1_tree, pinfo, tvb, code_item, msg, (guint16)code, ctx);
@@ -751,14 +758,68 @@ direction_index(const packet_info *pinfo)
     return order < 0 ? 0 : 1;
 }
 
+/* TRUE when offset starts a header that names a message of Table I.1 (so
+ * with a valid direction byte) in this byte order, with a payload of at
+ * least two bytes that opens a JSON object. */
+static gboolean
+header_looks_valid(tvbuff_t *tvb, int offset, guint encoding)
+{
+    guint length;
+    int payload;
+
+    if (tvb_captured_length_remaining(tvb, offset) < KQ1_HEADER_LEN + 1)
+        return FALSE;
+    if (kq1_message_lookup(tvb_get_guint16(tvb, offset + 6, encoding)) == NULL)
+        return FALSE;
+    length = tvb_get_guint16(tvb, offset + 8, encoding);
+    payload = offset + KQ1_HEADER_LEN;
+    while (tvb_offset_exists(tvb, payload) && payload < offset + KQ1_HEADER_LEN + (int)length
+           && g_ascii_isspace(tvb_get_guint8(tvb, payload)))
+        payload++;
+    return length >= 2 && tvb_offset_exists(tvb, payload) && tvb_get_guint8(tvb, payload) == '{';
+}
+
+/* The strict test of the heuristic: a valid header whose Length agrees with
+ * the data (every further message in the segment is valid too). */
+static gboolean
+looks_like_kq1(tvbuff_t *tvb, guint encoding)
+{
+    int offset = 0;
+
+    for (guint pdus = 0; pdus < 16; pdus++) {
+        if (!header_looks_valid(tvb, offset, encoding))
+            return FALSE;
+        offset += KQ1_HEADER_LEN + tvb_get_guint16(tvb, offset + 8, encoding);
+        if (!tvb_offset_exists(tvb, offset))
+            return TRUE;    /* the data ends inside (or right after) this message */
+    }
+    return TRUE;
+}
+
+/* The byte order of a conversation's headers: the preference, or with
+ * "automatic" the order that makes its first CommandCode one of Table I.1. */
+static guint
+header_encoding(tvbuff_t *tvb, kq1_conversation_t *conversation)
+{
+    if (kq1_byte_order != KQ1_ORDER_AUTO)
+        return kq1_byte_order == KQ1_ORDER_LITTLE ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN;
+    if (conversation->encoding == 0 && tvb_captured_length(tvb) >= 8) {
+        gboolean big = kq1_message_lookup(tvb_get_ntohs(tvb, 6)) != NULL;
+        gboolean little = kq1_message_lookup(tvb_get_letohs(tvb, 6)) != NULL;
+
+        conversation->encoding = little && !big ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN;
+    }
+    return conversation->encoding != 0 ? conversation->encoding : ENC_BIG_ENDIAN;
+}
+
 static int
-dissect_kq1_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+dissect_kq1_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, kq1_conversation_t *conversation)
 {
     kq1_pdu_context_t ctx = { 0 };
 
-    /* TCP found us through the port in match_uint: the KM's port. */
-    ctx.server_port = pinfo->match_uint;
-    ctx.conversation = get_conversation(pinfo);
+    ctx.server_port = conversation->server_port;
+    ctx.encoding = header_encoding(tvb, conversation);
+    ctx.conversation = conversation;
     ctx.direction = direction_index(pinfo);
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "Kq-1");
@@ -766,6 +827,73 @@ dissect_kq1_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     tcp_dissect_pdus(tvb, pinfo, tree, kq1_desegment, KQ1_HEADER_LEN, get_kq1_pdu_len,
                      dissect_kq1_pdu, &ctx);
     return tvb_captured_length(tvb);
+}
+
+/* A TLS record header (content type, version 3.x), as the first bytes of a
+ * conversation on a Kq-1 port that is protected by TLS (Appendix I, NOTE 2). */
+static gboolean
+looks_like_tls(tvbuff_t *tvb)
+{
+    guint8 type;
+
+    if (tvb_captured_length(tvb) < 5)
+        return FALSE;
+    type = tvb_get_guint8(tvb, 0);
+    return type >= 20 && type <= 23 && tvb_get_guint8(tvb, 1) == 3 && tvb_get_guint8(tvb, 2) <= 4;
+}
+
+/* Kq-1 found by port (kq1.tcp.port, Decode As, or kq1.tls.port behind TLS). */
+static int
+dissect_kq1_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    kq1_conversation_t *conversation = get_conversation(pinfo);
+
+    /* TLS on the Kq-1 port: TLS takes the conversation, and hands the
+     * decrypted data back through kq1.tls.port. */
+    if (conversation->server_port == 0 && looks_like_tls(tvb) && !looks_like_kq1(tvb, ENC_BIG_ENDIAN)
+        && !looks_like_kq1(tvb, ENC_LITTLE_ENDIAN)) {
+        conversation_set_dissector(find_or_create_conversation(pinfo), tls_handle);
+        return call_dissector(tls_handle, tvb, pinfo, tree);
+    }
+    /* The port that matched is the KM's (Appendix I: the QKD module connects). */
+    if (conversation->server_port == 0)
+        conversation->server_port = pinfo->match_uint;
+    return dissect_kq1_stream(tvb, pinfo, tree, conversation);
+}
+
+/* A conversation the heuristic has claimed. */
+static int
+dissect_kq1_held(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    return dissect_kq1_stream(tvb, pinfo, tree, get_conversation(pinfo));
+}
+
+/* Kq-1 on any port: a strict check of the first data of a conversation,
+ * which then belongs to Kq-1. */
+static gboolean
+dissect_kq1_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    kq1_conversation_t *conversation;
+    guint encoding;
+    guint8 direction;
+
+    if (kq1_byte_order != KQ1_ORDER_LITTLE && looks_like_kq1(tvb, ENC_BIG_ENDIAN))
+        encoding = ENC_BIG_ENDIAN;
+    else if (kq1_byte_order != KQ1_ORDER_BIG && looks_like_kq1(tvb, ENC_LITTLE_ENDIAN))
+        encoding = ENC_LITTLE_ENDIAN;
+    else
+        return FALSE;
+
+    conversation = get_conversation(pinfo);
+    if (conversation->encoding == 0)
+        conversation->encoding = encoding;
+    /* Which end is the KM follows from who sent the first message. */
+    direction = (guint8)(tvb_get_guint16(tvb, 6, encoding) >> 8);
+    if (conversation->server_port == 0)
+        conversation->server_port = direction == KQ1_DIR_QKD_TO_KM ? pinfo->destport : pinfo->srcport;
+    conversation_set_dissector(find_or_create_conversation(pinfo), kq1_held_handle);
+    dissect_kq1_stream(tvb, pinfo, tree, conversation);
+    return TRUE;
 }
 
 /* Postdissector: once the first pass is over, a held-back message that no
@@ -1049,6 +1177,12 @@ proto_register_kq1(void)
     };
     uat_t *alias_uat;
 
+    static const enum_val_t byte_order_vals[] = {
+        { "big-endian",    "Big-endian (network byte order)", KQ1_ORDER_BIG },
+        { "little-endian", "Little-endian",                    KQ1_ORDER_LITTLE },
+        { "automatic",     "Automatic, per conversation",      KQ1_ORDER_AUTO },
+        { NULL, NULL, 0 }
+    };
     module_t *kq1_module;
     expert_module_t *expert_kq1;
 
@@ -1063,6 +1197,7 @@ proto_register_kq1(void)
     expert_register_field_array(expert_kq1, ei, array_length(ei));
 
     kq1_handle = register_dissector("kq1", dissect_kq1_tcp, proto_kq1);
+    kq1_held_handle = create_dissector_handle(dissect_kq1_held, proto_kq1);
     register_postdissector(create_dissector_handle(dissect_kq1_never_completed, proto_kq1));
 
     kq1_module = prefs_register_protocol(proto_kq1, NULL);
@@ -1071,6 +1206,11 @@ proto_register_kq1(void)
                                    "Join a Kq-1 message cut across TCP segments before decoding it. "
                                    "Needs TCP's \"Allow subdissectors to reassemble TCP streams\" too.",
                                    &kq1_desegment);
+    prefs_register_enum_preference(kq1_module, "byte_order", "Byte order of the header",
+                                   "Q.4162 does not say; network byte order (big-endian) unless your "
+                                   "implementations differ. Automatic decides per TCP conversation from "
+                                   "its first header.",
+                                   &kq1_byte_order, byte_order_vals, FALSE);
     prefs_register_string_preference(kq1_module, "success_words", "Success words",
                                      "Comma-separated words a successful Response is, or starts with "
                                      "(case is ignored); any other Response is a failure",
@@ -1096,5 +1236,9 @@ void
 proto_reg_handoff_kq1(void)
 {
     json_handle = find_dissector_add_dependency("json", proto_kq1);
+    tls_handle = find_dissector_add_dependency("tls", proto_kq1);
     dissector_add_uint_range_with_preference("tcp.port", KQ1_TCP_PORTS, kq1_handle);
+    /* Decrypted TLS application data on these ports is Kq-1 too. */
+    dissector_add_uint_range_with_preference("tls.port", KQ1_TCP_PORTS, kq1_handle);
+    heur_dissector_add("tcp", dissect_kq1_heur, "Kq-1 over TCP", "kq1_tcp", proto_kq1, HEURISTIC_ENABLE);
 }

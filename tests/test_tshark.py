@@ -146,8 +146,8 @@ class PluginLoaded(Kq1TestCase):
         # DecodeAs tests set it with -o instead.
         prefs = self.tshark.run("-G", "currentprefs").stdout.splitlines()
         self.assertEqual([line for line in prefs if line.startswith("#kq1.")],
-                         ["#kq1.desegment: TRUE", "#kq1.success_words: success,ok,200,accepted",
-                          "#kq1.hide_keys: FALSE"])
+                         ["#kq1.desegment: TRUE", "#kq1.byte_order: big-endian",
+                          "#kq1.success_words: success,ok,200,accepted", "#kq1.hide_keys: FALSE"])
 
 
 class Proactive(Kq1TestCase):
@@ -259,20 +259,26 @@ class Segmented(Kq1TestCase):
 
 
 class DecodeAs(Kq1TestCase):
-    """Kq-1 on port 9000: found only when the user says so."""
+    """Kq-1 on port 9000: found by the heuristic, by Decode As, or by the port preference."""
 
-    def test_not_decoded_by_default(self):
-        self.assertEqual(self.tshark.kq1_frames("kq1-decode-as-9000.pcapng"), [])
+    expected = [
+        [expect(key_supply(1, 0))],
+        [expect(key_supply_response(1001, KID[0]))],
+        [expect(key_supply(2, 1))],
+        [expect(key_supply_response(1002, KID[1]))],
+    ]
+
+    def test_not_decoded_without_the_heuristic(self):
+        self.assertEqual(self.tshark.kq1_frames("kq1-decode-as-9000.pcapng", "--disable-heuristic", "kq1_tcp"), [])
+
+    def test_heuristic(self):
+        # The direction check works out which end is the KM from the first message.
+        self.assertFrames("kq1-decode-as-9000.pcapng", self.expected)
 
     def test_decode_as(self):
-        expected = [
-            [expect(key_supply(1, 0))],
-            [expect(key_supply_response(1001, KID[0]))],
-            [expect(key_supply(2, 1))],
-            [expect(key_supply_response(1002, KID[1]))],
-        ]
-        self.assertFrames("kq1-decode-as-9000.pcapng", expected, "-d", "tcp.port==9000,kq1")
-        self.assertFrames("kq1-decode-as-9000.pcapng", expected, "-o", "kq1.tcp.port:9000")
+        no_heuristic = ("--disable-heuristic", "kq1_tcp")
+        self.assertFrames("kq1-decode-as-9000.pcapng", self.expected, "-d", "tcp.port==9000,kq1", *no_heuristic)
+        self.assertFrames("kq1-decode-as-9000.pcapng", self.expected, "-o", "kq1.tcp.port:9000", *no_heuristic)
 
 
 MISSING = "kq1.missing_mandatory"
