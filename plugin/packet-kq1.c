@@ -437,10 +437,18 @@ check_command_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, proto_it
     guint8 direction = (guint8)(code >> 8);
     guint8 expected = expected_direction(pinfo, ctx);
 
+    const kq1_message_info_t *swapped = kq1_message_lookup(GUINT16_SWAP_LE_BE(code));
+
     if (kq1_direction_name(direction) == NULL) {
-        expert_add_info_format(pinfo, code_item, &ei_kq1_unknown_command,
-                               "CommandCode 0x%04x: high byte 0x%02x is not a direction "
-                               "(0x13 KM -> QKD module, 0x31 QKD module -> KM)", code, direction);
+        if (swapped != NULL)
+            expert_add_info_format(pinfo, code_item, &ei_kq1_unknown_command,
+                                   "CommandCode 0x%04x: high byte 0x%02x is not a direction; in the other "
+                                   "byte order it is %s (preference kq1.byte_order)", code, direction,
+                                   swapped->name);
+        else
+            expert_add_info_format(pinfo, code_item, &ei_kq1_unknown_command,
+                                   "CommandCode 0x%04x: high byte 0x%02x is not a direction "
+                                   "(0x13 KM -> QKD module, 0x31 QKD module -> KM)", code, direction);
         return;
     }
     if (msg == NULL)

@@ -24,7 +24,10 @@ import struct
 import time
 import uuid
 
-HEADER = struct.Struct(">HIHH")  # Version, MessageID, CommandCode, Length
+# Version, MessageID, CommandCode, Length: network byte order by default
+# (DESIGN.md); some implementations send them little-endian.
+HEADERS = {"big": struct.Struct(">HIHH"), "little": struct.Struct("<HIHH")}
+HEADER = HEADERS["big"]
 VERSION = 1
 
 KEY_SUPPLY = 0x3101
@@ -38,20 +41,21 @@ def encode_json(obj):
     return json.dumps(obj, separators=(",", ":")).encode()
 
 
-def pdu(code, message_id, payload, length=None, version=VERSION):
+def pdu(code, message_id, payload, length=None, version=VERSION, byte_order="big"):
     """One Kq-1 message. length overrides the Length field (for faulty peers)."""
     if not isinstance(payload, bytes):
         payload = encode_json(payload)
     if length is None:
         length = len(payload)
-    return HEADER.pack(version, message_id, code, length) + payload
+    return HEADERS[byte_order].pack(version, message_id, code, length) + payload
 
 
 class Connection:
     """Kq-1 framing over one TCP socket."""
 
-    def __init__(self, sock):
+    def __init__(self, sock, byte_order="big"):
         self.sock = sock
+        self.byte_order = byte_order
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock.settimeout(10)
 
@@ -65,7 +69,7 @@ class Connection:
                 time.sleep(0.05)  # let the segment leave before the next
 
     def send(self, code, message_id, payload, cuts=()):
-        self.send_bytes(pdu(code, message_id, payload), cuts)
+        self.send_bytes(pdu(code, message_id, payload, byte_order=self.byte_order), cuts)
 
     def _read_exactly(self, n):
         data = b""
@@ -81,7 +85,7 @@ class Connection:
         header = self._read_exactly(HEADER.size)
         if header is None:
             return None
-        _, message_id, code, length = HEADER.unpack(header)
+        _, message_id, code, length = HEADERS[self.byte_order].unpack(header)
         payload = self._read_exactly(length)
         if payload is None:
             return None
@@ -233,11 +237,15 @@ def listen(port, host="127.0.0.1"):
     return listener
 
 
-def connect(port, host="127.0.0.1"):
+def connect(port, host="127.0.0.1", byte_order="big", wrap=None):
+    """The QKD module's side of a connection; wrap (e.g. a TLS context's
+    wrap_socket) is applied to the socket before Kq-1 uses it."""
     deadline = time.monotonic() + 10
     while True:
         try:
-            return Connection(socket.create_connection((host, port), timeout=10))
+            sock = socket.create_connection((host, port), timeout=10)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return Connection(wrap(sock) if wrap else sock, byte_order)
         except ConnectionRefusedError:
             if time.monotonic() > deadline:
                 raise

@@ -11,6 +11,12 @@ times and the client's ephemeral ports change.
 """
 import base64
 import hashlib
+import http.server
+import json
+import random
+import ssl
+import struct
+import urllib.request
 import os
 import shutil
 import signal
@@ -27,15 +33,19 @@ SAMPLES = os.path.dirname(os.path.abspath(__file__))
 KQ1_PORT = 4162
 
 
-def run_pair(port, km_role, module_role):
+def run_pair(port, km_role, module_role, byte_order="big", tls=None):
     """Runs the KM (server) in a thread and the QKD module (client) here,
-    over one TCP connection on loopback."""
+    over one TCP connection on loopback; tls is a (server, client) pair of
+    ssl.SSLContext for Kq-1 over TLS."""
     listener = listen(port)
     failure = []
 
     def km_thread():
         try:
-            conn = Connection(listener.accept()[0])
+            sock = listener.accept()[0]
+            if tls:
+                sock = tls[0].wrap_socket(sock, server_side=True)
+            conn = Connection(sock, byte_order)
             km_role(conn)
             conn.close()
         except Exception as error:  # reported below, in the main thread
@@ -43,7 +53,8 @@ def run_pair(port, km_role, module_role):
 
     thread = threading.Thread(target=km_thread)
     thread.start()
-    conn = connect(port)
+    wrap = (lambda sock: tls[1].wrap_socket(sock, server_hostname=KM_HOSTNAME)) if tls else None
+    conn = connect(port, byte_order=byte_order, wrap=wrap)
     module_role(conn)
     conn.close()
     thread.join(timeout=20)
@@ -351,6 +362,148 @@ def retransmission():
     run_pair(KQ1_PORT, KeyManager().serve_supplies, module_role)
 
 
+# --- transports: byte order, TLS, and other protocols the heuristic must leave ---
+
+def little_endian():
+    """An implementation that sends its headers little-endian."""
+    module = QkdModule()
+    run_pair(KQ1_PORT, KeyManager().serve_supplies, lambda conn: module.supply_proactively(conn, 2),
+             byte_order="little")
+    run_pair(KQ1_PORT, lambda conn: KeyManager().request_keys(conn, [{"number": 1, "size": 256}]),
+             module.serve_requests, byte_order="little")
+
+
+KM_HOSTNAME = "km.kq1.test"
+
+
+def make_certificates(folder):
+    """A CA and the certificates of the KM and the QKD module, for TLS with
+    mutual authentication (Appendix I, NOTE 3)."""
+    def openssl(*args):
+        subprocess.run(["openssl"] + list(args), cwd=folder, check=True, capture_output=True)
+
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "3650",
+            "-subj", "/CN=Kq-1 sample CA")
+    for name, host in (("km", KM_HOSTNAME), ("module", "qkd-module.kq1.test")):
+        with open(os.path.join(folder, name + ".ext"), "w") as ext:
+            ext.write("subjectAltName=DNS:%s\n" % host)
+        openssl("req", *ec, "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + host)
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+                "-CAcreateserial", "-out", name + ".crt", "-days", "3650", "-extfile", name + ".ext")
+
+
+def tls_contexts(folder, version, keylog):
+    """(KM, QKD module) contexts, each demanding the other's certificate;
+    the module writes the session secrets to keylog."""
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    for context, name in ((server, "km"), (client, "module")):
+        context.load_cert_chain(os.path.join(folder, name + ".crt"), os.path.join(folder, name + ".key"))
+        context.load_verify_locations(os.path.join(folder, "ca.crt"))
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.minimum_version = context.maximum_version = version
+    client.keylog_filename = keylog
+    return server, client
+
+
+def over_tls(version, exchange):
+    """Runs exchange(tls) with fresh certificates; the secrets go into the
+    capture (editcap --inject-secrets) once it is recorded."""
+    def scenario(secrets):
+        with tempfile.TemporaryDirectory() as folder:
+            make_certificates(folder)
+            exchange(tls_contexts(folder, version, secrets))
+    return scenario
+
+
+def tls12_proactive(tls):
+    module = QkdModule()
+    run_pair(KQ1_PORT, KeyManager().serve_supplies, lambda conn: module.supply_proactively(conn, 2), tls=tls)
+
+
+def tls13_upon_request(tls):
+    module = QkdModule()
+    run_pair(KQ1_PORT, lambda conn: KeyManager().request_keys(conn, [{"number": 2, "size": 256}]),
+             module.serve_requests, tls=tls)
+
+
+OTHER_PORT = 7000
+
+
+def other_http():
+    """HTTP with JSON bodies (a REST API that is not QKD 014)."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.reply({"status": "up", "keys": 3})
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.reply({"stored": True})
+
+        def reply(self, body):
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", OTHER_PORT), Handler)
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    try:
+        base = "http://127.0.0.1:%d" % OTHER_PORT
+        urllib.request.urlopen(base + "/inventory").read()
+        request = urllib.request.Request(base + "/inventory", data=json.dumps({"key": "x" * 40}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(request).read()
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def other_tls():
+    """A TLS 1.2 and a TLS 1.3 session, secrets not included."""
+    with tempfile.TemporaryDirectory() as folder:
+        make_certificates(folder)
+        for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+            server, client = tls_contexts(folder, version, os.devnull)
+            run_pair(OTHER_PORT, lambda conn: conn.sock.sendall(conn.sock.recv(4096) * 3),
+                     lambda conn: conn.sock.sendall(b"{\"hello\": \"tls\"}" * 20), tls=(server, client))
+
+
+def other_json():
+    """JSON over plain TCP, one object per line and one object alone."""
+    rng = random.Random(7000)
+    lines = [json.dumps({"seq": i, "key": "%064x" % rng.getrandbits(256)}).encode() + b"\n" for i in range(20)]
+
+    def client(conn):
+        for line in lines:
+            conn.sock.sendall(line)
+        conn.sock.sendall(json.dumps({"bulk": list(range(500))}).encode())
+
+    run_pair(OTHER_PORT, lambda conn: conn.sock.recv(65536), client)
+
+
+def other_binary():
+    """A binary protocol of length-prefixed random records, some of them
+    starting with what a Kq-1 header would hold at offsets 6 and 7."""
+    rng = random.Random(7001)
+
+    def client(conn):
+        for i in range(300):
+            body = bytes(rng.getrandbits(8) for _ in range(rng.randrange(6, 300)))
+            if i % 3 == 0:      # a valid CommandCode, but no JSON behind it
+                body = body[:2] + b"\x31\x01" + body[4:]
+            conn.sock.sendall(struct.pack(">I", len(body)) + body)
+
+    run_pair(OTHER_PORT, lambda conn: conn.sock.recv(65536), client)
+
+
 SCENARIOS = {
     "kq1-proactive": (proactive, KQ1_PORT),
     "kq1-upon-request": (upon_request, KQ1_PORT),
@@ -368,7 +521,17 @@ SCENARIOS = {
     "kq1-analysis": (analysis, KQ1_PORT),
     "kq1-vendor-names": (vendor_names, KQ1_PORT),
     "kq1-retransmission": (retransmission, KQ1_PORT),
+    "kq1-little-endian": (little_endian, KQ1_PORT),
+    "kq1-tls12": (over_tls(ssl.TLSVersion.TLSv1_2, tls12_proactive), KQ1_PORT),
+    "kq1-tls13": (over_tls(ssl.TLSVersion.TLSv1_3, tls13_upon_request), KQ1_PORT),
+    "other-http": (other_http, OTHER_PORT),
+    "other-tls": (other_tls, OTHER_PORT),
+    "other-json": (other_json, OTHER_PORT),
+    "other-binary": (other_binary, OTHER_PORT),
 }
+
+# Scenarios that write TLS secrets, to be put into their capture.
+WITH_SECRETS = {"kq1-tls12", "kq1-tls13"}
 
 # Recorded in a network namespace of their own (needs iproute2 and nftables).
 ISOLATED = {"kq1-retransmission"}
@@ -391,13 +554,18 @@ def record(name):
         else:
             raise SystemExit("dumpcap did not start capturing (root is needed)")
         time.sleep(0.5)
+        secrets = os.path.join(tmp, "secrets.keylog")
         try:
-            scenario()
+            scenario(secrets) if name in WITH_SECRETS else scenario()
         finally:
             time.sleep(0.5)
             dumpcap.send_signal(signal.SIGINT)
             dumpcap.wait(timeout=20)
-        shutil.copyfile(temporary, output)
+        if name in WITH_SECRETS:
+            # Wireshark decrypts the capture alone, with no key log file to configure.
+            subprocess.run(["editcap", "--inject-secrets", "tls," + secrets, temporary, output], check=True)
+        else:
+            shutil.copyfile(temporary, output)
     print("recorded", os.path.relpath(output))
 
 

@@ -146,7 +146,7 @@ class PluginLoaded(Kq1TestCase):
         # DecodeAs tests set it with -o instead.
         prefs = self.tshark.run("-G", "currentprefs").stdout.splitlines()
         self.assertEqual([line for line in prefs if line.startswith("#kq1.")],
-                         ["#kq1.desegment: TRUE", "#kq1.byte_order: big-endian",
+                         ["#kq1.desegment: TRUE", "#kq1.byte_order: Big-endian (network byte order)",
                           "#kq1.success_words: success,ok,200,accepted", "#kq1.hide_keys: FALSE"])
 
 
@@ -664,6 +664,99 @@ class Retransmission(Kq1TestCase):
             [expect(header(3, 0x3101, 316))],
             [expect(header(1003, 0x1302, 102))],
         ], "-2", "-o", "tcp.analyze_sequence_numbers:FALSE")
+
+
+class ByteOrder(Kq1TestCase):
+    """kq1-little-endian: headers sent little-endian, in both modes."""
+
+    sample = "kq1-little-endian.pcapng"
+
+    def expected(self):
+        return [
+            [expect(key_supply(1, 0))],
+            [expect(dict(key_supply_response(1001, KID[0]), **{"kq1.response_to": ["{f[0]}"]}))],
+            [expect(key_supply(2, 1))],
+            [expect(key_supply_response(1002, KID[1]))],
+            [expect(dict(header(1001, 0x1303, 23), **{"kq1.number_of_keys": ["1"]}))],
+            [expect(dict(header(3, 0x3104, 184), **{"kq1.key_id": [KID[2]], "kq1.response_to": ["{f[4]}"]}))],
+        ]
+
+    def test_little_endian(self):
+        self.assertFrames(self.sample, self.expected(), "-o", "kq1.byte_order:little-endian")
+
+    def test_automatic(self):
+        self.assertFrames(self.sample, self.expected(), "-o", "kq1.byte_order:automatic")
+        # and big-endian traffic stays big-endian
+        self.assertFrames("kq1-proactive.pcapng", [[expect(header(1, 0x3101, 316))]] + [[expect({})]] * 5,
+                          "-o", "kq1.byte_order:automatic")
+
+    def test_wrong_order_is_explained(self):
+        # Read big-endian, the first header names no message; the Length it
+        # gives is never reached, which shows after the first pass.
+        first = self.tshark.kq1_frames(self.sample, "-2")[0].pdus[0]
+        self.assertEqual(first.get("kq1.command_code"), "0x0131")
+        self.assertEqual(first.experts[0], (
+            "kq1.unknown_command", "CommandCode 0x0131: high byte 0x01 is not a direction; in the other "
+                                   "byte order it is Key supply (preference kq1.byte_order)"))
+
+
+class Tls(Kq1TestCase):
+    """Kq-1 over TLS with mutual authentication; the TLS secrets are in the
+    captures, so they decode with no configuration."""
+
+    def test_tls12(self):
+        frames = self.assertFrames("kq1-tls12.pcapng", [
+            [expect(key_supply(1, 0))],
+            [expect(dict(key_supply_response(1001, KID[0]), **{"kq1.response_to": ["{f[0]}"]}))],
+            [expect(key_supply(2, 1))],
+            [expect(key_supply_response(1002, KID[1]))],
+        ])
+        self.assertHandshake("kq1-tls12.pcapng", "0x0303")
+
+    def test_tls13(self):
+        self.assertFrames("kq1-tls13.pcapng", [
+            [expect(dict(header(1001, 0x1303, 23), **{"kq1.number_of_keys": ["2"], "kq1.size_of_key": ["256"]}))],
+            [expect(dict(header(1, 0x3104, 287), **{"kq1.key_id": KID[:2], "kq1.keys": ["2"],
+                                                    "kq1.response_to": ["{f[0]}"]}))],
+        ])
+        self.assertHandshake("kq1-tls13.pcapng", "0x0304")
+
+    def assertHandshake(self, sample, version):
+        """The session is TLS of that version, and both ends sent a certificate."""
+        out = self.tshark.run("-r", self.tshark.sample(sample), "-Y", "tls.handshake.certificate",
+                              "-T", "fields", "-e", "tcp.srcport").stdout.split()
+        self.assertEqual(sorted(set(out)) != [], True)
+        self.assertEqual(len(set(out)), 2, "a certificate from each end")
+        versions = self.tshark.run("-r", self.tshark.sample(sample), "-Y", "tls.handshake.type == 2",
+                                   "-T", "fields", "-e", "tls.handshake.extensions.supported_version",
+                                   "-e", "tls.handshake.version").stdout.split()
+        self.assertIn(version, versions)
+
+
+class Heuristic(Kq1TestCase):
+    """The heuristic claims no other protocol, even when tried first."""
+
+    # each sample, and what shows it holds its protocol
+    samples = {
+        "other-http.pcapng": ('http.request.method == "POST"', "-d", "tcp.port==7000,http"),
+        "other-tls.pcapng": ("tls.handshake",),
+        "other-json.pcapng": ("tcp.len > 0",),
+        "other-binary.pcapng": ("tcp.len > 0",),
+    }
+    settings = [(), ("-o", "tcp.try_heuristic_first:TRUE"),
+                ("-o", "tcp.try_heuristic_first:TRUE", "-o", "kq1.byte_order:automatic")]
+
+    def test_claims_nothing_else(self):
+        for sample, (protocol, *decode_as) in self.samples.items():
+            for options in self.settings:
+                frames = self.tshark.frames(sample, *options)
+                self.assertEqual([frame.number for frame in frames if frame.pdus], [], (sample, options))
+            out = self.tshark.run("-r", self.tshark.sample(sample), "-Y", protocol, *decode_as).stdout
+            self.assertGreater(len(out.splitlines()), 0, "%s holds %s" % (sample, protocol))
+
+    def test_finds_kq1_on_any_port(self):
+        frames = self.tshark.kq1_frames("kq1-decode-as-9000.pcapng", "-o", "kq1.byte_order:automatic")
+        self.assertEqual([frame.pdus[0].get("kq1.message_id") for frame in frames], ["1", "1001", "2", "1002"])
 
 
 def main():
