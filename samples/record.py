@@ -17,6 +17,8 @@ import random
 import ssl
 import struct
 import urllib.request
+
+import qkd014
 import os
 import shutil
 import signal
@@ -387,7 +389,7 @@ def make_certificates(folder):
             "-subj", "/CN=Kq-1 sample CA")
     for name, host in (("km", KM_HOSTNAME), ("module", "qkd-module.kq1.test")):
         with open(os.path.join(folder, name + ".ext"), "w") as ext:
-            ext.write("subjectAltName=DNS:%s\n" % host)
+            ext.write("subjectAltName=DNS:%s,IP:127.0.0.1\n" % host)
         openssl("req", *ec, "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + host)
         openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
                 "-CAcreateserial", "-out", name + ".crt", "-days", "3650", "-extfile", name + ".ext")
@@ -504,6 +506,46 @@ def other_binary():
     run_pair(OTHER_PORT, lambda conn: conn.sock.recv(65536), client)
 
 
+# --- Appendix II: ETSI GS QKD 014 over HTTP and HTTPS ----------------------------
+
+def qkd014_exchange(client):
+    """Every QKD 014 method the SAE (the KM) calls, a refusal, a malformed key
+    container, and a vendor path on the same server that is not QKD 014."""
+    client.call("/api/v1/keys/SAE-B/status")
+    _, container = client.call("/api/v1/keys/SAE-B/enc_keys?number=2&size=256")
+    client.call("/api/v1/keys/SAE-B/enc_keys", {"number": 1, "size": 512,
+                                                 "extension_mandatory": [{"route_type": "direct"}],
+                                                 "extension_optional": [{"transfer_method": "qkd"}]})
+    client.call("/api/v1/keys/SAE-A/dec_keys", {"key_IDs": [{"key_ID": container["keys"][0]["key_ID"]}]})
+    client.call("/api/v1/keys/SAE-A/dec_keys?key_ID=" + container["keys"][1]["key_ID"])
+    client.call("/api/v1/keys/SAE-B/enc_keys?number=1000")            # refused: 400
+    qkd014.Handler.faults.append(lambda reply: reply["keys"][0].pop("key"))
+    client.call("/api/v1/keys/SAE-B/enc_keys?number=1&size=256")      # a key without key
+    client.call("/api/v1/vendor/health")
+
+
+def qkd014_http():
+    qkd014.Handler.store = qkd014.KeyStore()
+    server = qkd014.serve(80)
+    try:
+        qkd014_exchange(qkd014.Client("http://127.0.0.1:80"))
+    finally:
+        server.shutdown()
+
+
+def qkd014_https(secrets):
+    """Over TLS 1.3 with mutual authentication; secrets go into the capture."""
+    qkd014.Handler.store = qkd014.KeyStore()
+    with tempfile.TemporaryDirectory() as folder:
+        make_certificates(folder)
+        server_tls, client_tls = tls_contexts(folder, ssl.TLSVersion.TLSv1_3, secrets)
+        server = qkd014.serve(443, tls=server_tls)
+        try:
+            qkd014_exchange(qkd014.Client("https://127.0.0.1:443", tls=client_tls))
+        finally:
+            server.shutdown()
+
+
 SCENARIOS = {
     "kq1-proactive": (proactive, KQ1_PORT),
     "kq1-upon-request": (upon_request, KQ1_PORT),
@@ -528,10 +570,12 @@ SCENARIOS = {
     "other-tls": (other_tls, OTHER_PORT),
     "other-json": (other_json, OTHER_PORT),
     "other-binary": (other_binary, OTHER_PORT),
+    "qkd014-http": (qkd014_http, 80),
+    "qkd014-https": (qkd014_https, 443),
 }
 
 # Scenarios that write TLS secrets, to be put into their capture.
-WITH_SECRETS = {"kq1-tls12", "kq1-tls13"}
+WITH_SECRETS = {"kq1-tls12", "kq1-tls13", "qkd014-https"}
 
 # Recorded in a network namespace of their own (needs iproute2 and nftables).
 ISOLATED = {"kq1-retransmission"}
