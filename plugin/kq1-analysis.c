@@ -56,9 +56,8 @@ new_transaction(packet_info *pinfo, guint32 message_id)
     return transaction;
 }
 
-/* 0 if this is the first supply of key_id, else the frame of the first. */
-static guint32
-note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, guint32 message_id,
+guint32
+kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, guint32 message_id,
                 guint element, const char *key_id)
 {
     key_origin_t *origin = (key_origin_t *)wmem_map_lookup(key_origins, key_id);
@@ -76,6 +75,12 @@ note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, guint32 me
         && origin->element == element)
         return 0;   /* the same message again: a retransmission */
     return origin->frame;
+}
+
+gboolean
+kq1_key_id_seen(const char *key_id)
+{
+    return wmem_map_lookup(key_origins, key_id) != NULL;
 }
 
 /* The queue element of the unanswered Key request with this MessageID, or NULL. */
@@ -143,7 +148,7 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, guint16
         analysis->is_request = TRUE;
         analysis->n_keys = 1;
         analysis->key_first_frame = wmem_new0(wmem_file_scope(), guint32);
-        analysis->key_first_frame[0] = note_key_supply(pinfo, conversation, message_id, 0, key_id);
+        analysis->key_first_frame[0] = kq1_note_key_supply(pinfo, conversation, message_id, 0, key_id);
         break;
     case KQ1_KEY_SUPPLY_RESPONSE:
         if (key_id == NULL)
@@ -188,7 +193,7 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, guint16
             const char *id = kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i),
                                                KQ1_PARAM_KEY_ID);
             if (id != NULL)
-                analysis->key_first_frame[i] = note_key_supply(pinfo, conversation, message_id, i, id);
+                analysis->key_first_frame[i] = kq1_note_key_supply(pinfo, conversation, message_id, i, id);
         }
         break;
     default:

@@ -56,4 +56,13 @@ const kq1_pdu_analysis_t *kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t
                                           guint pdu_index, guint16 code, guint32 message_id,
                                           const kq1_payload_t *payload);
 
+/* Records a supply of key_id (by this message, at element of its keys);
+ * returns 0 if it is the first, else the frame of the first. The same
+ * message seen again (same conversation, MessageID, element) is not a reuse. */
+guint32 kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, guint32 message_id,
+                            guint element, const char *key_id);
+
+/* TRUE when key_id was supplied anywhere in the capture so far. */
+gboolean kq1_key_id_seen(const char *key_id);
+
 #endif /* KQ1_ANALYSIS_H */

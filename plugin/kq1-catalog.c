@@ -25,47 +25,48 @@ static const kq1_param_info_t param_info[KQ1_PARAM_COUNT] = {
 
 /* Table 1 - Parameters of key supply message */
 static const kq1_param_use_t key_supply_params[] = {
-    { KQ1_PARAM_KEY,                    TRUE  },
-    { KQ1_PARAM_KEY_ID,                 TRUE  },
-    { KQ1_PARAM_QKD_MODULE_ID,          FALSE },
-    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE },
-    { KQ1_PARAM_KEY_LENGTH,             FALSE },
-    { KQ1_PARAM_GENERATION_TIMESTAMP,   FALSE },
-    { KQ1_PARAM_HASH_VALUE,             FALSE },
-    { KQ1_PARAM_EXTENSION,              FALSE },
+    { KQ1_PARAM_KEY,                    TRUE,  NULL },
+    { KQ1_PARAM_KEY_ID,                 TRUE,  NULL },
+    { KQ1_PARAM_QKD_MODULE_ID,          FALSE, NULL },
+    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE, NULL },
+    { KQ1_PARAM_KEY_LENGTH,             FALSE, NULL },
+    { KQ1_PARAM_GENERATION_TIMESTAMP,   FALSE, NULL },
+    { KQ1_PARAM_HASH_VALUE,             FALSE, NULL },
+    { KQ1_PARAM_EXTENSION,              FALSE, NULL },
 };
 
 /* Table 2 - Parameters of response to key supply message */
 static const kq1_param_use_t key_supply_response_params[] = {
-    { KQ1_PARAM_KEY_ID,                 TRUE  },
-    { KQ1_PARAM_QKD_MODULE_ID,          FALSE },
-    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE },
-    { KQ1_PARAM_RESPONSE,               TRUE  },
-    { KQ1_PARAM_EXTENSION,              FALSE },
+    { KQ1_PARAM_KEY_ID,                 TRUE,  NULL },
+    { KQ1_PARAM_QKD_MODULE_ID,          FALSE, NULL },
+    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE, NULL },
+    { KQ1_PARAM_RESPONSE,               TRUE,  NULL },
+    { KQ1_PARAM_EXTENSION,              FALSE, NULL },
 };
 
 /* Table 3 - Parameters of key request message */
 static const kq1_param_use_t key_request_params[] = {
-    { KQ1_PARAM_NUMBER_OF_KEYS, FALSE },
-    { KQ1_PARAM_SIZE_OF_KEY,    FALSE },
-    { KQ1_PARAM_EXTENSION,      FALSE },
+    { KQ1_PARAM_NUMBER_OF_KEYS, FALSE, NULL },
+    { KQ1_PARAM_SIZE_OF_KEY,    FALSE, NULL },
+    { KQ1_PARAM_EXTENSION,      FALSE, NULL },
 };
 
 /* Table 4 - Parameters of response to key request message: the top level ... */
 static const kq1_param_use_t key_request_response_params[] = {
-    { KQ1_PARAM_KEYS,      TRUE  },
-    { KQ1_PARAM_RESPONSE,  TRUE  },
-    { KQ1_PARAM_EXTENSION, FALSE },
+    { KQ1_PARAM_KEYS,      TRUE,  NULL },
+    { KQ1_PARAM_RESPONSE,  TRUE,  NULL },
+    { KQ1_PARAM_EXTENSION, FALSE, NULL },
 };
 
 /* ... and the "key file" that each element of Keys is. */
 static const kq1_param_use_t keys_element_params[] = {
-    { KQ1_PARAM_KEY,           TRUE  },
-    { KQ1_PARAM_KEY_ID,        TRUE  },
-    { KQ1_PARAM_KEY_EXTENSION, FALSE },
+    { KQ1_PARAM_KEY,           TRUE,  NULL },
+    { KQ1_PARAM_KEY_ID,        TRUE,  NULL },
+    { KQ1_PARAM_KEY_EXTENSION, FALSE, NULL },
 };
 
 #define ROWS(a) (a), G_N_ELEMENTS(a)
+G_STATIC_ASSERT(G_N_ELEMENTS(key_supply_params) <= KQ1_MAX_USES);
 
 /* Table I.1 - CommandCode vs. command/response message name */
 static const kq1_message_info_t messages[] = {
@@ -74,6 +75,55 @@ static const kq1_message_info_t messages[] = {
     { KQ1_KEY_SUPPLY,           "Key supply",              "Table 1", ROWS(key_supply_params),           NULL, 0 },
     { KQ1_KEY_REQUEST_RESPONSE, "Response to key request", "Table 4", ROWS(key_request_response_params), ROWS(keys_element_params) },
 };
+
+/* Appendix II, Table II.1: the Key request as ETSI GS QKD 014's key request
+ * (Get key, POST); number and size may also come in the URI's query. */
+static const kq1_param_use_t qkd014_get_key_params[] = {
+    { KQ1_PARAM_NUMBER_OF_KEYS, FALSE, "number" },
+    { KQ1_PARAM_SIZE_OF_KEY,    FALSE, "size" },
+    { KQ1_PARAM_EXTENSION,      FALSE, "extension_mandatory" },
+    { KQ1_PARAM_EXTENSION,      FALSE, "extension_optional" },
+};
+
+/* Table II.2: the Response to key request as the key container; its
+ * Response is the HTTP status code, not a member. */
+static const kq1_param_use_t qkd014_key_container_params[] = {
+    { KQ1_PARAM_KEYS,      TRUE,  "keys" },
+    { KQ1_PARAM_EXTENSION, FALSE, "key_container_extension" },
+};
+
+static const kq1_param_use_t qkd014_key_params[] = {
+    { KQ1_PARAM_KEY_ID,        TRUE,  "key_ID" },
+    { KQ1_PARAM_KEY,           TRUE,  "key" },
+    { KQ1_PARAM_KEY_EXTENSION, FALSE, "key_ID_extension" },
+};
+
+/* Get key with key IDs (dec_keys, POST): the keys wanted, by Key ID. */
+static const kq1_param_use_t qkd014_key_ids_params[] = {
+    { KQ1_PARAM_KEYS, TRUE, "key_IDs" },
+};
+
+static const kq1_param_use_t qkd014_key_id_params[] = {
+    { KQ1_PARAM_KEY_ID,        TRUE,  "key_ID" },
+    { KQ1_PARAM_KEY_EXTENSION, FALSE, "key_ID_extension" },
+};
+
+static const kq1_message_info_t qkd014_messages[] = {
+    [KQ1_QKD014_GET_KEY] =
+        { 0, "Key request", "Table II.1", ROWS(qkd014_get_key_params), NULL, 0 },
+    [KQ1_QKD014_KEY_CONTAINER] =
+        { 0, "Response to key request", "Table II.2", ROWS(qkd014_key_container_params), ROWS(qkd014_key_params) },
+    [KQ1_QKD014_GET_KEY_WITH_IDS] =
+        { 0, "Key request with key IDs", "ETSI GS QKD 014 Get key with key IDs",
+          ROWS(qkd014_key_ids_params), ROWS(qkd014_key_id_params) },
+};
+
+const kq1_message_info_t *
+kq1_qkd014_message(kq1_qkd014_message_t which)
+{
+    g_return_val_if_fail(which < G_N_ELEMENTS(qkd014_messages), NULL);
+    return &qkd014_messages[which];
+}
 
 const kq1_message_info_t *
 kq1_messages(guint *n_messages)

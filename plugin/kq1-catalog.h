@@ -59,9 +59,15 @@ typedef struct {
 } kq1_param_info_t;
 
 typedef struct {
-    kq1_param_t param;
-    gboolean    mandatory;
+    kq1_param_t  param;
+    gboolean     mandatory;
+    /* The one member name this message uses for it, or NULL for the
+     * parameter's default member and aliases (Appendix II names its own). */
+    const char  *member;
 } kq1_param_use_t;
+
+/* No message has more parameter rows than this (Table 1 has 8). */
+#define KQ1_MAX_USES 8
 
 typedef struct {
     guint16                code;
@@ -73,6 +79,16 @@ typedef struct {
     const kq1_param_use_t *element_params;
     guint                  n_element_params;
 } kq1_message_info_t;
+
+/* Appendix II: the messages of ETSI GS QKD 014 that Kq-1 maps to, which
+ * have no CommandCode (their code is 0). */
+typedef enum {
+    KQ1_QKD014_GET_KEY,              /* Key request: POST body of enc_keys (Table II.1) */
+    KQ1_QKD014_KEY_CONTAINER,        /* Response to key request: the key container (Table II.2) */
+    KQ1_QKD014_GET_KEY_WITH_IDS      /* POST body of dec_keys: keys asked for by Key ID */
+} kq1_qkd014_message_t;
+
+const kq1_message_info_t *kq1_qkd014_message(kq1_qkd014_message_t which);
 
 /* The messages of Table I.1, in code order; n_messages receives their number. */
 const kq1_message_info_t *kq1_messages(guint *n_messages);

@@ -157,18 +157,31 @@ find_member(GArray *raw_members, const guint8 *data, const char *name, guint *co
     return found;
 }
 
+/* The member spells the parameter as this message uses it. */
+static gboolean
+use_matches(const checker_t *c, const kq1_param_use_t *use, const char *member)
+{
+    if (use->member != NULL)
+        return kq1_member_names_equal(use->member, member);
+    return member_matches(c, use->param, member);
+}
+
 /* Matches the members of the object at object_span to the parameters in
  * uses, fills out and reports duplicates, wrong types and missing mandatory
- * parameters. Where one parameter is given more than once, the last counts. */
+ * parameters. Where one parameter is given more than once, the last counts;
+ * a second use row of Extension (QKD 014's two extension members) is kept
+ * beside the first. */
 static void
 check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
              const kq1_param_use_t *uses, guint n_uses, int element, kq1_params_t *out)
 {
     gboolean seen[KQ1_PARAM_COUNT] = { FALSE };
+    gboolean seen_use[KQ1_MAX_USES] = { FALSE };
     GList *members = obj ? json_object_get_members(obj) : NULL;
     GArray *raw_members = kq1_json_members(c->data, c->len, object_span);
     char *at = where(element);
 
+    n_uses = MIN(n_uses, KQ1_MAX_USES);
     out->self = object_span;
     for (GList *l = members; l != NULL; l = l->next) {
         const char *member = l->data;
@@ -178,27 +191,36 @@ check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
         for (guint u = 0; u < n_uses; u++) {
             kq1_param_t param = uses[u].param;
             const kq1_param_info_t *info = kq1_param_info(param);
+            gboolean second_extension;
             JsonNode *node;
 
-            if (!member_matches(c, param, member))
+            if (!use_matches(c, &uses[u], member))
                 continue;
-            if (seen[param] || count > 1)
+            second_extension = param == KQ1_PARAM_EXTENSION && seen[param] && !seen_use[u];
+            if ((seen[param] && !second_extension) || count > 1)
                 add_finding(c->payload, KQ1_FINDING_DUPLICATE_MEMBER, param, element,
                             "%s given more than once%s (member \"%s\"); the last is used",
                             info->name, at, member);
             seen[param] = TRUE;
+            seen_use[u] = TRUE;
             node = json_object_get_member(obj, member);
-            out->span[param] = raw.member;
-            out->value[param] = raw.value;
-            if (node_has_type(node, info->type)) {
-                out->node[param] = node;
-                if (info->type == KQ1_TYPE_ARRAY_OF_OBJECTS && param != KQ1_PARAM_KEYS)
-                    check_array_elements(c, info, param, element, json_node_get_array(node));
-            } else {
-                out->node[param] = NULL;
+            if (!node_has_type(node, info->type)) {
                 add_finding(c->payload, KQ1_FINDING_WRONG_TYPE, param, element,
                             "%s (%s)%s is %s, expected %s",
                             info->name, member, at, describe_node(node), kq1_type_name(info->type));
+                if (!second_extension)
+                    out->node[param] = NULL;
+                break;
+            }
+            if (info->type == KQ1_TYPE_ARRAY_OF_OBJECTS && param != KQ1_PARAM_KEYS)
+                check_array_elements(c, info, param, element, json_node_get_array(node));
+            if (second_extension) {
+                out->second_extension = node;
+                out->second_extension_span = raw.member;
+            } else {
+                out->node[param] = node;
+                out->span[param] = raw.member;
+                out->value[param] = raw.value;
             }
             break;
         }
@@ -209,17 +231,18 @@ check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
 
     for (guint u = 0; u < n_uses; u++) {
         const kq1_param_info_t *info = kq1_param_info(uses[u].param);
+        const char *name = uses[u].member != NULL ? uses[u].member : info->member;
 
-        if (!uses[u].mandatory || seen[uses[u].param])
+        if (!uses[u].mandatory || seen_use[u])
             continue;
         if (element < 0)
             add_finding(c->payload, KQ1_FINDING_MISSING_MANDATORY, uses[u].param, element,
                         "%s (%s) missing: mandatory in %s (%s)",
-                        info->name, info->member, c->msg->name, c->msg->table);
+                        info->name, name, c->msg->name, c->msg->table);
         else
             add_finding(c->payload, KQ1_FINDING_MISSING_MANDATORY, uses[u].param, element,
                         "%s (%s) missing in Keys[%d]: mandatory in each key of %s (%s)",
-                        info->name, info->member, element, c->msg->name, c->msg->table);
+                        info->name, name, element, c->msg->name, c->msg->table);
     }
 }
 

@@ -48,6 +48,8 @@ typedef struct {
     kq1_span_t  span[KQ1_PARAM_COUNT];   /* the member, "name": value */
     kq1_span_t  value[KQ1_PARAM_COUNT];  /* its value alone */
     kq1_span_t  self;                    /* the object itself */
+    JsonNode   *second_extension;        /* QKD 014's extension_optional beside extension_mandatory */
+    kq1_span_t  second_extension_span;
     kq1_key_t   key;                     /* the Key, decoded, when there is one */
     kq1_hash_status_t hash_status;       /* of the Hash value over the Key */
     const char *hash_algorithm;          /* that the Hash value's length names, or NULL */

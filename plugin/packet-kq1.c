@@ -22,6 +22,7 @@
 #include "kq1-catalog.h"
 #include "kq1-payload.h"
 #include "kq1-tap.h"
+#include "packet-kq1.h"
 
 void proto_register_kq1(void);
 void proto_reg_handoff_kq1(void);
@@ -79,6 +80,7 @@ static expert_field ei_kq1_failure_response = EI_INIT;
 static expert_field ei_kq1_wrong_key_count = EI_INIT;
 static expert_field ei_kq1_wrong_key_size = EI_INIT;
 static expert_field ei_kq1_key_id_reused = EI_INIT;
+static expert_field ei_kq1_key_id_unknown = EI_INIT;
 
 static dissector_handle_t kq1_handle;
 static dissector_handle_t kq1_held_handle;
@@ -258,6 +260,17 @@ add_key_reuse(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, gint off
                            "Key ID %s was already supplied in frame %u", valid_utf8(pinfo, key_id), first_frame);
 }
 
+/* An object or array parameter, as compact JSON text. */
+static void
+add_json_text(proto_tree *tree, packet_info *pinfo, int hf, tvbuff_t *tvb, gint offset, gint length,
+              JsonNode *node)
+{
+    char *json = json_to_string(node, FALSE);
+
+    proto_tree_add_string(tree, hf, tvb, offset, length, valid_utf8(pinfo, json));
+    g_free(json);
+}
+
 /* Adds the parameters found in one JSON object (the payload, or one element
  * of Keys) under tree, each over the bytes of its member. first_frame is
  * where the object's Key ID was supplied before (0 if not, or no supply). */
@@ -265,11 +278,12 @@ static void
 add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_params_t *params,
            guint32 first_frame)
 {
+    gint offset, length;
+
     for (int param = 0; param < KQ1_PARAM_COUNT; param++) {
         JsonNode *node = params->node[param];
         const kq1_param_info_t *info = kq1_param_info((kq1_param_t)param);
         const char *text;
-        gint offset, length;
         gint64 integer;
         proto_item *item;
 
@@ -302,19 +316,23 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
                 proto_tree_add_int64(tree, hf_kq1_param[param], json_tvb, offset, length, integer);
             break;
         case KQ1_TYPE_OBJECT:
-        case KQ1_TYPE_ARRAY_OF_OBJECTS: {
-            char *json = json_to_string(node, FALSE);
-            proto_tree_add_string(tree, hf_kq1_param[param], json_tvb, offset, length, valid_utf8(pinfo, json));
-            g_free(json);
+        case KQ1_TYPE_ARRAY_OF_OBJECTS:
+            add_json_text(tree, pinfo, hf_kq1_param[param], json_tvb, offset, length, node);
             break;
         }
-        }
+    }
+    if (params->second_extension != NULL) {
+        item_range(json_tvb, params->second_extension_span, &offset, &length);
+        add_json_text(tree, pinfo, hf_kq1_param[KQ1_PARAM_EXTENSION], json_tvb, offset, length,
+                      params->second_extension);
     }
 }
 
+/* Keys, one subtree per element; key_first_frame (n_first of them, may be
+ * NULL) says where each key's ID was supplied before. */
 static void
 add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
-         const kq1_pdu_analysis_t *analysis)
+         const guint32 *key_first_frame, guint n_first)
 {
     proto_item *keys_item;
     proto_tree *keys_tree;
@@ -338,7 +356,7 @@ add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_pay
         if (key_id != NULL)
             proto_item_append_text(file_item, ", Key ID %s", valid_utf8(pinfo, key_id));
         add_params(file_tree, pinfo, json_tvb, element,
-                   analysis != NULL && i < analysis->n_keys ? analysis->key_first_frame[i] : 0);
+                   key_first_frame != NULL && i < n_first ? key_first_frame[i] : 0);
     }
 }
 
@@ -462,6 +480,83 @@ check_command_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, proto_it
                                      ctx->server_port, kq1_direction_name(expected), expected);
 }
 
+/* --- shared with the other transports (packet-kq1.h) --------------------- */
+
+int
+kq1_protocol(void)
+{
+    return proto_kq1;
+}
+
+kq1_payload_t *
+kq1_check(const kq1_message_info_t *msg, const guint8 *data, gsize len)
+{
+    return kq1_payload_check(msg, data, len, aliases, n_aliases);
+}
+
+void
+kq1_add_checked_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
+                        const guint32 *key_first_frame, guint n_first)
+{
+    add_params(tree, pinfo, json_tvb, &payload->top, 0);
+    add_keys(tree, pinfo, json_tvb, payload, key_first_frame, n_first);
+    add_findings(tree, pinfo, json_tvb, payload);
+}
+
+void
+kq1_add_integer(proto_tree *tree, tvbuff_t *tvb, gint offset, gint length, kq1_param_t param, gint64 value)
+{
+    proto_tree_add_int64(tree, hf_kq1_param[param], tvb, offset, length, value);
+}
+
+void
+kq1_add_string(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
+               kq1_param_t param, const char *value)
+{
+    proto_tree_add_string(tree, hf_kq1_param[param], tvb, offset, length, valid_utf8(pinfo, value));
+}
+
+void
+kq1_add_wrong_type(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
+                   const char *text)
+{
+    proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_type, tvb, offset, length, "%s", text);
+}
+
+void
+kq1_add_key_id_unknown(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
+                       const char *key_id)
+{
+    proto_tree_add_expert_format(tree, pinfo, &ei_kq1_key_id_unknown, tvb, offset, length,
+                                 "Key ID %s was not delivered by any Get key (enc_keys) in this capture",
+                                 valid_utf8(pinfo, key_id));
+}
+
+void
+kq1_add_link(proto_tree *tree, tvbuff_t *tvb, gboolean to_request, guint32 frame, const nstime_t *delta)
+{
+    proto_item *item = proto_tree_add_uint(tree, to_request ? hf_kq1_response_to : hf_kq1_response_in,
+                                           tvb, 0, 0, frame);
+
+    proto_item_set_generated(item);
+    if (delta != NULL) {
+        item = proto_tree_add_time(tree, hf_kq1_response_time, tvb, 0, 0, delta);
+        proto_item_set_generated(item);
+    }
+}
+
+void
+kq1_queue_tap(packet_info *pinfo, kq1_tap_info_t *info)
+{
+    tap_queue_packet(kq1_tap, pinfo, info);
+}
+
+gint
+kq1_ett(void)
+{
+    return ett_kq1;
+}
+
 /* Which of the frame's Kq-1 PDUs this is (0 for the first), the same on
  * every pass, so that each finds its own analysis again. */
 static guint
@@ -522,33 +617,44 @@ add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_message
     proto_item_set_generated(item);
 }
 
-/* The Response parameter judged against the success words. */
-static kq1_verdict_t
-add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_message_info_t *msg,
-            const kq1_payload_t *payload)
+/* A Response judged against the success words (reason: what a failure
+ * says beside it, or NULL), as kq1.response_ok over its bytes. */
+kq1_verdict_t
+kq1_judge_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
+                   const kq1_message_info_t *msg, const char *response, const char *reason)
 {
-    const char *response = kq1_params_string(&payload->top, KQ1_PARAM_RESPONSE);
-    gboolean ok;
-    proto_item *item;
-    gint offset, length;
+    gboolean ok = kq1_response_is_success(response, kq1_success_words);
+    proto_item *item = proto_tree_add_boolean(tree, hf_kq1_response_ok, tvb, offset, length, ok);
 
-    if (response == NULL)
-        return KQ1_VERDICT_NONE;
-    ok = kq1_response_is_success(response, kq1_success_words);
-    item_range(json_tvb, payload->top.span[KQ1_PARAM_RESPONSE], &offset, &length);
-    item = proto_tree_add_boolean(tree, hf_kq1_response_ok, json_tvb, offset, length, ok);
     proto_item_set_generated(item);
-    if (!ok)
+    if (!ok && reason != NULL)
+        expert_add_info_format(pinfo, item, &ei_kq1_failure_response, "%s failed: %s \"%s\"",
+                               msg->name, valid_utf8(pinfo, response), valid_utf8(pinfo, reason));
+    else if (!ok)
         expert_add_info_format(pinfo, item, &ei_kq1_failure_response, "%s failed: \"%s\"",
                                msg->name, valid_utf8(pinfo, response));
     return ok ? KQ1_VERDICT_OK : KQ1_VERDICT_FAILED;
 }
 
+/* The Response parameter of a payload, judged. */
+static kq1_verdict_t
+add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_message_info_t *msg,
+            const kq1_payload_t *payload)
+{
+    const char *response = kq1_params_string(&payload->top, KQ1_PARAM_RESPONSE);
+    gint offset, length;
+
+    if (response == NULL)
+        return KQ1_VERDICT_NONE;
+    item_range(json_tvb, payload->top.span[KQ1_PARAM_RESPONSE], &offset, &length);
+    return kq1_judge_response(tree, pinfo, json_tvb, offset, length, msg, response, NULL);
+}
+
 /* A Response to key request against its Key request: how many keys, and
  * how large (Size of key in bits; in bytes accepted with a note). */
-static void
-check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb,
-                      const kq1_payload_t *payload, const kq1_transaction_t *request, kq1_verdict_t verdict)
+void
+kq1_check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb,
+                          const kq1_payload_t *payload, const kq1_transaction_t *request, kq1_verdict_t verdict)
 {
     gint64 wanted = request->has_number ? request->number : 1;   /* ETSI GS QKD 014's default */
     gint offset, length;
@@ -721,7 +827,8 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
         add_params(kq1_tree, pinfo, json_tvb, &payload->top,
                    code == KQ1_KEY_SUPPLY && analysis != NULL && analysis->n_keys == 1
                    ? analysis->key_first_frame[0] : 0);
-        add_keys(kq1_tree, pinfo, json_tvb, payload, analysis);
+        add_keys(kq1_tree, pinfo, json_tvb, payload, analysis ? analysis->key_first_frame : NULL,
+                 analysis ? analysis->n_keys : 0);
         tap->verdict = add_verdict(kq1_tree, pinfo, json_tvb, msg, payload);
         call_json_dissector(json_text_for_display(json_tvb, pinfo, payload), pinfo, kq1_tree);
         if (payload->json_len < length)
@@ -734,7 +841,7 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     if (analysis != NULL) {
         add_links(kq1_tree, pinfo, tvb, msg, payload, analysis, tap);
         if (code == KQ1_KEY_REQUEST_RESPONSE && analysis->transaction != NULL)
-            check_against_request(kq1_tree, pinfo, json_tvb, payload, analysis->transaction, tap->verdict);
+            kq1_check_against_request(kq1_tree, pinfo, json_tvb, payload, analysis->transaction, tap->verdict);
     }
     finish_pdu(pinfo, msg, (guint16)code, message_id, payload);
     tap_queue_packet(kq1_tap, pinfo, tap);
@@ -1172,6 +1279,9 @@ proto_register_kq1(void)
         { &ei_kq1_key_id_reused,
           { "kq1.key_id_reused", PI_SECURITY, PI_WARN,
             "Key ID supplied again", EXPFILL } },
+        { &ei_kq1_key_id_unknown,
+          { "kq1.key_id_unknown", PI_SEQUENCE, PI_NOTE,
+            "Key ID asked for by ID but never delivered", EXPFILL } },
     };
 
     static uat_field_t alias_fields[] = {
@@ -1237,6 +1347,7 @@ proto_register_kq1(void)
 
     kq1_tap = register_tap("kq1");
     kq1_analysis_register(proto_kq1);
+    kq1_qkd014_register();
     kq1_stats_register_ledger();
 }
 
@@ -1249,4 +1360,5 @@ proto_reg_handoff_kq1(void)
     /* Decrypted TLS application data on these ports is Kq-1 too. */
     dissector_add_uint_range_with_preference("tls.port", KQ1_TCP_PORTS, kq1_handle);
     heur_dissector_add("tcp", dissect_kq1_heur, "Kq-1 over TCP", "kq1_tcp", proto_kq1, HEURISTIC_ENABLE);
+    kq1_qkd014_handoff();
 }

@@ -663,6 +663,63 @@ test_user_aliases(void)
     g_assert_false(kq1_message_by_name("Key delete", &code));
 }
 
+/* Appendix II: ETSI GS QKD 014's member names and its two extensions. */
+static void
+test_qkd014_messages(void)
+{
+    const kq1_message_info_t *get_key = kq1_qkd014_message(KQ1_QKD014_GET_KEY);
+    const kq1_message_info_t *container = kq1_qkd014_message(KQ1_QKD014_KEY_CONTAINER);
+    const kq1_message_info_t *with_ids = kq1_qkd014_message(KQ1_QKD014_GET_KEY_WITH_IDS);
+    static const char request[] = "{\"number\":2,\"size\":256,\"extension_mandatory\":[{\"a\":1}],"
+                                  "\"extension_optional\":[{\"b\":2}],\"additional_slave_SAE_IDs\":[\"S\"]}";
+    static const char keys[] = "{\"keys\":[{\"key_ID\":\"k1\",\"key\":\"a2V5\",\"key_ID_extension\":{\"x\":1},"
+                               "\"key_extension\":{\"y\":2}},{\"key_ID\":\"k2\"}],\"key_container_extension\":[{}]}";
+    static const char ids[] = "{\"key_IDs\":[{\"key_ID\":\"k1\"},{\"key_ID_extension\":{}}]}";
+    gint64 value;
+    kq1_payload_t *p;
+
+    g_assert_cmpstr(get_key->table, ==, "Table II.1");
+    g_assert_cmpstr(container->table, ==, "Table II.2");
+    g_assert_null(kq1_message_lookup(0));
+
+    p = kq1_payload_check(get_key, (const guint8 *)request, strlen(request), NULL, 0);
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    g_assert_true(kq1_params_integer(&p->top, KQ1_PARAM_NUMBER_OF_KEYS, &value));
+    g_assert_cmpint(value, ==, 2);
+    g_assert_nonnull(p->top.node[KQ1_PARAM_EXTENSION]);
+    g_assert_nonnull(p->top.second_extension);
+    kq1_payload_free(p);
+
+    /* key_extension is QKD 014's own, not Kq-1's Key extension (key_ID_extension). */
+    p = kq1_payload_check(container, (const guint8 *)keys, strlen(keys), NULL, 0);
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_MISSING_MANDATORY);
+    g_assert_cmpstr(finding(p, 0)->text, ==, "Key (key) missing in Keys[1]: mandatory in each key of "
+                                             "Response to key request (Table II.2)");
+    g_assert_nonnull(g_array_index(p->keys, kq1_params_t, 0).node[KQ1_PARAM_KEY_EXTENSION]);
+    g_assert_nonnull(p->top.node[KQ1_PARAM_EXTENSION]);
+    kq1_payload_free(p);
+
+    /* Kq-1's own names are not QKD 014's. */
+    static const char upper[] = "{\"Keys\":[]}";
+    static const char kq1_name[] = "{\"extension\":[]}";
+
+    p = kq1_payload_check(container, (const guint8 *)upper, strlen(upper), NULL, 0);
+    g_assert_cmpuint(p->findings->len, ==, 0);      /* keys: same name, other case */
+    kq1_payload_free(p);
+    p = kq1_payload_check(container, (const guint8 *)kq1_name, strlen(kq1_name), NULL, 0);
+    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 1);
+    g_assert_null(p->top.node[KQ1_PARAM_EXTENSION]);
+    kq1_payload_free(p);
+
+    p = kq1_payload_check(with_ids, (const guint8 *)ids, strlen(ids), NULL, 0);
+    g_assert_cmpuint(p->keys->len, ==, 2);
+    g_assert_cmpstr(kq1_params_string(&g_array_index(p->keys, kq1_params_t, 0), KQ1_PARAM_KEY_ID), ==, "k1");
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpint(finding(p, 0)->element, ==, 1);
+    kq1_payload_free(p);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -686,6 +743,7 @@ main(int argc, char **argv)
     g_test_add_func("/payload/key-findings", test_key_findings);
     g_test_add_func("/payload/response-verdict", test_response_verdict);
     g_test_add_func("/payload/user-aliases", test_user_aliases);
+    g_test_add_func("/payload/qkd014", test_qkd014_messages);
     g_test_add_func("/keycheck/decoding", test_key_decoding);
     g_test_add_func("/keycheck/hash", test_hash_verification);
     return g_test_run();

@@ -9,7 +9,9 @@ recording with other ACK timing still passes.
     test_tshark.py --plugin-dir BUILD/plugins --samples SAMPLES --tshark tshark [TestCase ...]
 """
 import argparse
+import os
 import re
+import subprocess
 import sys
 import unittest
 
@@ -757,6 +759,80 @@ class Heuristic(Kq1TestCase):
     def test_finds_kq1_on_any_port(self):
         frames = self.tshark.kq1_frames("kq1-decode-as-9000.pcapng", "-o", "kq1.byte_order:automatic")
         self.assertEqual([frame.pdus[0].get("kq1.message_id") for frame in frames], ["1", "1001", "2", "1002"])
+
+
+# The keys the QKD 014 server's seeded store hands out, in order.
+QKD014_KID = ["c15521b1-b3dc-450a-9daa-37e51b591d75", "293a9acc-2652-48ff-842a-2f9da1b4ba07",
+              "5d3ffd11-a23c-4698-a32d-c48296ce3859", "70ffec24-924a-4cd7-844c-044fb416aad9"]
+
+
+class Qkd014(Kq1TestCase):
+    """Appendix II: ETSI GS QKD 014 over HTTP, and over HTTPS with mutual
+    TLS and the secrets in the capture. Both carry the same exchange."""
+
+    expected = [
+        [expect({"kq1.number_of_keys": []})],                                       # GET status
+        [expect({"kq1.response": []})],                                             # its status
+        [expect({"kq1.number_of_keys": ["2"], "kq1.size_of_key": ["256"]})],        # GET enc_keys?number=2&size=256
+        [expect({"kq1.key_id": QKD014_KID[:2], "kq1.response": ["200"], "kq1.response_ok": ["1"],
+                 "kq1.keys": ["2"], "kq1.key_bits": ["256", "256"], "kq1.response_to": ["{f[2]}"]})],
+        [expect({"kq1.number_of_keys": ["1"], "kq1.size_of_key": ["512"],           # POST enc_keys
+                 "kq1.extension": ['[{"route_type":"direct"}]', '[{"transfer_method":"qkd"}]']})],
+        [expect({"kq1.key_id": [QKD014_KID[2]], "kq1.key_bits": ["512"], "kq1.response_to": ["{f[4]}"],
+                 "kq1.extension": ['[{"route":"direct"}]']})],
+        [expect({"kq1.key_id": [QKD014_KID[0]], "kq1.keys": ["1"]})],              # POST dec_keys
+        [expect({"kq1.key_id": [QKD014_KID[0]], "kq1.response_to": ["{f[6]}"]})],
+        [expect({"kq1.key_id": [QKD014_KID[1]]})],                                  # GET dec_keys?key_ID=
+        [expect({"kq1.key_id": [QKD014_KID[1]], "kq1.response_to": ["{f[8]}"]})],
+        [expect({"kq1.number_of_keys": ["1000"]})],                                 # too many
+        [expect({"kq1.response": ["400"], "kq1.response_ok": ["0"], "kq1.keys": []},
+                (FAILED, 'Response to key request failed: 400 "number of keys exceeds max_key_per_request '
+                         '(128)"'))],
+        [expect({"kq1.number_of_keys": ["1"]})],
+        [expect({"kq1.key_id": [QKD014_KID[3]], "kq1.key": []},
+                (MISSING, "Key (key) missing in Keys[0]: mandatory in each key of Response to key request "
+                          "(Table II.2)"))],
+    ]
+
+    def test_http(self):
+        self.assertFrames("qkd014-http.pcapng", self.expected)
+
+    def test_https(self):
+        self.assertFrames("qkd014-https.pcapng", self.expected)
+
+    def test_info_names_the_kq1_message(self):
+        infos = [info for _, info in self.tshark.columns("qkd014-http.pcapng").values()]
+        self.assertEqual([info[info.index("[Kq-1"):] for info in infos][:4], [
+            "[Kq-1 Get status]", "[Kq-1 Status]", "[Kq-1 Key request]", "[Kq-1 Response to key request]"])
+        self.assertTrue(infos[6].startswith("POST /api/v1/keys/SAE-A/dec_keys"))
+        self.assertTrue(infos[6].endswith("[Kq-1 Key request with key IDs]"))
+
+    def test_vendor_path_is_not_kq1(self):
+        out = self.tshark.run("-r", self.tshark.sample("qkd014-http.pcapng"), "-Y",
+                              'http.request.uri contains "vendor" || http.response_for.uri contains "vendor"',
+                              "-T", "fields", "-e", "frame.number", "-e", "kq1").stdout.split("\n")
+        rows = [row.split("\t") for row in out if row]
+        self.assertEqual(len(rows), 2)
+        self.assertEqual([row[1] for row in rows], ["", ""])
+
+    def test_key_checks_and_stats(self):
+        out = self.tshark.run("-r", self.tshark.sample("qkd014-http.pcapng"), "-q", "-z", "kq1,keys").stdout
+        rows = [[column.strip() for column in line.split("|")[:-1]] for line in out.splitlines()
+                if line.count("|") == 8 and not line.startswith("Key ID")]
+        self.assertEqual([row[0] for row in rows], QKD014_KID)
+        self.assertEqual([row[3] for row in rows], ["256", "256", "512", "0"])
+
+    def test_dec_keys_for_a_key_never_delivered(self):
+        # Without the response that delivered the first two keys, asking for
+        # them by ID is reported.
+        frames = self.tshark.kq1_frames("qkd014-http.pcapng")
+        cut = os.path.join(self.tshark.workdir, "qkd014-cut.pcapng")
+        subprocess.run(["editcap", self.tshark.sample("qkd014-http.pcapng"), cut, str(frames[3].number)],
+                       check=True, capture_output=True)
+        os.chmod(cut, 0o644)
+        pdu = [frame for frame in self.tshark.kq1_frames(cut) if frame.number == frames[7].number - 1][0].pdus[0]
+        self.assertEqual(pdu.experts, [("kq1.key_id_unknown", "Key ID %s was not delivered by any Get key "
+                                                              "(enc_keys) in this capture" % QKD014_KID[0])])
 
 
 def main():
