@@ -16,6 +16,10 @@ add_finding(kq1_payload_t *p, kq1_finding_kind_t kind, kq1_param_t param, int el
     kq1_finding_t finding = { kind, param, element, NULL };
     va_list args;
 
+    if (p->findings->len >= KQ1_MAX_FINDINGS) {
+        p->findings_left_out++;
+        return;
+    }
     va_start(args, format);
     finding.text = g_strdup_vprintf(format, args);
     va_end(args);
@@ -138,6 +142,40 @@ check_array_elements(checker_t *c, const kq1_param_info_t *info, kq1_param_t par
     }
 }
 
+/* Integer and string values that are of the right type but still wrong:
+ * counts and sizes below 1 or too large (json-glib turns integers it cannot
+ * hold into -1, so the text is read again), and strings that a C string
+ * cannot hold whole (\u0000) or that are no Unicode (lone surrogates). */
+static void
+check_value(checker_t *c, const kq1_param_info_t *info, const char *member, const char *at,
+            JsonNode *node, kq1_json_member_t raw, kq1_param_t param, int element)
+{
+    if (info->type == KQ1_TYPE_INTEGER) {
+        char *text = raw.value.length > 0 ? g_strndup((const char *)c->data + raw.value.offset, raw.value.length) : NULL;
+        gint64 value = json_node_get_int(node);
+
+        if (text != NULL && !g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &value, NULL))
+            add_finding(c->payload, KQ1_FINDING_OUT_OF_RANGE, param, element,
+                        "%s (%s)%s is %s: out of range", info->name, member, at, text);
+        else if (value < 1 || value > KQ1_MAX_INTEGER)
+            add_finding(c->payload, KQ1_FINDING_OUT_OF_RANGE, param, element,
+                        "%s (%s)%s is %" G_GINT64_FORMAT ": out of range (1 to %d)",
+                        info->name, member, at, value, KQ1_MAX_INTEGER);
+        g_free(text);
+    } else if (info->type == KQ1_TYPE_STRING) {
+        const char *value = json_node_get_string(node);
+
+        if (raw.value.length > 0 && g_strstr_len((const char *)c->data + raw.value.offset,
+                                                 (gssize)raw.value.length, "\\u0000") != NULL)
+            add_finding(c->payload, KQ1_FINDING_BAD_STRING, param, element,
+                        "%s (%s)%s holds \\u0000: shown up to it", info->name, member, at);
+        else if (!g_utf8_validate(value, -1, NULL))
+            add_finding(c->payload, KQ1_FINDING_BAD_STRING, param, element,
+                        "%s (%s)%s holds an escape that is no Unicode character (a lone surrogate)",
+                        info->name, member, at);
+    }
+}
+
 /* Where the last member of the object called name is (json-glib keeps the
  * last of members that share a name), and how many there are. */
 static kq1_json_member_t
@@ -214,6 +252,7 @@ check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
             }
             if (info->type == KQ1_TYPE_ARRAY_OF_OBJECTS && param != KQ1_PARAM_KEYS)
                 check_array_elements(c, info, param, element, json_node_get_array(node));
+            check_value(c, info, member, at, node, raw, param, element);
             if (second_extension) {
                 out->second_extension = node;
                 out->second_extension_span = raw.member;
@@ -337,6 +376,7 @@ parse(kq1_payload_t *p, const guint8 *data, gsize len)
     gsize end = 0;
     JsonParser *parser;
     GError *error = NULL;
+    const gchar *bad;
     gsize rest;
 
     switch (kq1_json_extent(data, len, KQ1_MAX_JSON_DEPTH, &end)) {
@@ -363,6 +403,15 @@ parse(kq1_payload_t *p, const guint8 *data, gsize len)
                     " payload bytes that Length gives; %" G_GSIZE_FORMAT " bytes follow it",
                     end, len, len - rest);
 
+    /* json-glib says only that the text is not UTF-8; say where. */
+    if (!g_utf8_validate_len((const char *)data, end, &bad)) {
+        gsize at = (gsize)((const guint8 *)bad - data);
+
+        add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1,
+                    "Payload is not UTF-8 (RFC 8259): %s at payload byte %" G_GSIZE_FORMAT,
+                    data[at] == 0 ? "a NUL byte" : "an invalid byte sequence", at);
+        return FALSE;
+    }
     parser = json_parser_new_immutable();
     if (!json_parser_load_from_data(parser, (const gchar *)data, (gssize)end, &error)) {
         char *why = describe_parse_error(error);
@@ -383,39 +432,55 @@ parse(kq1_payload_t *p, const guint8 *data, gsize len)
     return TRUE;
 }
 
+static void check_payload(checker_t *checker, const kq1_message_info_t *msg);
+
 kq1_payload_t *
 kq1_payload_check(const kq1_message_info_t *msg, const guint8 *data, gsize len,
                   const kq1_alias_t *aliases, guint n_aliases)
 {
     kq1_payload_t *p = g_new0(kq1_payload_t, 1);
     checker_t checker = { p, msg, data, len, aliases, n_aliases };
-    kq1_span_t text = { 0, 0 };
-    JsonObject *obj = NULL;
 
     p->keys = g_array_new(FALSE, TRUE, sizeof(kq1_params_t));
     p->findings = g_array_new(FALSE, FALSE, sizeof(kq1_finding_t));
+    check_payload(&checker, msg);
+    if (p->findings_left_out > 0) {
+        kq1_finding_t more = { KQ1_FINDING_TOO_MANY, KQ1_PARAM_COUNT, -1,
+                               g_strdup_printf("%u more findings in this payload are not listed",
+                                               p->findings_left_out) };
 
-    if (!parse(p, data, len) && kq1_payload_count(p, KQ1_FINDING_BAD_JSON) > 0)
-        return p;   /* nothing can be said of members that could not be read */
+        g_array_append_val(p->findings, more);
+    }
+    return p;
+}
+
+static void
+check_payload(checker_t *checker, const kq1_message_info_t *msg)
+{
+    kq1_payload_t *p = checker->payload;
+    kq1_span_t text = { 0, 0 };
+    JsonObject *obj = NULL;
+
+    if (!parse(p, checker->data, checker->len) && kq1_payload_count(p, KQ1_FINDING_BAD_JSON) > 0)
+        return;     /* nothing can be said of members that could not be read */
 
     if (p->root != NULL) {
         if (!JSON_NODE_HOLDS_OBJECT(p->root)) {
             add_finding(p, KQ1_FINDING_WRONG_TYPE, KQ1_PARAM_COUNT, -1,
                         "Payload is %s, expected a JSON object", describe_node(p->root));
-            return p;
+            return;
         }
         obj = json_node_get_object(p->root);
         text.length = p->json_len;
     }
     if (msg == NULL)
-        return p;
+        return;
 
     /* An empty payload is read as an object with no members. */
-    check_object(&checker, obj, text, msg->params, msg->n_params, -1, &p->top);
-    check_key(&checker, &p->top, -1);
+    check_object(checker, obj, text, msg->params, msg->n_params, -1, &p->top);
+    check_key(checker, &p->top, -1);
     if (msg->element_params != NULL)
-        check_keys(&checker);
-    return p;
+        check_keys(checker);
 }
 
 void

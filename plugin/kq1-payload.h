@@ -30,8 +30,18 @@ typedef enum {
     KQ1_FINDING_KEY_LENGTH_MISMATCH,    /* Key length disagrees with the key */
     KQ1_FINDING_KEY_LENGTH_IN_BYTES,    /* Key length gives bytes, not bits: accepted */
     KQ1_FINDING_HASH_MISMATCH,
-    KQ1_FINDING_HASH_UNKNOWN            /* Hash value of no known digest length */
+    KQ1_FINDING_HASH_UNKNOWN,           /* Hash value of no known digest length */
+    KQ1_FINDING_OUT_OF_RANGE,           /* an integer parameter below 1 or too large */
+    KQ1_FINDING_BAD_STRING,             /* a string with \u0000 or a lone surrogate */
+    KQ1_FINDING_TOO_MANY                /* findings past KQ1_MAX_FINDINGS, counted only */
 } kq1_finding_kind_t;
+
+/* A hostile payload (10,000 empty key files) must not make 20,000 expert
+ * infos: past this many findings, one more says how many were left out. */
+#define KQ1_MAX_FINDINGS 32
+
+/* Integer parameters (counts and sizes in bits) above this are out of range. */
+#define KQ1_MAX_INTEGER G_MAXINT32
 
 typedef struct {
     kq1_finding_kind_t kind;
@@ -62,6 +72,7 @@ typedef struct {
     kq1_params_t  top;        /* the payload's own members */
     GArray       *keys;       /* kq1_params_t for each element of Keys, in order */
     GArray       *findings;   /* kq1_finding_t, in the order found */
+    guint         findings_left_out;   /* past KQ1_MAX_FINDINGS */
 } kq1_payload_t;
 
 /* Parses and checks a payload of len bytes (not NUL-terminated) sent as msg;

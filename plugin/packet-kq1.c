@@ -30,6 +30,9 @@ void proto_reg_handoff_kq1(void);
 /* No port is assigned; 4162 after the Recommendation's number. */
 #define KQ1_TCP_PORTS "4162"
 
+/* The Version the first edition of Q.4162 is used with. */
+#define KQ1_VERSION 1
+
 /* Info lists at most this many key IDs of one message. */
 #define KQ1_INFO_MAX_KEY_IDS 4
 
@@ -81,6 +84,10 @@ static expert_field ei_kq1_wrong_key_count = EI_INIT;
 static expert_field ei_kq1_wrong_key_size = EI_INIT;
 static expert_field ei_kq1_key_id_reused = EI_INIT;
 static expert_field ei_kq1_key_id_unknown = EI_INIT;
+static expert_field ei_kq1_out_of_range = EI_INIT;
+static expert_field ei_kq1_bad_string = EI_INIT;
+static expert_field ei_kq1_too_many_findings = EI_INIT;
+static expert_field ei_kq1_unknown_version = EI_INIT;
 
 static dissector_handle_t kq1_handle;
 static dissector_handle_t kq1_held_handle;
@@ -378,6 +385,9 @@ add_findings(proto_tree *tree, packet_info *pinfo, tvbuff_t *payload_tvb, const 
         case KQ1_FINDING_KEY_LENGTH_IN_BYTES: ei = &ei_kq1_key_length_in_bytes; break;
         case KQ1_FINDING_HASH_MISMATCH:     ei = &ei_kq1_hash_mismatch;     break;
         case KQ1_FINDING_HASH_UNKNOWN:      ei = &ei_kq1_hash_unknown;      break;
+        case KQ1_FINDING_OUT_OF_RANGE:      ei = &ei_kq1_out_of_range;      break;
+        case KQ1_FINDING_BAD_STRING:        ei = &ei_kq1_bad_string;        break;
+        case KQ1_FINDING_TOO_MANY:          ei = &ei_kq1_too_many_findings; break;
         }
         proto_tree_add_expert_format(tree, pinfo, ei, payload_tvb, 0, -1, "%s",
                                      valid_utf8(pinfo, finding->text));
@@ -753,8 +763,9 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     const kq1_pdu_context_t *ctx = (const kq1_pdu_context_t *)data;
     proto_item *ti, *code_item, *length_item;
     proto_tree *kq1_tree, *code_tree;
-    guint32 message_id, code, length, captured;
+    guint32 version, message_id, code, length, captured;
     guint encoding;
+    proto_item *version_item;
     const kq1_message_info_t *msg;
     kq1_payload_t *payload = NULL;
     const kq1_pdu_analysis_t *analysis = NULL;
@@ -779,7 +790,12 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     }
 
     encoding = ctx != NULL ? ctx->encoding : ENC_BIG_ENDIAN;
-    proto_tree_add_item(kq1_tree, hf_kq1_version, tvb, 0, 2, encoding);
+    version_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_version, tvb, 0, 2, encoding, &version);
+    /* Q.4162 (12/2023) is the first edition; any version is decoded alike. */
+    if (version != KQ1_VERSION)
+        expert_add_info_format(pinfo, version_item, &ei_kq1_unknown_version,
+                               "Version %u: Q.4162 (12/2023) messages are version %u; decoded as such",
+                               version, KQ1_VERSION);
     proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_message_id, tvb, 2, 4, encoding, &message_id);
     code_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_command_code, tvb, 6, 2, encoding, &code);
     code_tree = proto_item_add_subtree(code_item, ett_kq1_command_code);
@@ -1279,6 +1295,18 @@ proto_register_kq1(void)
         { &ei_kq1_key_id_reused,
           { "kq1.key_id_reused", PI_SECURITY, PI_WARN,
             "Key ID supplied again", EXPFILL } },
+        { &ei_kq1_out_of_range,
+          { "kq1.value_out_of_range", PI_PROTOCOL, PI_WARN,
+            "Count or size out of range", EXPFILL } },
+        { &ei_kq1_bad_string,
+          { "kq1.bad_string", PI_PROTOCOL, PI_WARN,
+            "String a C string cannot hold, or no Unicode", EXPFILL } },
+        { &ei_kq1_too_many_findings,
+          { "kq1.too_many_findings", PI_PROTOCOL, PI_NOTE,
+            "More findings than are listed", EXPFILL } },
+        { &ei_kq1_unknown_version,
+          { "kq1.unknown_version", PI_PROTOCOL, PI_NOTE,
+            "Version other than 1", EXPFILL } },
         { &ei_kq1_key_id_unknown,
           { "kq1.key_id_unknown", PI_SEQUENCE, PI_NOTE,
             "Key ID asked for by ID but never delivered", EXPFILL } },
