@@ -145,19 +145,23 @@ check_array_elements(checker_t *c, const kq1_param_info_t *info, kq1_param_t par
 /* Integer and string values that are of the right type but still wrong:
  * counts and sizes below 1 or too large (json-glib turns integers it cannot
  * hold into -1, so the text is read again), and strings that a C string
- * cannot hold whole (\u0000) or that are no Unicode (lone surrogates). */
-static void
+ * cannot hold whole (\u0000) or that are no Unicode (lone surrogates).
+ * FALSE when the value cannot be used at all. */
+static gboolean
 check_value(checker_t *c, const kq1_param_info_t *info, const char *member, const char *at,
             JsonNode *node, kq1_json_member_t raw, kq1_param_t param, int element)
 {
+    gboolean usable = TRUE;
+
     if (info->type == KQ1_TYPE_INTEGER) {
         char *text = raw.value.length > 0 ? g_strndup((const char *)c->data + raw.value.offset, raw.value.length) : NULL;
         gint64 value = json_node_get_int(node);
 
-        if (text != NULL && !g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &value, NULL))
+        if (text != NULL && !g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &value, NULL)) {
             add_finding(c->payload, KQ1_FINDING_OUT_OF_RANGE, param, element,
                         "%s (%s)%s is %s: out of range", info->name, member, at, text);
-        else if (value < 1 || value > KQ1_MAX_INTEGER)
+            usable = FALSE;     /* json-glib holds -1 for it */
+        } else if (value < 1 || value > KQ1_MAX_INTEGER)
             add_finding(c->payload, KQ1_FINDING_OUT_OF_RANGE, param, element,
                         "%s (%s)%s is %" G_GINT64_FORMAT ": out of range (1 to %d)",
                         info->name, member, at, value, KQ1_MAX_INTEGER);
@@ -174,6 +178,7 @@ check_value(checker_t *c, const kq1_param_info_t *info, const char *member, cons
                         "%s (%s)%s holds an escape that is no Unicode character (a lone surrogate)",
                         info->name, member, at);
     }
+    return usable;
 }
 
 /* Where the last member of the object called name is (json-glib keeps the
@@ -252,7 +257,10 @@ check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
             }
             if (info->type == KQ1_TYPE_ARRAY_OF_OBJECTS && param != KQ1_PARAM_KEYS)
                 check_array_elements(c, info, param, element, json_node_get_array(node));
-            check_value(c, info, member, at, node, raw, param, element);
+            if (!check_value(c, info, member, at, node, raw, param, element)) {
+                out->node[param] = NULL;
+                break;
+            }
             if (second_extension) {
                 out->second_extension = node;
                 out->second_extension_span = raw.member;

@@ -168,23 +168,16 @@ remember_held_message(packet_info *pinfo, tvbuff_t *tvb, int offset, const kq1_p
 }
 
 static guint
-get_kq1_pdu_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
+get_kq1_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data)
 {
-    kq1_pdu_context_t *ctx = (kq1_pdu_context_t *)data;
-    guint pdu_len;
+    const kq1_pdu_context_t *ctx = (const kq1_pdu_context_t *)data;
 
     /* Only reached with fewer than 10 bytes when reassembly is impossible:
      * claim a bare header, so that dissect_kq1_pdu reports it cut short
      * (a length below the header's would be a bounds error in TCP). */
     if (tvb_captured_length_remaining(tvb, offset) < KQ1_HEADER_LEN)
         return KQ1_HEADER_LEN;
-    pdu_len = KQ1_HEADER_LEN + tvb_get_guint16(tvb, offset + 8, ctx->encoding);
-
-    /* tcp_dissect_pdus is about to wait for the rest of this message. */
-    if (!PINFO_FD_VISITED(pinfo) && kq1_desegment && pinfo->can_desegment
-        && pdu_len > (guint)tvb_captured_length_remaining(tvb, offset))
-        remember_held_message(pinfo, tvb, offset, ctx);
-    return pdu_len;
+    return KQ1_HEADER_LEN + tvb_get_guint16(tvb, offset + 8, ctx->encoding);
 }
 
 /* Which way this PDU travels, from the TCP roles of Appendix I: the QKD
@@ -957,6 +950,9 @@ dissect_kq1_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, kq1_conv
     col_clear(pinfo->cinfo, COL_INFO);
     tcp_dissect_pdus(tvb, pinfo, tree, kq1_desegment, KQ1_HEADER_LEN, get_kq1_pdu_len,
                      dissect_kq1_pdu, &ctx);
+    /* tcp_dissect_pdus waits for the rest of a message (or of its header). */
+    if (!PINFO_FD_VISITED(pinfo) && pinfo->desegment_len != 0)
+        remember_held_message(pinfo, tvb, pinfo->desegment_offset, &ctx);
     return tvb_captured_length(tvb);
 }
 

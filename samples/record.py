@@ -546,6 +546,103 @@ def qkd014_https(secrets):
             server.shutdown()
 
 
+# --- hostile input: what a broken or malicious peer can send --------------------
+
+def hostile(*connections):
+    """Each argument is the bytes one QKD module connection sends, as a list
+    of TCP sends; the KM reads everything. A clean exchange follows on a
+    connection of its own, to show the rest of the capture still decodes."""
+    def silent_km(conn):
+        while conn.sock.recv(65536):
+            pass
+
+    def sender(chunks):
+        def role(conn):
+            for chunk in chunks:
+                conn.send_bytes(chunk)
+                time.sleep(0.01)
+        return role
+
+    def scenario():
+        for chunks in connections:
+            run_pair(KQ1_PORT, silent_km, sender(chunks))
+        module = QkdModule(seed=99)
+        run_pair(KQ1_PORT, KeyManager().serve_supplies, lambda conn: module.supply_proactively(conn, 1))
+    return scenario
+
+
+def supply_json(**changes):
+    """A Key supply payload of the seeded module's with members changed
+    (None removes one)."""
+    payload = QkdModule().key_supply()
+    for name, value in changes.items():
+        if value is None:
+            payload.pop(name, None)
+        else:
+            payload[name] = value
+    return encode_json(payload)
+
+
+def hostile_long_key():
+    key = base64.b64encode(bytes(random.Random(60000).getrandbits(8) for _ in range(45000))).decode()
+    return [[pdu(KEY_SUPPLY, 1, supply_json(key=key, key_length=45000 * 8, hash_value=None))]]
+
+
+def hostile_strings():
+    valid = supply_json().decode()
+    return [[pdu(KEY_SUPPLY, 1, valid.replace('"key_ID":"', '"key_ID":"\xff\xfe', 1).encode("latin-1")),
+             pdu(KEY_SUPPLY, 2, valid.replace('"key_ID":"', '"key_ID":"\x00', 1).encode()),
+             pdu(KEY_SUPPLY, 3, valid.replace('"key_ID":"', '"key_ID":"\\u0000', 1).encode()),
+             pdu(KEY_SUPPLY, 4, valid.replace('"qkd_module_ID":"', '"qkd_module_ID":"\\ud800', 1).encode())]]
+
+
+def hostile_duplicates():
+    valid = supply_json().decode()
+    return [[pdu(KEY_SUPPLY, 1, valid.replace('{"key"', '{"key_ID":"first","key"', 1).encode()),
+             pdu(KEY_SUPPLY, 2, valid.replace('{"key"', '{"Key-Id":"other","key"', 1).encode())]]
+
+
+def hostile_numbers():
+    return [[pdu(KEY_SUPPLY, 1, supply_json(key_length=-256)),
+             pdu(KEY_REQUEST_RESPONSE, 2, b'{"keys":[],"response":"ok"}'),   # nothing asked: no request
+             pdu(KEY_SUPPLY, 3, supply_json().replace(b'"key_length":256', b'"key_length":99999999999999999999')),
+             pdu(KEY_SUPPLY, 4, supply_json(key_length=2147483648)),
+             pdu(KEY_SUPPLY, 5, supply_json().replace(b'"key_length":256', b'"key_length":2.56e2'))]]
+
+
+def hostile_extensions():
+    return [[pdu(KEY_SUPPLY, 1, supply_json(extension="none")),
+             pdu(KEY_SUPPLY, 2, supply_json(extension=[1, "two", [3]])),
+             pdu(KEY_SUPPLY, 3, supply_json(extension={"a": 1}))]]
+
+
+def hostile_versions():
+    return [[pdu(KEY_SUPPLY, 1, supply_json(), version=0),
+             pdu(KEY_SUPPLY, 2, supply_json(), version=2),
+             pdu(KEY_SUPPLY, 3, supply_json(), version=0xffff)]]
+
+
+def hostile_ten_thousand_keys():
+    return [[pdu(KEY_REQUEST_RESPONSE, 1, b'{"keys":[' + b",".join([b"{}"] * 10000) + b'],"response":"ok"}')]]
+
+
+HOSTILE = {
+    "hostile-length-65535": hostile([pdu(KEY_SUPPLY, 1, supply_json()[:100], length=65535)]),
+    "hostile-length-0": hostile([pdu(KEY_SUPPLY, 1, b""), pdu(KEY_REQUEST, 2, b""), pdu(KEY_SUPPLY, 3, supply_json())]),
+    "hostile-short-header": hostile([pdu(KEY_SUPPLY, 1, supply_json())[:6]]),
+    "hostile-ten-thousand-keys": hostile(*hostile_ten_thousand_keys()),
+    "hostile-long-key": hostile(*hostile_long_key()),
+    "hostile-strings": hostile(*hostile_strings()),
+    "hostile-duplicates": hostile(*hostile_duplicates()),
+    "hostile-numbers": hostile(*hostile_numbers()),
+    "hostile-extensions": hostile(*hostile_extensions()),
+    "hostile-versions": hostile(*hostile_versions()),
+    "hostile-zeros": hostile([bytes(4096)]),
+    "hostile-ones": hostile([b"\xff" * 4096]),
+    "hostile-random": hostile([bytes(random.Random(4162).getrandbits(8) for _ in range(20000))]),
+}
+
+
 SCENARIOS = {
     "kq1-proactive": (proactive, KQ1_PORT),
     "kq1-upon-request": (upon_request, KQ1_PORT),
@@ -573,6 +670,7 @@ SCENARIOS = {
     "qkd014-http": (qkd014_http, 80),
     "qkd014-https": (qkd014_https, 443),
 }
+SCENARIOS.update({name: (scenario, KQ1_PORT) for name, scenario in HOSTILE.items()})
 
 # Scenarios that write TLS secrets, to be put into their capture.
 WITH_SECRETS = {"kq1-tls12", "kq1-tls13", "qkd014-https"}

@@ -720,6 +720,81 @@ test_qkd014_messages(void)
     kq1_payload_free(p);
 }
 
+/* Values of the right type that are still wrong. */
+static void
+test_hostile_values(void)
+{
+    static const struct {
+        const char *json;
+        kq1_finding_kind_t kind;
+        const char *text;
+    } cases[] = {
+        { "{\"number\":0}", KQ1_FINDING_OUT_OF_RANGE, "Number of keys (number) is 0: out of range (1 to 2147483647)" },
+        { "{\"size\":-256}", KQ1_FINDING_OUT_OF_RANGE, "Size of key (size) is -256: out of range (1 to 2147483647)" },
+        { "{\"size\":2147483648}", KQ1_FINDING_OUT_OF_RANGE, "Size of key (size) is 2147483648: out of range (1 to 2147483647)" },
+        { "{\"size\":99999999999999999999}", KQ1_FINDING_OUT_OF_RANGE, "Size of key (size) is 99999999999999999999: out of range" },
+        { "{\"number\":1e2}", KQ1_FINDING_WRONG_TYPE, "Number of keys (number) is a number with a fraction or exponent, expected an integer" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        kq1_payload_t *p = check(0x1303, cases[i].json);
+
+        g_assert_cmpuint(p->findings->len, ==, 1);
+        g_assert_cmpint(finding(p, 0)->kind, ==, cases[i].kind);
+        g_assert_cmpstr(finding(p, 0)->text, ==, cases[i].text);
+        kq1_payload_free(p);
+    }
+
+    /* json-glib holds an integer it cannot read as -1: it is not used. */
+    kq1_payload_t *p = check(0x1303, "{\"size\":99999999999999999999}");
+    g_assert_null(p->top.node[KQ1_PARAM_SIZE_OF_KEY]);
+    kq1_payload_free(p);
+}
+
+static void
+test_hostile_strings(void)
+{
+    static const char not_utf8[] = "{\"key_ID\":\"\xff\"}";
+    static const char nul[] = "{\"key_ID\":\"a\0b\"}";
+    kq1_payload_t *p;
+
+    p = kq1_payload_check(kq1_message_lookup(0x1302), (const guint8 *)not_utf8, sizeof not_utf8 - 1, NULL, 0);
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpstr(finding(p, 0)->text, ==, "Payload is not UTF-8 (RFC 8259): an invalid byte sequence at payload byte 11");
+    kq1_payload_free(p);
+
+    p = kq1_payload_check(kq1_message_lookup(0x1302), (const guint8 *)nul, sizeof nul - 1, NULL, 0);
+    g_assert_cmpstr(finding(p, 0)->text, ==, "Payload is not UTF-8 (RFC 8259): a NUL byte at payload byte 12");
+    kq1_payload_free(p);
+
+    p = check(0x1302, "{\"key_ID\":\"a\\u0000b\",\"response\":\"\\ud800x\"}");
+    g_assert_cmpuint(p->findings->len, ==, 2);
+    g_assert_cmpstr(finding(p, 0)->text, ==, "Key ID (key_ID) holds \\u0000: shown up to it");
+    g_assert_cmpstr(finding(p, 1)->text, ==, "Response (response) holds an escape that is no Unicode character "
+                                             "(a lone surrogate)");
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "a");
+    kq1_payload_free(p);
+}
+
+/* 10,000 empty key files: 20,000 missing parameters, 33 findings. */
+static void
+test_findings_capped(void)
+{
+    GString *json = g_string_new("{\"keys\":[{}");
+    kq1_payload_t *p;
+
+    for (int i = 1; i < 10000; i++)
+        g_string_append(json, ",{}");
+    g_string_append(json, "],\"response\":\"ok\"}");
+    p = check(0x3104, json->str);
+    g_assert_cmpuint(p->keys->len, ==, 10000);
+    g_assert_cmpuint(p->findings->len, ==, KQ1_MAX_FINDINGS + 1);
+    g_assert_cmpint(finding(p, KQ1_MAX_FINDINGS)->kind, ==, KQ1_FINDING_TOO_MANY);
+    g_assert_cmpstr(finding(p, KQ1_MAX_FINDINGS)->text, ==, "19968 more findings in this payload are not listed");
+    kq1_payload_free(p);
+    g_string_free(json, TRUE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -744,6 +819,9 @@ main(int argc, char **argv)
     g_test_add_func("/payload/response-verdict", test_response_verdict);
     g_test_add_func("/payload/user-aliases", test_user_aliases);
     g_test_add_func("/payload/qkd014", test_qkd014_messages);
+    g_test_add_func("/payload/hostile-values", test_hostile_values);
+    g_test_add_func("/payload/hostile-strings", test_hostile_strings);
+    g_test_add_func("/payload/findings-capped", test_findings_capped);
     g_test_add_func("/keycheck/decoding", test_key_decoding);
     g_test_add_func("/keycheck/hash", test_hash_verification);
     return g_test_run();

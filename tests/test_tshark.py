@@ -837,6 +837,140 @@ class Qkd014(Kq1TestCase):
                                                               "(enc_keys) in this capture" % QKD014_KID[0])])
 
 
+class Hostile(Kq1TestCase):
+    """The hostile corpus (samples/record.py's hostile-*): each capture holds a
+    broken or malicious QKD module's connection, then a clean exchange on a
+    connection of its own. Read in two passes, with tshark aborting on any
+    dissector bug: each gives its expert infos, nothing throws, and the clean
+    exchange after it decodes."""
+
+    REUSED_4 = (REUSED, "Key ID c8e95fba-2aac-418b-8c0f-faf3c5debdb4 was already supplied in frame {f[0]}")
+    NO_RESPONSE = ("kq1.no_response", "No response to this Key supply in the capture")
+
+    def hostile(self, sample):
+        """The hostile Kq-1 frames; the clean exchange checked on the way."""
+        frames = self.tshark.kq1_frames(sample, "-2")
+        for frame in self.tshark.frames(sample, "-2"):
+            self.assertFalse(frame.exception, "%s: frame %d threw an exception" % (sample, frame.number))
+        clean_supply, clean_response = frames[-2].pdus[-1], frames[-1].pdus[-1]
+        self.assertEqual((clean_supply.get("kq1.message_id"), clean_supply.experts), ("1", []))
+        self.assertEqual((clean_response.get("kq1.message_id"), clean_response.get("kq1.response_ok"),
+                          clean_response.experts), ("1001", "1", []))
+        return frames[:-2]
+
+    def assertExperts(self, sample, expected):
+        frames = self.hostile(sample)
+        numbers = [frame.number for frame in frames]
+        self.assertEqual([pdu.experts for frame in frames for pdu in frame.pdus],
+                         [[(name, with_frames(text, numbers)) for name, text in pdus] for pdus in expected])
+
+    def test_length_65535(self):
+        self.assertExperts("hostile-length-65535.pcapng", [[
+            ("kq1.length_mismatch", "Length is 65535 but the message never completes: the connection or the "
+                                    "capture ends first (100 payload bytes in this frame)")]])
+
+    def test_length_0(self):
+        self.assertExperts("hostile-length-0.pcapng", [
+            [(MISSING, "Key (key) missing: mandatory in Key supply (Table 1)"),
+             (MISSING, "Key ID (key_ID) missing: mandatory in Key supply (Table 1)")],
+            [("kq1.wrong_direction", "CommandCode 0x1303 (KM -> QKD module) sent towards the KM on port 4162, "
+                                     "where only QKD module -> KM messages (0x31xx) go"),
+             ("kq1.no_response", "No response to this Key request in the capture")],
+            [self.NO_RESPONSE]])
+
+    def test_short_header(self):
+        self.assertExperts("hostile-short-header.pcapng", [[
+            ("kq1.short_header", "Header cut short: 6 of its 10 bytes are in the captured data")]])
+
+    def test_nested_65535_levels(self):
+        frames = self.tshark.kq1_frames("kq1-bad-json.pcapng", "-2")
+        self.assertEqual(frames[2].pdus[0].experts, [
+            ("kq1.bad_json", "JSON nested deeper than 64 levels at payload byte 64; not parsed")])
+
+    def test_ten_thousand_keys(self):
+        pdu, = self.hostile("hostile-ten-thousand-keys.pcapng")[0].pdus
+        self.assertEqual(pdu.get("kq1.keys"), "10000")
+        self.assertEqual(len(pdu.all("kq1.key_file")), 10000)
+        self.assertEqual(len(pdu.experts), 32 + 1 + 1)     # capped findings, how many more, no request
+        self.assertEqual(pdu.experts[0], (MISSING, "Key (key) missing in Keys[0]: mandatory in each key of "
+                                                   "Response to key request (Table 4)"))
+        self.assertEqual(pdu.experts[-2:], [
+            ("kq1.too_many_findings", "19968 more findings in this payload are not listed"),
+            ("kq1.no_request", "This Response to key request answers no unanswered Key request seen in this "
+                               "TCP conversation")])
+
+    def test_long_key(self):
+        pdu, = self.hostile("hostile-long-key.pcapng")[0].pdus
+        self.assertEqual(len(pdu.get("kq1.key")), 60000)
+        self.assertEqual(pdu.get("kq1.key_bits"), "360000")
+        self.assertEqual(pdu.experts, [self.NO_RESPONSE])
+
+    def test_strings(self):
+        self.assertExperts("hostile-strings.pcapng", [
+            [("kq1.bad_json", "Payload is not UTF-8 (RFC 8259): an invalid byte sequence at payload byte 64")],
+            [("kq1.bad_json", "Payload is not UTF-8 (RFC 8259): a NUL byte at payload byte 64")],
+            [("kq1.bad_string", "Key ID (key_ID) holds \\u0000: shown up to it"), self.NO_RESPONSE],
+            [("kq1.bad_string", "QKD module ID (qkd_module_ID) holds an escape that is no Unicode character "
+                                "(a lone surrogate)"), self.NO_RESPONSE]])
+
+    def test_duplicates(self):
+        self.assertExperts("hostile-duplicates.pcapng", [
+            [("kq1.duplicate_member", 'Key ID given more than once (member "key_ID"); the last is used'),
+             self.NO_RESPONSE],
+            [self.REUSED_4, ("kq1.duplicate_member", 'Key ID given more than once (member "key_ID"); '
+                                                     'the last is used'), self.NO_RESPONSE]])
+
+    def test_numbers(self):
+        self.assertExperts("hostile-numbers.pcapng", [
+            [("kq1.value_out_of_range", "Key length (key_length) is -256: out of range (1 to 2147483647)"),
+             ("kq1.key_length_mismatch", "Key length (key_length) is -256 bits but the key is 256 bits"),
+             self.NO_RESPONSE],
+            [("kq1.no_request", "This Response to key request answers no unanswered Key request seen in this "
+                                "TCP conversation")],
+            [self.REUSED_4, ("kq1.value_out_of_range", "Key length (key_length) is 99999999999999999999: out of range"),
+             self.NO_RESPONSE],
+            [self.REUSED_4, ("kq1.value_out_of_range", "Key length (key_length) is 2147483648: out of range "
+                                                       "(1 to 2147483647)"),
+             ("kq1.key_length_mismatch", "Key length (key_length) is 2147483648 bits but the key is 256 bits"),
+             self.NO_RESPONSE],
+            [self.REUSED_4, (WRONG, "Key length (key_length) is a number with a fraction or exponent, expected an "
+                                    "integer"), self.NO_RESPONSE]])
+
+    def test_extensions(self):
+        self.assertExperts("hostile-extensions.pcapng", [
+            [(WRONG, "Extension (extension) is a string, expected an array of objects"), self.NO_RESPONSE],
+            [self.REUSED_4, (WRONG, "Extension (extension[0]) is an integer, expected an object"),
+             (WRONG, "Extension (extension[1]) is a string, expected an object"),
+             (WRONG, "Extension (extension[2]) is an array, expected an object"), self.NO_RESPONSE],
+            [self.REUSED_4, (WRONG, "Extension (extension) is an object, expected an array of objects"),
+             self.NO_RESPONSE]])
+
+    def test_versions(self):
+        version = "Version %d: Q.4162 (12/2023) messages are version 1; decoded as such"
+        self.assertExperts("hostile-versions.pcapng", [
+            [("kq1.unknown_version", version % 0), self.NO_RESPONSE],
+            [("kq1.unknown_version", version % 2), self.REUSED_4, self.NO_RESPONSE],
+            [("kq1.unknown_version", version % 65535), self.REUSED_4, self.NO_RESPONSE]])
+
+    def test_zeros(self):
+        # 409 ten-byte headers of zeros, then 6 bytes of one more
+        pdus = [pdu for frame in self.hostile("hostile-zeros.pcapng") for pdu in frame.pdus]
+        self.assertEqual(len(pdus), 410)
+        for pdu in pdus[:-1]:
+            self.assertEqual(pdu.expert_names(), ["kq1.unknown_version", "kq1.unknown_command"])
+        self.assertEqual(pdus[-1].expert_names(), ["kq1.short_header"])
+
+    def test_ones(self):
+        pdu, = self.hostile("hostile-ones.pcapng")[0].pdus
+        self.assertEqual(pdu.expert_names(), ["kq1.unknown_version", "kq1.unknown_command", "kq1.length_mismatch"])
+
+    def test_random(self):
+        pdus = [pdu for frame in self.hostile("hostile-random.pcapng") for pdu in frame.pdus]
+        self.assertGreater(len(pdus), 0)
+        for pdu in pdus:
+            self.assertIn("kq1.unknown_command", pdu.expert_names())
+
+
 def main():
     global TSHARK
     parser = argparse.ArgumentParser()
