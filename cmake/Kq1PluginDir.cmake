@@ -6,6 +6,7 @@
 # tests can point WIRESHARK_PLUGIN_DIR at it.
 set(KQ1_WS_RELEASE "${Wireshark_MAJOR_VERSION}.${Wireshark_MINOR_VERSION}")
 set(KQ1_STAGING_PLUGIN_DIR "${CMAKE_BINARY_DIR}/plugins")
+set(KQ1_ASAN_PLUGIN_DIR "${CMAKE_BINARY_DIR}/plugins-asan")
 
 # auto: the global folder when configured by root (tshark run by root loads
 # no personal plugins), the personal folder otherwise.

@@ -4,7 +4,8 @@
 set -eu
 
 packages="cmake gcc make pkg-config libc6-dev python3 libglib2.0-dev libjson-glib-dev
-          libwireshark-dev wireshark-dev tshark wireshark-common util-linux"
+          libwireshark-dev wireshark-dev tshark wireshark-common util-linux
+          clang libclang-rt-14-dev valgrind"
 
 missing=""
 for package in $packages; do

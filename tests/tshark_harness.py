@@ -114,14 +114,17 @@ class Tshark:
             os.chmod(target, 0o644)
         return target
 
-    def run(self, *args, check=True):
-        env = dict(os.environ, HOME=self.home, WIRESHARK_PLUGIN_DIR=self.plugin_dir,
-                   WIRESHARK_ABORT_ON_DISSECTOR_BUG="1", LC_ALL="C.UTF-8")
-        env.pop("WIRESHARK_CONFIG_DIR", None)
-        command = [self.tshark] + list(args)
+    def run(self, *args, check=True, env=None, wrapper=()):
+        """tshark with args (under wrapper, e.g. valgrind; env added to its
+        environment); as root, as nobody."""
+        full_env = dict(os.environ, HOME=self.home, WIRESHARK_PLUGIN_DIR=self.plugin_dir,
+                        WIRESHARK_ABORT_ON_DISSECTOR_BUG="1", LC_ALL="C.UTF-8")
+        full_env.pop("WIRESHARK_CONFIG_DIR", None)
+        full_env.update(env or {})
+        command = list(wrapper) + [self.tshark] + list(args)
         if self.as_root:
             command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] + command
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        result = subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=600)
         if check and result.returncode != 0:
             raise AssertionError("tshark failed (%d): %s\n%s" % (result.returncode, " ".join(args),
                                                                   result.stderr))

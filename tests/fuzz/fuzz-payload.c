@@ -1,0 +1,51 @@
+/* fuzz-payload.c
+ * libFuzzer target: the payload checker on any bytes, as any message.
+ * The first byte picks the message (Table I.1, Appendix II, or none).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "kq1-catalog.h"
+#include "kq1-payload.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const kq1_message_info_t *
+pick_message(uint8_t selector)
+{
+    static const guint16 codes[] = { 0x3101, 0x1302, 0x1303, 0x3104 };
+
+    switch (selector % 8) {
+    case 0: case 1: case 2: case 3:
+        return kq1_message_lookup(codes[selector % 4]);
+    case 4:
+        return kq1_qkd014_message(KQ1_QKD014_GET_KEY);
+    case 5:
+        return kq1_qkd014_message(KQ1_QKD014_KEY_CONTAINER);
+    case 6:
+        return kq1_qkd014_message(KQ1_QKD014_GET_KEY_WITH_IDS);
+    default:
+        return NULL;
+    }
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const kq1_alias_t aliases[] = { { 0, KQ1_PARAM_KEY_ID, "kid" } };
+    kq1_payload_t *payload;
+
+    if (size == 0 || size > 65536)
+        return 0;
+    payload = kq1_payload_check(pick_message(data[0]), data + 1, size - 1, aliases, 1);
+    /* Touch what the dissector reads, so that a wrong value shows. */
+    for (guint i = 0; i < payload->findings->len; i++)
+        (void)strlen(g_array_index(payload->findings, kq1_finding_t, i).text);
+    for (guint i = 0; i < payload->keys->len; i++)
+        (void)kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i), KQ1_PARAM_KEY_ID);
+    kq1_payload_free(payload);
+    return 0;
+}
