@@ -33,6 +33,9 @@ void proto_reg_handoff_kq1(void);
 /* The Version the first edition of Q.4162 is used with. */
 #define KQ1_VERSION 1
 
+/* Dissector layers kept free for what comes after Kq-1 in a frame. */
+#define KQ1_LAYER_MARGIN 16
+
 /* Info lists at most this many key IDs of one message. */
 #define KQ1_INFO_MAX_KEY_IDS 4
 
@@ -56,6 +59,7 @@ static int hf_kq1_response_in = -1;
 static int hf_kq1_response_to = -1;
 static int hf_kq1_response_time = -1;
 static int hf_kq1_key_id_first_frame = -1;
+static int hf_kq1_json_skipped = -1;
 /* One field per parameter of Tables 1-4, indexed by kq1_param_t. */
 static int hf_kq1_param[KQ1_PARAM_COUNT];
 
@@ -440,12 +444,23 @@ finish_pdu(packet_info *pinfo, const kq1_message_info_t *msg, guint16 code, guin
 }
 
 /* Hands the JSON text to Wireshark's JSON dissector (json.* fields) while
- * keeping it off the columns, which belong to Kq-1. */
+ * keeping it off the columns, which belong to Kq-1. It only builds a tree,
+ * so without one it is not called. */
 static void
 call_json_dissector(tvbuff_t *json_tvb, packet_info *pinfo, proto_tree *tree)
 {
-    gboolean writable = col_get_writable(pinfo->cinfo, -1);
+    gboolean writable;
 
+    if (tree == NULL)
+        return;
+    /* Wireshark 4.0 counts every dissector called in a frame against
+     * gui.max_tree_depth and aborts past it: a frame of a few hundred
+     * messages would. The Kq-1 fields are shown all the same. */
+    if (wmem_list_count(pinfo->layers) + KQ1_LAYER_MARGIN >= prefs.gui_max_tree_depth) {
+        proto_tree_add_item(tree, hf_kq1_json_skipped, json_tvb, 0, -1, ENC_NA);
+        return;
+    }
+    writable = col_get_writable(pinfo->cinfo, -1);
     col_set_writable(pinfo->cinfo, -1, FALSE);
     call_dissector_with_data(json_handle, json_tvb, pinfo, tree, NULL);
     col_set_writable(pinfo->cinfo, -1, writable);
@@ -1215,6 +1230,10 @@ proto_register_kq1(void)
         { &hf_kq1_response_time,
           { "Response time", "kq1.response_time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
             "Time from the request to this response", HFILL } },
+        { &hf_kq1_json_skipped,
+          { "JSON tree left out (too many messages in this frame for gui.max_tree_depth)", "kq1.json_skipped",
+            FT_NONE, BASE_NONE, NULL, 0x0,
+            "Wireshark 4.0 counts every dissector called in a frame against gui.max_tree_depth", HFILL } },
         { &hf_kq1_key_id_first_frame,
           { "Key ID first supplied in", "kq1.key_id_first_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
             "The frame that supplied this key ID first", HFILL } },
