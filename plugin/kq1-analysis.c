@@ -205,15 +205,22 @@ const kq1_pdu_analysis_t *
 kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t *conversation, guint pdu_index,
                 guint16 code, guint32 message_id, const kq1_payload_t *payload)
 {
-    /* Key 0 of the frame's proto data is the framing's; PDUs start at 1. */
-    guint32 key = pdu_index + 1;
+    /* One array per frame, indexed by PDU: frames of hundreds of messages
+     * must not make a list of hundreds of proto data to search. Key 0 of the
+     * frame's proto data is the framing's. */
+    wmem_array_t *frame = (wmem_array_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1_analysis, 1);
     kq1_pdu_analysis_t *analysis;
 
-    analysis = (kq1_pdu_analysis_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1_analysis, key);
-    if (analysis != NULL || PINFO_FD_VISITED(pinfo))
-        return analysis;
+    if (frame != NULL && pdu_index < wmem_array_get_count(frame))
+        return *(kq1_pdu_analysis_t **)wmem_array_index(frame, pdu_index);
+    if (PINFO_FD_VISITED(pinfo))
+        return NULL;
+    if (frame == NULL) {
+        frame = wmem_array_new(wmem_file_scope(), sizeof(kq1_pdu_analysis_t *));
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1_analysis, 1, frame);
+    }
     analysis = wmem_new0(wmem_file_scope(), kq1_pdu_analysis_t);
     analyse_first_pass(pinfo, conversation, code, message_id, payload, analysis);
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1_analysis, key, analysis);
+    wmem_array_append_one(frame, analysis);
     return analysis;
 }

@@ -381,8 +381,8 @@ check_keys(checker_t *c)
 static gboolean
 parse(kq1_payload_t *p, const guint8 *data, gsize len)
 {
+    static JsonParser *parser;
     gsize end = 0;
-    JsonParser *parser;
     GError *error = NULL;
     const gchar *bad;
     gsize rest;
@@ -420,18 +420,19 @@ parse(kq1_payload_t *p, const guint8 *data, gsize len)
                     data[at] == 0 ? "a NUL byte" : "an invalid byte sequence", at);
         return FALSE;
     }
-    parser = json_parser_new_immutable();
+    /* One parser serves every payload: making one costs more than most
+     * payloads take to parse. Dissection runs in one thread. */
+    if (parser == NULL)
+        parser = json_parser_new_immutable();
     if (!json_parser_load_from_data(parser, (const gchar *)data, (gssize)end, &error)) {
         char *why = describe_parse_error(error);
 
         add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1, "Payload is not valid JSON: %s", why);
         g_free(why);
         g_error_free(error);
-        g_object_unref(parser);
         return FALSE;
     }
     p->root = json_parser_steal_root(parser);
-    g_object_unref(parser);
     if (p->root == NULL) {
         add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1, "Payload holds no JSON value");
         return FALSE;

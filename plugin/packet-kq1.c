@@ -36,6 +36,9 @@ void proto_reg_handoff_kq1(void);
 /* Dissector layers kept free for what comes after Kq-1 in a frame. */
 #define KQ1_LAYER_MARGIN 16
 
+/* Info names at most this many messages of one frame. */
+#define KQ1_INFO_MAX_PDUS 8
+
 /* Info lists at most this many key IDs of one message. */
 #define KQ1_INFO_MAX_KEY_IDS 4
 
@@ -97,6 +100,7 @@ static dissector_handle_t kq1_handle;
 static dissector_handle_t kq1_held_handle;
 static dissector_handle_t json_handle;
 static dissector_handle_t tls_handle;
+static int proto_json = -1;
 static int kq1_tap = -1;
 
 /* Preferences */
@@ -432,26 +436,57 @@ describe_pdu(packet_info *pinfo, const kq1_message_info_t *msg, guint16 code,
     return wmem_strbuf_get_str(info);
 }
 
+/* Per frame, while it is dissected: how many of its PDUs were analysed
+ * (the index of the next, the same on every pass, so that each finds its
+ * analysis again) and how many are in the Info column. */
+typedef struct {
+    guint analysed;
+    guint described;
+} kq1_frame_t;
+
+static kq1_frame_t *
+this_frame(packet_info *pinfo)
+{
+    kq1_frame_t *frame = (kq1_frame_t *)p_get_proto_data(pinfo->pool, pinfo, proto_kq1, 0);
+
+    if (frame == NULL) {
+        frame = wmem_new0(pinfo->pool, kq1_frame_t);
+        p_add_proto_data(pinfo->pool, pinfo, proto_kq1, 0, frame);
+    }
+    return frame;
+}
+
 /* The columns, once the PDU is decoded (the JSON dissector may have been
- * called, and several PDUs may share the frame). */
+ * called, and several PDUs may share the frame: the first few are named in
+ * Info, then "..."; appending to a long Info costs its length each time). */
 static void
 finish_pdu(packet_info *pinfo, const kq1_message_info_t *msg, guint16 code, guint32 message_id,
            const kq1_payload_t *payload)
 {
+    kq1_frame_t *frame;
+
+    if (pinfo->cinfo == NULL)
+        return;
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "Kq-1");
-    col_append_sep_str(pinfo->cinfo, COL_INFO, "; ",
-                       describe_pdu(pinfo, msg, code, message_id, payload));
+    frame = this_frame(pinfo);
+    if (frame->described < KQ1_INFO_MAX_PDUS)
+        col_append_sep_str(pinfo->cinfo, COL_INFO, "; ", describe_pdu(pinfo, msg, code, message_id, payload));
+    else if (frame->described == KQ1_INFO_MAX_PDUS)
+        col_append_str(pinfo->cinfo, COL_INFO, "; ...");
+    frame->described++;
 }
 
 /* Hands the JSON text to Wireshark's JSON dissector (json.* fields) while
  * keeping it off the columns, which belong to Kq-1. It only builds a tree,
- * so without one it is not called. */
+ * so it is not called when no one will see it: no tree, or a tree made only
+ * for some fields (tshark -T fields, the QKD 014 postdissector's HTTP fields)
+ * none of which is JSON's. */
 static void
 call_json_dissector(tvbuff_t *json_tvb, packet_info *pinfo, proto_tree *tree)
 {
     gboolean writable;
 
-    if (tree == NULL)
+    if (!proto_field_is_referenced(tree, proto_json))
         return;
     /* Wireshark 4.0 counts every dissector called in a frame against
      * gui.max_tree_depth and aborts past it: a frame of a few hundred
@@ -573,20 +608,6 @@ gint
 kq1_ett(void)
 {
     return ett_kq1;
-}
-
-/* Which of the frame's Kq-1 PDUs this is (0 for the first), the same on
- * every pass, so that each finds its own analysis again. */
-static guint
-next_pdu_index(packet_info *pinfo)
-{
-    guint *count = (guint *)p_get_proto_data(pinfo->pool, pinfo, proto_kq1, 0);
-
-    if (count == NULL) {
-        count = wmem_new0(pinfo->pool, guint);
-        p_add_proto_data(pinfo->pool, pinfo, proto_kq1, 0, count);
-    }
-    return (*count)++;
 }
 
 static gboolean
@@ -843,7 +864,7 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     payload = kq1_payload_check(msg, length ? tvb_get_ptr(payload_tvb, 0, length) : NULL, length,
                                 aliases, n_aliases);
     if (msg != NULL && ctx != NULL)
-        analysis = kq1_analyse_pdu(pinfo, ctx->conversation, next_pdu_index(pinfo), (guint16)code,
+        analysis = kq1_analyse_pdu(pinfo, ctx->conversation, this_frame(pinfo)->analysed++, (guint16)code,
                                    message_id, payload);
     tap = new_tap_info(pinfo, (guint16)code, message_id, payload, analysis);
     json_tvb = tvb_new_subset_length(payload_tvb, 0, (gint)payload->json_len);
@@ -1398,6 +1419,7 @@ void
 proto_reg_handoff_kq1(void)
 {
     json_handle = find_dissector_add_dependency("json", proto_kq1);
+    proto_json = proto_get_id_by_filter_name("json");
     tls_handle = find_dissector_add_dependency("tls", proto_kq1);
     dissector_add_uint_range_with_preference("tcp.port", KQ1_TCP_PORTS, kq1_handle);
     /* Decrypted TLS application data on these ports is Kq-1 too. */
