@@ -346,6 +346,29 @@ def write_report(path, frames, n_messages, n_keys, size, results, counts, per_ke
     ]
     for name, _ in CONFIGS:
         lines.append("| %s | %.0f |" % (name, per_key[name]))
+    lines += [
+        "",
+        "## Reading the numbers",
+        "",
+        "- **The plain JSON baseline does no JSON work.** Handed the raw TCP stream, Wireshark's JSON",
+        "  dissector meets the 10-byte binary Kq-1 header first and gives up at once, so it costs what",
+        "  the TCP floor costs. A user without the plugin sees no JSON either. The plugin, for every",
+        "  message, reassembles it across segments, parses its payload with json-glib, checks it",
+        "  against Tables 1-4, decodes the keys and verifies their hashes (SHA-256 here), links",
+        "  requests and responses, remembers every key ID for reuse, and (with -V) hands the payload",
+        "  to the JSON dissector and prints both trees. The ratios to the baseline measure that work,",
+        "  not overhead on the same work; the issue's target of 1.2 times the baseline is not reached,",
+        "  and cannot be while the baseline decodes nothing.",
+        "- **What bounds the CPU time** (callgrind, no -V): json-glib's parse (a node per value, a hash",
+        "  table per object, malloc and free for each), then malloc/free around it, the tolerant member",
+        "  matching and byte-span scanning, key decoding and hashing, and the Info column. With -V,",
+        "  Wireshark's JSON dissector (tvbparse) and the text of both trees dominate.",
+        "- **Memory**: per key ID, the capture keeps one copy of the ID with where it was first",
+        "  supplied, the request/response transaction, the frame's analysis records, and TCP's",
+        "  reassembly of the messages cut across segments, which the baseline never asks for. It",
+        "  grows linearly with the key IDs (the table above) and with nothing else.",
+        "- Peak memory includes tshark's own start-up (about 160 MiB here, the floor's).",
+    ]
     with open(path, "w") as out:
         out.write("\n".join(lines) + "\n")
     print("wrote", path)

@@ -56,21 +56,37 @@ new_transaction(packet_info *pinfo, guint32 message_id)
     return transaction;
 }
 
+/* The capture's one copy of a key ID, kept with where it was first supplied. */
+static const char *
+intern_key_id(packet_info *pinfo, kq1_conversation_t *conversation, guint32 message_id, guint element,
+              const char *key_id, key_origin_t **origin)
+{
+    gpointer stored_key, stored_origin;
+
+    if (wmem_map_lookup_extended(key_origins, key_id, (const void **)&stored_key, &stored_origin)) {
+        *origin = (key_origin_t *)stored_origin;
+        return (const char *)stored_key;
+    }
+    *origin = NULL;
+    stored_key = wmem_strdup(wmem_file_scope(), key_id);
+    stored_origin = wmem_new(wmem_file_scope(), key_origin_t);
+    ((key_origin_t *)stored_origin)->frame = pinfo->num;
+    ((key_origin_t *)stored_origin)->conversation = conversation;
+    ((key_origin_t *)stored_origin)->message_id = message_id;
+    ((key_origin_t *)stored_origin)->element = element;
+    wmem_map_insert(key_origins, stored_key, stored_origin);
+    return (const char *)stored_key;
+}
+
 guint32
 kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, guint32 message_id,
                 guint element, const char *key_id)
 {
-    key_origin_t *origin = (key_origin_t *)wmem_map_lookup(key_origins, key_id);
+    key_origin_t *origin;
 
-    if (origin == NULL) {
-        origin = wmem_new(wmem_file_scope(), key_origin_t);
-        origin->frame = pinfo->num;
-        origin->conversation = conversation;
-        origin->message_id = message_id;
-        origin->element = element;
-        wmem_map_insert(key_origins, wmem_strdup(wmem_file_scope(), key_id), origin);
+    intern_key_id(pinfo, conversation, message_id, element, key_id, &origin);
+    if (origin == NULL)
         return 0;
-    }
     if (origin->conversation == conversation && origin->message_id == message_id
         && origin->element == element)
         return 0;   /* the same message again: a retransmission */
@@ -139,16 +155,20 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, guint16
     case KQ1_KEY_SUPPLY:
         if (key_id == NULL)
             break;
-        transaction = (kq1_transaction_t *)wmem_map_lookup(conversation->supplies, key_id);
-        if (transaction == NULL || transaction->request_message_id != message_id) {
-            transaction = new_transaction(pinfo, message_id);
-            wmem_map_insert(conversation->supplies, wmem_strdup(wmem_file_scope(), key_id), transaction);
-        }
-        analysis->transaction = transaction;
-        analysis->is_request = TRUE;
         analysis->n_keys = 1;
         analysis->key_first_frame = wmem_new0(wmem_file_scope(), guint32);
         analysis->key_first_frame[0] = kq1_note_key_supply(pinfo, conversation, message_id, 0, key_id);
+        transaction = (kq1_transaction_t *)wmem_map_lookup(conversation->supplies, key_id);
+        if (transaction == NULL || transaction->request_message_id != message_id) {
+            key_origin_t *origin;
+
+            transaction = new_transaction(pinfo, message_id);
+            /* keyed by the capture's copy of the key ID: no second one */
+            wmem_map_insert(conversation->supplies,
+                            intern_key_id(pinfo, conversation, message_id, 0, key_id, &origin), transaction);
+        }
+        analysis->transaction = transaction;
+        analysis->is_request = TRUE;
         break;
     case KQ1_KEY_SUPPLY_RESPONSE:
         if (key_id == NULL)

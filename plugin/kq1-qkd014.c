@@ -106,12 +106,15 @@ add_query(proto_tree *tree, packet_info *pinfo, field_info *uri_fi, const char *
     pairs = g_strsplit(query + 1, "&", -1);
     for (char **pair = pairs; *pair != NULL; pair++) {
         char *value = strchr(*pair, '=');
-        gint offset = (gint)(strstr(uri, *pair) - uri);
-        gint length = (gint)strlen(*pair);
+        const char *found = strstr(query, *pair);
+        gint offset = found != NULL ? (gint)(found - uri) : 0;
+        gint length = found != NULL ? (gint)strlen(*pair) : 0;
         gint64 number;
 
         if (value == NULL)
             continue;
+        if (offset + length > (gint)tvb_captured_length(tvb))
+            offset = length = 0;    /* HTTP's text and bytes differ: no highlight */
         *value++ = '\0';
         if (strcmp(*pair, "key_ID") == 0) {
             kq1_add_string(tree, pinfo, tvb, offset, length, KQ1_PARAM_KEY_ID, value);

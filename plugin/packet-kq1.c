@@ -573,7 +573,8 @@ void
 kq1_add_wrong_type(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
                    const char *text)
 {
-    proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_type, tvb, offset, length, "%s", text);
+    proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_type, tvb, offset, length, "%s",
+                                 valid_utf8(pinfo, text));
 }
 
 void

@@ -114,9 +114,10 @@ class Tshark:
             os.chmod(target, 0o644)
         return target
 
-    def run(self, *args, check=True, env=None, wrapper=()):
+    def run(self, *args, check=True, env=None, wrapper=(), keep_stdout=True):
         """tshark with args (under wrapper, e.g. valgrind; env added to its
-        environment); as root, as nobody."""
+        environment); as root, as nobody. Output that is not UTF-8 (bytes of
+        other protocols) is read with replacement characters."""
         full_env = dict(os.environ, HOME=self.home, WIRESHARK_PLUGIN_DIR=self.plugin_dir,
                         WIRESHARK_ABORT_ON_DISSECTOR_BUG="1", LC_ALL="C.UTF-8")
         full_env.pop("WIRESHARK_CONFIG_DIR", None)
@@ -124,7 +125,8 @@ class Tshark:
         command = list(wrapper) + [self.tshark] + list(args)
         if self.as_root:
             command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] + command
-        result = subprocess.run(command, env=full_env, capture_output=True, text=True, timeout=600)
+        result = subprocess.run(command, env=full_env, stdout=subprocess.PIPE if keep_stdout else subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, errors="replace", timeout=600)
         if check and result.returncode != 0:
             raise AssertionError("tshark failed (%d): %s\n%s" % (result.returncode, " ".join(args),
                                                                   result.stderr))

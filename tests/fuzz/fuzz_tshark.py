@@ -153,7 +153,8 @@ def main():
         options = ["-o", "kq1.byte_order:" + rng.choice(["big-endian", "little-endian", "automatic"])]
         if rng.random() < 0.3:
             options += ["-o", "kq1.hide_keys:TRUE"]
-        result = asan.run("-r", path, "-V", "-2", "-d", "tcp.port==9000,kq1", *options, check=False, env=env)
+        result = asan.run("-r", path, "-V", "-2", "-d", "tcp.port==9000,kq1", *options, check=False, env=env,
+                          keep_stdout=False)
         runs += 1
         packets += count_frames(path)
         inputs.append((path, options))
@@ -165,7 +166,7 @@ def main():
             print("FAILED on %s (%s), kept as %s:\n%s" % (what, " ".join(options), kept, result.stderr[-3000:]))
 
     for path, options in rng.sample(inputs, min(args.valgrind_runs, len(inputs))):
-        result = plain.run("-r", path, "-V", "-2", *options, check=False,
+        result = plain.run("-r", path, "-V", "-2", *options, check=False, keep_stdout=False,
                            wrapper=["valgrind", "--error-exitcode=99", "--leak-check=full",
                                     "--errors-for-leak-kinds=none", "--num-callers=40"])
         if result.returncode == 99:
