@@ -476,13 +476,39 @@ finish_pdu(packet_info *pinfo, const kq1_message_info_t *msg, guint16 code, guin
     frame->described++;
 }
 
+/* The JSON text as the JSON dissector should see it: with the keys' values
+ * starred out when keys are hidden (a data source of its own). */
+static tvbuff_t *
+json_text_for_display(tvbuff_t *json_tvb, packet_info *pinfo, const kq1_payload_t *payload)
+{
+    guint len = tvb_reported_length(json_tvb);
+    guint8 *text;
+    const kq1_params_t *objects[2] = { &payload->top, NULL };
+    tvbuff_t *redacted;
+
+    if (!kq1_hide_keys)
+        return json_tvb;
+    text = (guint8 *)tvb_memdup(pinfo->pool, json_tvb, 0, len);
+    for (guint i = 0; i <= payload->keys->len; i++) {
+        const kq1_params_t *params = i == 0 ? objects[0] : &g_array_index(payload->keys, kq1_params_t, i - 1);
+        kq1_span_t value = params->value[KQ1_PARAM_KEY];
+
+        /* Everything between the quotes of the Key's value. */
+        if (params->node[KQ1_PARAM_KEY] != NULL && value.length >= 2 && value.offset + value.length <= len)
+            memset(text + value.offset + 1, '*', value.length - 2);
+    }
+    redacted = tvb_new_child_real_data(json_tvb, text, len, len);
+    add_new_data_source(pinfo, redacted, "Kq-1 payload, keys hidden");
+    return redacted;
+}
+
 /* Hands the JSON text to Wireshark's JSON dissector (json.* fields) while
  * keeping it off the columns, which belong to Kq-1. It only builds a tree,
  * so it is not called when no one will see it: no tree, or a tree made only
  * for some fields (tshark -T fields, the QKD 014 postdissector's HTTP fields)
  * none of which is JSON's. */
 static void
-call_json_dissector(tvbuff_t *json_tvb, packet_info *pinfo, proto_tree *tree)
+call_json_dissector(tvbuff_t *json_tvb, packet_info *pinfo, proto_tree *tree, const kq1_payload_t *payload)
 {
     gboolean writable;
 
@@ -497,7 +523,7 @@ call_json_dissector(tvbuff_t *json_tvb, packet_info *pinfo, proto_tree *tree)
     }
     writable = col_get_writable(pinfo->cinfo, -1);
     col_set_writable(pinfo->cinfo, -1, FALSE);
-    call_dissector_with_data(json_handle, json_tvb, pinfo, tree, NULL);
+    call_dissector_with_data(json_handle, json_text_for_display(json_tvb, pinfo, payload), pinfo, tree, NULL);
     col_set_writable(pinfo->cinfo, -1, writable);
 }
 
@@ -761,32 +787,6 @@ new_tap_info(packet_info *pinfo, guint16 code, guint32 message_id, const kq1_pay
     return tap;
 }
 
-/* The JSON text as the JSON dissector should see it: with the keys' values
- * starred out when keys are hidden (a data source of its own). */
-static tvbuff_t *
-json_text_for_display(tvbuff_t *json_tvb, packet_info *pinfo, const kq1_payload_t *payload)
-{
-    guint len = tvb_reported_length(json_tvb);
-    guint8 *text;
-    const kq1_params_t *objects[2] = { &payload->top, NULL };
-    tvbuff_t *redacted;
-
-    if (!kq1_hide_keys)
-        return json_tvb;
-    text = (guint8 *)tvb_memdup(pinfo->pool, json_tvb, 0, len);
-    for (guint i = 0; i <= payload->keys->len; i++) {
-        const kq1_params_t *params = i == 0 ? objects[0] : &g_array_index(payload->keys, kq1_params_t, i - 1);
-        kq1_span_t value = params->value[KQ1_PARAM_KEY];
-
-        /* Everything between the quotes of the Key's value. */
-        if (params->node[KQ1_PARAM_KEY] != NULL && value.length >= 2 && value.offset + value.length <= len)
-            memset(text + value.offset + 1, '*', value.length - 2);
-    }
-    redacted = tvb_new_child_real_data(json_tvb, text, len, len);
-    add_new_data_source(pinfo, redacted, "Kq-1 payload, keys hidden");
-    return redacted;
-}
-
 static int
 dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
@@ -876,7 +876,7 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
         add_keys(kq1_tree, pinfo, json_tvb, payload, analysis ? analysis->key_first_frame : NULL,
                  analysis ? analysis->n_keys : 0);
         tap->verdict = add_verdict(kq1_tree, pinfo, json_tvb, msg, payload);
-        call_json_dissector(json_text_for_display(json_tvb, pinfo, payload), pinfo, kq1_tree);
+        call_json_dissector(json_tvb, pinfo, kq1_tree, payload);
         if (payload->json_len < length)
             proto_tree_add_item(kq1_tree, hf_kq1_trailing, payload_tvb, (gint)payload->json_len,
                                 -1, ENC_NA);
