@@ -19,10 +19,10 @@
 /* Where a key ID was supplied first: enough to tell a retransmission of that
  * message from a new supply of the same ID. */
 typedef struct {
-    guint32             frame;
+    uint32_t             frame;
     kq1_conversation_t *conversation;
-    guint32             message_id;
-    guint               element;
+    uint32_t             message_id;
+    unsigned               element;
 } key_origin_t;
 
 static int proto_kq1_analysis = -1;
@@ -46,7 +46,7 @@ kq1_conversation_new(void)
 }
 
 static kq1_transaction_t *
-new_transaction(packet_info *pinfo, guint32 message_id)
+new_transaction(packet_info *pinfo, uint32_t message_id)
 {
     kq1_transaction_t *transaction = wmem_new0(wmem_file_scope(), kq1_transaction_t);
 
@@ -58,7 +58,7 @@ new_transaction(packet_info *pinfo, guint32 message_id)
 
 /* The capture's one copy of a key ID, kept with where it was first supplied. */
 static const char *
-intern_key_id(packet_info *pinfo, kq1_conversation_t *conversation, guint32 message_id, guint element,
+intern_key_id(packet_info *pinfo, kq1_conversation_t *conversation, uint32_t message_id, unsigned element,
               const char *key_id, key_origin_t **origin)
 {
     gpointer stored_key, stored_origin;
@@ -78,9 +78,9 @@ intern_key_id(packet_info *pinfo, kq1_conversation_t *conversation, guint32 mess
     return (const char *)stored_key;
 }
 
-guint32
-kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, guint32 message_id,
-                guint element, const char *key_id)
+uint32_t
+kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, uint32_t message_id,
+                unsigned element, const char *key_id)
 {
     key_origin_t *origin;
 
@@ -93,7 +93,7 @@ kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, guint3
     return origin->frame;
 }
 
-gboolean
+bool
 kq1_key_id_seen(const char *key_id)
 {
     return wmem_map_lookup(key_origins, key_id) != NULL;
@@ -101,7 +101,7 @@ kq1_key_id_seen(const char *key_id)
 
 /* The queue element of the unanswered Key request with this MessageID, or NULL. */
 static wmem_list_frame_t *
-find_request_frame(kq1_conversation_t *conversation, guint32 message_id)
+find_request_frame(kq1_conversation_t *conversation, uint32_t message_id)
 {
     for (wmem_list_frame_t *f = wmem_list_head(conversation->requests); f != NULL;
          f = wmem_list_frame_next(f)) {
@@ -111,16 +111,16 @@ find_request_frame(kq1_conversation_t *conversation, guint32 message_id)
     return NULL;
 }
 
-/* TRUE when request is the last unanswered Key request seen again: same
+/* true when request is the last unanswered Key request seen again: same
  * MessageID, same parameters. */
-static gboolean
+static bool
 is_repeat_of_last_request(kq1_conversation_t *conversation, const kq1_transaction_t *request)
 {
     wmem_list_frame_t *tail = wmem_list_tail(conversation->requests);
     const kq1_transaction_t *last;
 
     if (tail == NULL)
-        return FALSE;
+        return false;
     last = (const kq1_transaction_t *)wmem_list_frame_data(tail);
     return last->request_message_id == request->request_message_id
            && last->has_number == request->has_number && last->number == request->number
@@ -130,7 +130,7 @@ is_repeat_of_last_request(kq1_conversation_t *conversation, const kq1_transactio
 /* The Key request a Response to key request answers: the unanswered one with
  * the response's MessageID, else the oldest unanswered. Taken off the queue. */
 static kq1_transaction_t *
-answered_request(kq1_conversation_t *conversation, guint32 message_id)
+answered_request(kq1_conversation_t *conversation, uint32_t message_id)
 {
     wmem_list_frame_t *found = find_request_frame(conversation, message_id);
     kq1_transaction_t *transaction;
@@ -145,8 +145,8 @@ answered_request(kq1_conversation_t *conversation, guint32 message_id)
 }
 
 static void
-analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, guint16 code,
-                   guint32 message_id, const kq1_payload_t *payload, kq1_pdu_analysis_t *analysis)
+analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, uint16_t code,
+                   uint32_t message_id, const kq1_payload_t *payload, kq1_pdu_analysis_t *analysis)
 {
     const char *key_id = kq1_params_string(&payload->top, KQ1_PARAM_KEY_ID);
     kq1_transaction_t *transaction;
@@ -156,7 +156,7 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, guint16
         if (key_id == NULL)
             break;
         analysis->n_keys = 1;
-        analysis->key_first_frame = wmem_new0(wmem_file_scope(), guint32);
+        analysis->key_first_frame = wmem_new0(wmem_file_scope(), uint32_t);
         analysis->key_first_frame[0] = kq1_note_key_supply(pinfo, conversation, message_id, 0, key_id);
         transaction = (kq1_transaction_t *)wmem_map_lookup(conversation->supplies, key_id);
         if (transaction == NULL || transaction->request_message_id != message_id) {
@@ -168,7 +168,7 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, guint16
                             intern_key_id(pinfo, conversation, message_id, 0, key_id, &origin), transaction);
         }
         analysis->transaction = transaction;
-        analysis->is_request = TRUE;
+        analysis->is_request = true;
         break;
     case KQ1_KEY_SUPPLY_RESPONSE:
         if (key_id == NULL)
@@ -194,7 +194,7 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, guint16
         else
             wmem_list_append(conversation->requests, transaction);
         analysis->transaction = transaction;
-        analysis->is_request = TRUE;
+        analysis->is_request = true;
         break;
     case KQ1_KEY_REQUEST_RESPONSE:
         transaction = conversation->last_answered_request;
@@ -208,8 +208,8 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, guint16
         }
         analysis->transaction = transaction;
         analysis->n_keys = payload->keys->len;
-        analysis->key_first_frame = wmem_alloc0_array(wmem_file_scope(), guint32, payload->keys->len);
-        for (guint i = 0; i < payload->keys->len; i++) {
+        analysis->key_first_frame = wmem_alloc0_array(wmem_file_scope(), uint32_t, payload->keys->len);
+        for (unsigned i = 0; i < payload->keys->len; i++) {
             const char *id = kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i),
                                                KQ1_PARAM_KEY_ID);
             if (id != NULL)
@@ -222,8 +222,8 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, guint16
 }
 
 const kq1_pdu_analysis_t *
-kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t *conversation, guint pdu_index,
-                guint16 code, guint32 message_id, const kq1_payload_t *payload)
+kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t *conversation, unsigned pdu_index,
+                uint16_t code, uint32_t message_id, const kq1_payload_t *payload)
 {
     /* One array per frame, indexed by PDU: frames of hundreds of messages
      * must not make a list of hundreds of proto data to search. Key 0 of the

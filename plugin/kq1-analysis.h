@@ -10,17 +10,19 @@
 
 #include <epan/packet.h>
 
+#include "kq1-compat.h"
+
 #include "kq1-payload.h"
 
 /* A request and, once seen, its response. */
 typedef struct {
-    guint32   request_frame;
-    guint32   response_frame;     /* 0 until answered */
+    uint32_t   request_frame;
+    uint32_t   response_frame;     /* 0 until answered */
     nstime_t  request_time;
-    guint32   request_message_id;
-    guint32   response_message_id;
-    gboolean  has_number, has_size;
-    gint64    number, size;       /* what a Key request asked for */
+    uint32_t   request_message_id;
+    uint32_t   response_message_id;
+    bool  has_number, has_size;
+    int64_t    number, size;       /* what a Key request asked for */
 } kq1_transaction_t;
 
 /* Capture-long state of one TCP conversation. */
@@ -28,9 +30,9 @@ typedef struct {
     /* Per direction, the frame whose last message waits for bytes that have
      * not come yet (0 for none). TCP holds such a message back; if the
      * connection or the capture ends first, TCP never hands it over. */
-    guint32        unfinished[2];
-    guint32        server_port;   /* the KM's TCP port, 0 until known */
-    guint          encoding;      /* byte order of the headers found, 0 until known */
+    uint32_t        unfinished[2];
+    uint32_t        server_port;   /* the KM's TCP port, 0 until known */
+    unsigned          encoding;      /* byte order of the headers found, 0 until known */
     wmem_map_t    *supplies;      /* Key ID -> kq1_transaction_t of its last Key supply */
     wmem_list_t   *requests;      /* unanswered Key requests (kq1_transaction_t), oldest first */
     kq1_transaction_t *last_answered_request;   /* to know its response if it comes again */
@@ -39,9 +41,9 @@ typedef struct {
 /* What the analysis found for one PDU, kept for every later pass. */
 typedef struct {
     kq1_transaction_t *transaction;   /* the request's own, or the one a response answers */
-    gboolean           is_request;
-    guint              n_keys;        /* keys this PDU supplies, in order */
-    guint32           *key_first_frame;   /* per key: where its ID was supplied before, 0 if not */
+    bool           is_request;
+    unsigned              n_keys;        /* keys this PDU supplies, in order */
+    uint32_t           *key_first_frame;   /* per key: where its ID was supplied before, 0 if not */
 } kq1_pdu_analysis_t;
 
 /* Called once, by the protocol's registration. */
@@ -53,16 +55,16 @@ kq1_conversation_t *kq1_conversation_new(void);
  * supplies; on later passes returns what the first pass found.
  * pdu_index tells apart the PDUs of one frame. */
 const kq1_pdu_analysis_t *kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t *conversation,
-                                          guint pdu_index, guint16 code, guint32 message_id,
+                                          unsigned pdu_index, uint16_t code, uint32_t message_id,
                                           const kq1_payload_t *payload);
 
 /* Records a supply of key_id (by this message, at element of its keys);
  * returns 0 if it is the first, else the frame of the first. The same
  * message seen again (same conversation, MessageID, element) is not a reuse. */
-guint32 kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, guint32 message_id,
-                            guint element, const char *key_id);
+uint32_t kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, uint32_t message_id,
+                            unsigned element, const char *key_id);
 
-/* TRUE when key_id was supplied anywhere in the capture so far. */
-gboolean kq1_key_id_seen(const char *key_id);
+/* true when key_id was supplied anywhere in the capture so far. */
+bool kq1_key_id_seen(const char *key_id);
 
 #endif /* KQ1_ANALYSIS_H */

@@ -25,44 +25,44 @@ static const kq1_param_info_t param_info[KQ1_PARAM_COUNT] = {
 
 /* Table 1 - Parameters of key supply message */
 static const kq1_param_use_t key_supply_params[] = {
-    { KQ1_PARAM_KEY,                    TRUE,  NULL },
-    { KQ1_PARAM_KEY_ID,                 TRUE,  NULL },
-    { KQ1_PARAM_QKD_MODULE_ID,          FALSE, NULL },
-    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE, NULL },
-    { KQ1_PARAM_KEY_LENGTH,             FALSE, NULL },
-    { KQ1_PARAM_GENERATION_TIMESTAMP,   FALSE, NULL },
-    { KQ1_PARAM_HASH_VALUE,             FALSE, NULL },
-    { KQ1_PARAM_EXTENSION,              FALSE, NULL },
+    { KQ1_PARAM_KEY,                    true,  NULL },
+    { KQ1_PARAM_KEY_ID,                 true,  NULL },
+    { KQ1_PARAM_QKD_MODULE_ID,          false, NULL },
+    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, false, NULL },
+    { KQ1_PARAM_KEY_LENGTH,             false, NULL },
+    { KQ1_PARAM_GENERATION_TIMESTAMP,   false, NULL },
+    { KQ1_PARAM_HASH_VALUE,             false, NULL },
+    { KQ1_PARAM_EXTENSION,              false, NULL },
 };
 
 /* Table 2 - Parameters of response to key supply message */
 static const kq1_param_use_t key_supply_response_params[] = {
-    { KQ1_PARAM_KEY_ID,                 TRUE,  NULL },
-    { KQ1_PARAM_QKD_MODULE_ID,          FALSE, NULL },
-    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE, NULL },
-    { KQ1_PARAM_RESPONSE,               TRUE,  NULL },
-    { KQ1_PARAM_EXTENSION,              FALSE, NULL },
+    { KQ1_PARAM_KEY_ID,                 true,  NULL },
+    { KQ1_PARAM_QKD_MODULE_ID,          false, NULL },
+    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, false, NULL },
+    { KQ1_PARAM_RESPONSE,               true,  NULL },
+    { KQ1_PARAM_EXTENSION,              false, NULL },
 };
 
 /* Table 3 - Parameters of key request message */
 static const kq1_param_use_t key_request_params[] = {
-    { KQ1_PARAM_NUMBER_OF_KEYS, FALSE, NULL },
-    { KQ1_PARAM_SIZE_OF_KEY,    FALSE, NULL },
-    { KQ1_PARAM_EXTENSION,      FALSE, NULL },
+    { KQ1_PARAM_NUMBER_OF_KEYS, false, NULL },
+    { KQ1_PARAM_SIZE_OF_KEY,    false, NULL },
+    { KQ1_PARAM_EXTENSION,      false, NULL },
 };
 
 /* Table 4 - Parameters of response to key request message: the top level ... */
 static const kq1_param_use_t key_request_response_params[] = {
-    { KQ1_PARAM_KEYS,      TRUE,  NULL },
-    { KQ1_PARAM_RESPONSE,  TRUE,  NULL },
-    { KQ1_PARAM_EXTENSION, FALSE, NULL },
+    { KQ1_PARAM_KEYS,      true,  NULL },
+    { KQ1_PARAM_RESPONSE,  true,  NULL },
+    { KQ1_PARAM_EXTENSION, false, NULL },
 };
 
 /* ... and the "key file" that each element of Keys is. */
 static const kq1_param_use_t keys_element_params[] = {
-    { KQ1_PARAM_KEY,           TRUE,  NULL },
-    { KQ1_PARAM_KEY_ID,        TRUE,  NULL },
-    { KQ1_PARAM_KEY_EXTENSION, FALSE, NULL },
+    { KQ1_PARAM_KEY,           true,  NULL },
+    { KQ1_PARAM_KEY_ID,        true,  NULL },
+    { KQ1_PARAM_KEY_EXTENSION, false, NULL },
 };
 
 #define ROWS(a) (a), G_N_ELEMENTS(a)
@@ -79,33 +79,33 @@ static const kq1_message_info_t messages[] = {
 /* Appendix II, Table II.1: the Key request as ETSI GS QKD 014's key request
  * (Get key, POST); number and size may also come in the URI's query. */
 static const kq1_param_use_t qkd014_get_key_params[] = {
-    { KQ1_PARAM_NUMBER_OF_KEYS, FALSE, "number" },
-    { KQ1_PARAM_SIZE_OF_KEY,    FALSE, "size" },
-    { KQ1_PARAM_EXTENSION,      FALSE, "extension_mandatory" },
-    { KQ1_PARAM_EXTENSION,      FALSE, "extension_optional" },
+    { KQ1_PARAM_NUMBER_OF_KEYS, false, "number" },
+    { KQ1_PARAM_SIZE_OF_KEY,    false, "size" },
+    { KQ1_PARAM_EXTENSION,      false, "extension_mandatory" },
+    { KQ1_PARAM_EXTENSION,      false, "extension_optional" },
 };
 
 /* Table II.2: the Response to key request as the key container; its
  * Response is the HTTP status code, not a member. */
 static const kq1_param_use_t qkd014_key_container_params[] = {
-    { KQ1_PARAM_KEYS,      TRUE,  "keys" },
-    { KQ1_PARAM_EXTENSION, FALSE, "key_container_extension" },
+    { KQ1_PARAM_KEYS,      true,  "keys" },
+    { KQ1_PARAM_EXTENSION, false, "key_container_extension" },
 };
 
 static const kq1_param_use_t qkd014_key_params[] = {
-    { KQ1_PARAM_KEY_ID,        TRUE,  "key_ID" },
-    { KQ1_PARAM_KEY,           TRUE,  "key" },
-    { KQ1_PARAM_KEY_EXTENSION, FALSE, "key_ID_extension" },
+    { KQ1_PARAM_KEY_ID,        true,  "key_ID" },
+    { KQ1_PARAM_KEY,           true,  "key" },
+    { KQ1_PARAM_KEY_EXTENSION, false, "key_ID_extension" },
 };
 
 /* Get key with key IDs (dec_keys, POST): the keys wanted, by Key ID. */
 static const kq1_param_use_t qkd014_key_ids_params[] = {
-    { KQ1_PARAM_KEYS, TRUE, "key_IDs" },
+    { KQ1_PARAM_KEYS, true, "key_IDs" },
 };
 
 static const kq1_param_use_t qkd014_key_id_params[] = {
-    { KQ1_PARAM_KEY_ID,        TRUE,  "key_ID" },
-    { KQ1_PARAM_KEY_EXTENSION, FALSE, "key_ID_extension" },
+    { KQ1_PARAM_KEY_ID,        true,  "key_ID" },
+    { KQ1_PARAM_KEY_EXTENSION, false, "key_ID_extension" },
 };
 
 static const kq1_message_info_t qkd014_messages[] = {
@@ -126,16 +126,16 @@ kq1_qkd014_message(kq1_qkd014_message_t which)
 }
 
 const kq1_message_info_t *
-kq1_messages(guint *n_messages)
+kq1_messages(unsigned *n_messages)
 {
     *n_messages = G_N_ELEMENTS(messages);
     return messages;
 }
 
 const kq1_message_info_t *
-kq1_message_lookup(guint16 code)
+kq1_message_lookup(uint16_t code)
 {
-    for (guint i = 0; i < G_N_ELEMENTS(messages); i++) {
+    for (unsigned i = 0; i < G_N_ELEMENTS(messages); i++) {
         if (messages[i].code == code)
             return &messages[i];
     }
@@ -150,7 +150,7 @@ kq1_param_info(kq1_param_t param)
 }
 
 const char *
-kq1_direction_name(guint8 direction)
+kq1_direction_name(uint8_t direction)
 {
     switch (direction) {
     case KQ1_DIR_KM_TO_QKD: return "KM -> QKD module";
@@ -171,13 +171,13 @@ kq1_type_name(kq1_type_t type)
     return "?";
 }
 
-static gboolean
+static bool
 is_separator(char c)
 {
     return c == '_' || c == '-' || c == ' ';
 }
 
-gboolean
+bool
 kq1_member_names_equal(const char *a, const char *b)
 {
     for (;;) {
@@ -188,61 +188,61 @@ kq1_member_names_equal(const char *a, const char *b)
         if (*a == '\0' || *b == '\0')
             return *a == *b;
         if (g_ascii_tolower(*a) != g_ascii_tolower(*b))
-            return FALSE;
+            return false;
         a++;
         b++;
     }
 }
 
-gboolean
+bool
 kq1_member_matches(kq1_param_t param, const char *member)
 {
     const kq1_param_info_t *info = kq1_param_info(param);
 
     if (info == NULL)
-        return FALSE;
+        return false;
     if (kq1_member_names_equal(info->member, member))
-        return TRUE;
-    for (guint i = 0; i < KQ1_MAX_ALIASES && info->aliases[i] != NULL; i++) {
+        return true;
+    for (unsigned i = 0; i < KQ1_MAX_ALIASES && info->aliases[i] != NULL; i++) {
         if (kq1_member_names_equal(info->aliases[i], member))
-            return TRUE;
+            return true;
     }
-    return FALSE;
+    return false;
 }
 
-gboolean
+bool
 kq1_param_by_name(const char *name, kq1_param_t *param)
 {
     for (int i = 0; i < KQ1_PARAM_COUNT; i++) {
         if (kq1_member_names_equal(param_info[i].name, name)
             || kq1_member_names_equal(param_info[i].member, name)) {
             *param = (kq1_param_t)i;
-            return TRUE;
+            return true;
         }
     }
-    return FALSE;
+    return false;
 }
 
-gboolean
-kq1_message_by_name(const char *name, guint16 *code)
+bool
+kq1_message_by_name(const char *name, uint16_t *code)
 {
     char *end;
-    guint64 number;
+    uint64_t number;
 
     if (name[0] == '\0' || g_strcmp0(name, "*") == 0 || g_ascii_strcasecmp(name, "any") == 0) {
         *code = 0;
-        return TRUE;
+        return true;
     }
-    for (guint i = 0; i < G_N_ELEMENTS(messages); i++) {
+    for (unsigned i = 0; i < G_N_ELEMENTS(messages); i++) {
         if (g_ascii_strcasecmp(messages[i].name, name) == 0) {
             *code = messages[i].code;
-            return TRUE;
+            return true;
         }
     }
     number = g_ascii_strtoull(name, &end, 16);
-    if (end != name && *end == '\0' && number <= G_MAXUINT16 && kq1_message_lookup((guint16)number) != NULL) {
-        *code = (guint16)number;
-        return TRUE;
+    if (end != name && *end == '\0' && number <= G_MAXUINT16 && kq1_message_lookup((uint16_t)number) != NULL) {
+        *code = (uint16_t)number;
+        return true;
     }
-    return FALSE;
+    return false;
 }

@@ -10,6 +10,10 @@
 #ifndef KQ1_CATALOG_H
 #define KQ1_CATALOG_H
 
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <glib.h>
 
 /* Appendix I header: Version(2) MessageID(4) CommandCode(2) Length(2). */
@@ -60,7 +64,7 @@ typedef struct {
 
 typedef struct {
     kq1_param_t  param;
-    gboolean     mandatory;
+    bool     mandatory;
     /* The one member name this message uses for it, or NULL for the
      * parameter's default member and aliases (Appendix II names its own). */
     const char  *member;
@@ -70,14 +74,14 @@ typedef struct {
 #define KQ1_MAX_USES 8
 
 typedef struct {
-    guint16                code;
+    uint16_t                code;
     const char            *name;
     const char            *table;           /* where Q.4162 lists its parameters */
     const kq1_param_use_t *params;          /* top-level members of the payload */
-    guint                  n_params;
+    unsigned                  n_params;
     /* Members of each element of the Keys array (Table 4); none elsewhere. */
     const kq1_param_use_t *element_params;
-    guint                  n_element_params;
+    unsigned                  n_element_params;
 } kq1_message_info_t;
 
 /* Appendix II: the messages of ETSI GS QKD 014 that Kq-1 maps to, which
@@ -91,40 +95,40 @@ typedef enum {
 const kq1_message_info_t *kq1_qkd014_message(kq1_qkd014_message_t which);
 
 /* The messages of Table I.1, in code order; n_messages receives their number. */
-const kq1_message_info_t *kq1_messages(guint *n_messages);
+const kq1_message_info_t *kq1_messages(unsigned *n_messages);
 
 /* The message with this CommandCode, or NULL when Table I.1 has none. */
-const kq1_message_info_t *kq1_message_lookup(guint16 code);
+const kq1_message_info_t *kq1_message_lookup(uint16_t code);
 
 const kq1_param_info_t *kq1_param_info(kq1_param_t param);
 
 /* "KM -> QKD module" / "QKD module -> KM" for a valid direction byte, else NULL. */
-const char *kq1_direction_name(guint8 direction);
+const char *kq1_direction_name(uint8_t direction);
 
 /* "a string", "an integer", ...: the type as a sentence names it. */
 const char *kq1_type_name(kq1_type_t type);
 
-/* TRUE when a JSON member name spells this parameter: its default member or an
+/* true when a JSON member name spells this parameter: its default member or an
  * alias, ignoring ASCII case and the separators '_', '-' and ' '. */
-gboolean kq1_member_matches(kq1_param_t param, const char *member);
+bool kq1_member_matches(kq1_param_t param, const char *member);
 
 /* Compares two member names the tolerant way described above. */
-gboolean kq1_member_names_equal(const char *a, const char *b);
+bool kq1_member_names_equal(const char *a, const char *b);
 
 /* A member name a user adds for one parameter (the "Kq-1 JSON member names"
  * table), for one message or (code 0) for all. */
 typedef struct {
-    guint16      code;
+    uint16_t      code;
     kq1_param_t  param;
     const char  *member;
 } kq1_alias_t;
 
 /* The parameter a name stands for: the Recommendation's name ("Key ID") or
  * the default member ("key_ID"), compared the tolerant way. */
-gboolean kq1_param_by_name(const char *name, kq1_param_t *param);
+bool kq1_param_by_name(const char *name, kq1_param_t *param);
 
 /* The CommandCode a name stands for: a message name ("Key supply") or a code
  * ("0x3101"); "", "*" and "any" stand for every message (code 0). */
-gboolean kq1_message_by_name(const char *name, guint16 *code);
+bool kq1_message_by_name(const char *name, uint16_t *code);
 
 #endif /* KQ1_CATALOG_H */

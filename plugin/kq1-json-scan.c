@@ -5,14 +5,14 @@
  */
 #include "kq1-json-scan.h"
 
-static gboolean
-is_space(guint8 c)
+static bool
+is_space(uint8_t c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 static gsize
-skip_space(const guint8 *data, gsize i, gsize end)
+skip_space(const uint8_t *data, gsize i, gsize end)
 {
     while (i < end && is_space(data[i]))
         i++;
@@ -21,7 +21,7 @@ skip_space(const guint8 *data, gsize i, gsize end)
 
 /* data[i] is '"': the index just past the closing quote, or end. */
 static gsize
-skip_string(const guint8 *data, gsize i, gsize end)
+skip_string(const uint8_t *data, gsize i, gsize end)
 {
     for (i++; i < end; i++) {
         if (data[i] == '\\')
@@ -34,9 +34,9 @@ skip_string(const guint8 *data, gsize i, gsize end)
 
 /* The index just past the value that starts at data[i]. */
 static gsize
-skip_value(const guint8 *data, gsize i, gsize end)
+skip_value(const uint8_t *data, gsize i, gsize end)
 {
-    guint depth = 0;
+    unsigned depth = 0;
 
     if (i >= end)
         return end;
@@ -49,7 +49,7 @@ skip_value(const guint8 *data, gsize i, gsize end)
         return i;
     }
     while (i < end) {
-        guint8 c = data[i];
+        uint8_t c = data[i];
 
         if (c == '"') {
             i = skip_string(data, i, end);
@@ -66,10 +66,10 @@ skip_value(const guint8 *data, gsize i, gsize end)
 }
 
 kq1_extent_t
-kq1_json_extent(const guint8 *data, gsize len, guint max_depth, gsize *end)
+kq1_json_extent(const uint8_t *data, gsize len, unsigned max_depth, gsize *end)
 {
     gsize i = skip_space(data, 0, len);
-    guint depth = 0;
+    unsigned depth = 0;
 
     if (i == len) {
         *end = len;
@@ -80,7 +80,7 @@ kq1_json_extent(const guint8 *data, gsize len, guint max_depth, gsize *end)
         return KQ1_EXTENT_FOUND;
     }
     while (i < len) {
-        guint8 c = data[i];
+        uint8_t c = data[i];
 
         if (c == '"') {
             i = skip_string(data, i, len);
@@ -108,9 +108,9 @@ span_end(gsize len, kq1_span_t span)
 }
 
 GArray *
-kq1_json_members(const guint8 *data, gsize len, kq1_span_t value)
+kq1_json_members(const uint8_t *data, gsize len, kq1_span_t value)
 {
-    GArray *members = g_array_new(FALSE, FALSE, sizeof(kq1_json_member_t));
+    GArray *members = g_array_new(false, false, sizeof(kq1_json_member_t));
     gsize end = span_end(len, value);
     gsize i = skip_space(data, value.offset, end);
 
@@ -147,9 +147,9 @@ kq1_json_members(const guint8 *data, gsize len, kq1_span_t value)
 }
 
 GArray *
-kq1_json_elements(const guint8 *data, gsize len, kq1_span_t value)
+kq1_json_elements(const uint8_t *data, gsize len, kq1_span_t value)
 {
-    GArray *elements = g_array_new(FALSE, FALSE, sizeof(kq1_span_t));
+    GArray *elements = g_array_new(false, false, sizeof(kq1_span_t));
     gsize end = span_end(len, value);
     gsize i = skip_space(data, value.offset, end);
 
@@ -175,14 +175,14 @@ kq1_json_elements(const guint8 *data, gsize len, kq1_span_t value)
     return elements;
 }
 
-gboolean
-kq1_span_equals(const guint8 *data, kq1_span_t span, const char *text)
+bool
+kq1_span_equals(const uint8_t *data, kq1_span_t span, const char *text)
 {
     gsize i;
 
     for (i = 0; i < span.length; i++) {
-        if (text[i] == '\0' || data[span.offset + i] != (guint8)text[i])
-            return FALSE;
+        if (text[i] == '\0' || data[span.offset + i] != (uint8_t)text[i])
+            return false;
     }
     return text[i] == '\0';
 }

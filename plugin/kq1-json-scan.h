@@ -10,6 +10,10 @@
 #ifndef KQ1_JSON_SCAN_H
 #define KQ1_JSON_SCAN_H
 
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <glib.h>
 
 typedef struct {
@@ -25,7 +29,7 @@ typedef enum {
 
 /* Where the top-level value in data[0..len) ends; brackets inside strings do
  * not count. A scalar or non-JSON text is taken to run to len. */
-kq1_extent_t kq1_json_extent(const guint8 *data, gsize len, guint max_depth, gsize *end);
+kq1_extent_t kq1_json_extent(const uint8_t *data, gsize len, unsigned max_depth, gsize *end);
 
 typedef struct {
     kq1_span_t name;     /* the member name between its quotes, as written (escapes not undone) */
@@ -37,13 +41,13 @@ typedef struct {
  * order, as kq1_json_member_t; empty if it is not an object. Meant for text
  * a JSON parser has accepted: on other text it stops early, but stays within
  * data[0..len). */
-GArray *kq1_json_members(const guint8 *data, gsize len, kq1_span_t value);
+GArray *kq1_json_members(const uint8_t *data, gsize len, kq1_span_t value);
 
 /* The spans of the elements of the array that value holds (kq1_span_t), in
  * order; empty if it is not an array. */
-GArray *kq1_json_elements(const guint8 *data, gsize len, kq1_span_t value);
+GArray *kq1_json_elements(const uint8_t *data, gsize len, kq1_span_t value);
 
-/* TRUE when the span holds exactly this text. */
-gboolean kq1_span_equals(const guint8 *data, kq1_span_t span, const char *text);
+/* true when the span holds exactly this text. */
+bool kq1_span_equals(const uint8_t *data, kq1_span_t span, const char *text);
 
 #endif /* KQ1_JSON_SCAN_H */

@@ -8,7 +8,7 @@
 
 #include "kq1-keycheck.h"
 
-static gboolean
+static bool
 is_base64_char(char c)
 {
     return g_ascii_isalnum(c) || c == '+' || c == '/';
@@ -16,55 +16,55 @@ is_base64_char(char c)
 
 /* Standard base64, padded, or unpadded where the length allows it.
  * g_base64_decode skips what it does not know, so the text is judged first. */
-static gboolean
+static bool
 is_base64(const char *text, gsize n)
 {
     gsize chars = n;
 
     if (n == 0)
-        return FALSE;
+        return false;
     if (n % 4 == 0) {
         while (chars > 0 && n - chars < 2 && text[chars - 1] == '=')
             chars--;
     } else if (n % 4 == 1) {
-        return FALSE;
+        return false;
     }
     for (gsize i = 0; i < chars; i++) {
         if (!is_base64_char(text[i]))
-            return FALSE;
+            return false;
     }
-    return TRUE;
+    return true;
 }
 
-static gboolean
+static bool
 is_hex(const char *text, gsize n)
 {
     if (n == 0 || n % 2 != 0)
-        return FALSE;
+        return false;
     for (gsize i = 0; i < n; i++) {
         if (!g_ascii_isxdigit(text[i]))
-            return FALSE;
+            return false;
     }
-    return TRUE;
+    return true;
 }
 
-static guint8 *
+static uint8_t *
 decode_hex(const char *text, gsize n, gsize *len)
 {
-    guint8 *data = g_malloc(n / 2 + 1);
+    uint8_t *data = g_malloc(n / 2 + 1);
 
     for (gsize i = 0; i < n / 2; i++)
-        data[i] = (guint8)(g_ascii_xdigit_value(text[2 * i]) << 4 | g_ascii_xdigit_value(text[2 * i + 1]));
+        data[i] = (uint8_t)(g_ascii_xdigit_value(text[2 * i]) << 4 | g_ascii_xdigit_value(text[2 * i + 1]));
     *len = n / 2;
     return data;
 }
 
-static guint8 *
+static uint8_t *
 decode_base64(const char *text, gsize n, gsize *len)
 {
     /* g_base64_decode wants padding; add what unpadded text leaves out. */
     char *padded = g_malloc(n + 3);
-    guint8 *data;
+    uint8_t *data;
 
     memcpy(padded, text, n);
     while (n % 4 != 0)
@@ -76,17 +76,17 @@ decode_base64(const char *text, gsize n, gsize *len)
 }
 
 void
-kq1_key_decode(const char *text, guint64 expected_bits, kq1_key_t *key)
+kq1_key_decode(const char *text, uint64_t expected_bits, kq1_key_t *key)
 {
     gsize n = strlen(text);
-    gboolean base64 = is_base64(text, n);
-    gboolean hex = is_hex(text, n);
+    bool base64 = is_base64(text, n);
+    bool hex = is_hex(text, n);
 
     memset(key, 0, sizeof *key);
     /* Both readings valid: hex wins if it gives the expected length, in bits
      * or (DESIGN.md tolerates it) in bytes. */
-    if (base64 && hex && expected_bits != 0 && ((guint64)n * 4 == expected_bits || (guint64)n / 2 == expected_bits))
-        base64 = FALSE;
+    if (base64 && hex && expected_bits != 0 && ((uint64_t)n * 4 == expected_bits || (uint64_t)n / 2 == expected_bits))
+        base64 = false;
     if (base64) {
         key->encoding = KQ1_KEY_BASE64;
         key->data = decode_base64(text, n, &key->len);
@@ -130,12 +130,12 @@ algorithm_for(gsize digest_len)
 /* VERIFIED or MISMATCH when the digest's length names an algorithm,
  * UNKNOWN otherwise. */
 static kq1_hash_status_t
-check_digest(const guint8 *key, gsize len, const guint8 *digest, gsize digest_len,
+check_digest(const uint8_t *key, gsize len, const uint8_t *digest, gsize digest_len,
              const char **algorithm)
 {
     const algorithm_t *alg = algorithm_for(digest_len);
     GChecksum *checksum;
-    guint8 computed[64];
+    uint8_t computed[64];
     gsize computed_len = sizeof computed;
 
     if (alg == NULL)
@@ -150,7 +150,7 @@ check_digest(const guint8 *key, gsize len, const guint8 *digest, gsize digest_le
 }
 
 kq1_hash_status_t
-kq1_key_verify_hash(const guint8 *key, gsize len, const char *hash_text, const char **algorithm)
+kq1_key_verify_hash(const uint8_t *key, gsize len, const char *hash_text, const char **algorithm)
 {
     gsize n = strlen(hash_text);
     kq1_hash_status_t status = KQ1_HASH_UNKNOWN;
@@ -161,7 +161,7 @@ kq1_key_verify_hash(const guint8 *key, gsize len, const char *hash_text, const c
      * digits are SHA-256 in hex but also 48 bytes (SHA-384) in base64. */
     if (is_hex(hash_text, n)) {
         gsize digest_len;
-        guint8 *digest = decode_hex(hash_text, n, &digest_len);
+        uint8_t *digest = decode_hex(hash_text, n, &digest_len);
 
         status = check_digest(key, len, digest, digest_len, &name);
         g_free(digest);
@@ -170,7 +170,7 @@ kq1_key_verify_hash(const guint8 *key, gsize len, const char *hash_text, const c
     }
     if (status != KQ1_HASH_VERIFIED && is_base64(hash_text, n)) {
         gsize digest_len;
-        guint8 *digest = decode_base64(hash_text, n, &digest_len);
+        uint8_t *digest = decode_base64(hash_text, n, &digest_len);
         kq1_hash_status_t base64_status = check_digest(key, len, digest, digest_len, &name);
 
         g_free(digest);

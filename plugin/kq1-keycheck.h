@@ -8,6 +8,10 @@
 #ifndef KQ1_KEYCHECK_H
 #define KQ1_KEYCHECK_H
 
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+
 #include <glib.h>
 
 typedef enum {
@@ -26,20 +30,20 @@ typedef enum {
 
 typedef struct {
     kq1_key_encoding_t encoding;
-    guint8            *data;     /* decoded key (g_malloc), NULL when undecoded */
+    uint8_t            *data;     /* decoded key (g_malloc), NULL when undecoded */
     gsize              len;      /* its length in bytes */
 } kq1_key_t;
 
 /* Decodes key text. Text that is valid both as base64 and as hex (e.g.
  * "00ff") is read as whichever gives expected_bits (a Key length or a
  * requested size; 0 for none), and as base64 otherwise. */
-void kq1_key_decode(const char *text, guint64 expected_bits, kq1_key_t *key);
+void kq1_key_decode(const char *text, uint64_t expected_bits, kq1_key_t *key);
 
 void kq1_key_clear(kq1_key_t *key);
 
 /* Verifies hash_text (hex or base64; its length names the algorithm) over
  * the key bytes. *algorithm is set to the algorithm's name, or NULL. */
-kq1_hash_status_t kq1_key_verify_hash(const guint8 *key, gsize len, const char *hash_text,
+kq1_hash_status_t kq1_key_verify_hash(const uint8_t *key, gsize len, const char *hash_text,
                                       const char **algorithm);
 
 #endif /* KQ1_KEYCHECK_H */

@@ -34,7 +34,7 @@ describe_parse_error(const GError *error)
     const char *msg = error->message;
     const char *prefix = "<data>:";
     char *end;
-    guint64 line, column;
+    uint64_t line, column;
 
     if (!g_str_has_prefix(msg, prefix))
         return g_strdup(msg);
@@ -49,7 +49,7 @@ describe_parse_error(const GError *error)
         end++;
     if (g_str_has_prefix(end, "Parse error: "))
         end += strlen("Parse error: ");
-    return g_strdup_printf("line %" G_GUINT64_FORMAT ", column %" G_GUINT64_FORMAT ": %s",
+    return g_strdup_printf("line %" PRIu64 ", column %" PRIu64 ": %s",
                            line, column, end);
 }
 
@@ -72,7 +72,7 @@ describe_node(JsonNode *node)
     return "a value";
 }
 
-static gboolean
+static bool
 node_has_type(JsonNode *node, kq1_type_t type)
 {
     switch (type) {
@@ -87,7 +87,7 @@ node_has_type(JsonNode *node, kq1_type_t type)
          * does not hide the others. */
         return JSON_NODE_HOLDS_ARRAY(node);
     }
-    return FALSE;
+    return false;
 }
 
 /* " in Keys[2]" inside an element of Keys, "" at the top level. */
@@ -101,35 +101,35 @@ where(int element)
 typedef struct {
     kq1_payload_t             *payload;
     const kq1_message_info_t  *msg;
-    const guint8              *data;    /* the payload's bytes, for member spans */
+    const uint8_t              *data;    /* the payload's bytes, for member spans */
     gsize                      len;
     const kq1_alias_t         *aliases;
-    guint                      n_aliases;
+    unsigned                      n_aliases;
 } checker_t;
 
 /* The member spells the parameter: by default, or by a user's alias. */
-static gboolean
+static bool
 member_matches(const checker_t *c, kq1_param_t param, const char *member)
 {
     if (kq1_member_matches(param, member))
-        return TRUE;
-    for (guint i = 0; i < c->n_aliases; i++) {
+        return true;
+    for (unsigned i = 0; i < c->n_aliases; i++) {
         const kq1_alias_t *alias = &c->aliases[i];
 
         if (alias->param == param && (alias->code == 0 || alias->code == c->msg->code)
             && kq1_member_names_equal(alias->member, member))
-            return TRUE;
+            return true;
     }
-    return FALSE;
+    return false;
 }
 
 static void
 check_array_elements(checker_t *c, const kq1_param_info_t *info, kq1_param_t param,
                      int element, JsonArray *array)
 {
-    guint n = json_array_get_length(array);
+    unsigned n = json_array_get_length(array);
 
-    for (guint i = 0; i < n; i++) {
+    for (unsigned i = 0; i < n; i++) {
         JsonNode *item = json_array_get_element(array, i);
 
         if (!JSON_NODE_HOLDS_OBJECT(item)) {
@@ -146,24 +146,24 @@ check_array_elements(checker_t *c, const kq1_param_info_t *info, kq1_param_t par
  * counts and sizes below 1 or too large (json-glib turns integers it cannot
  * hold into -1, so the text is read again), and strings that a C string
  * cannot hold whole (\u0000) or that are no Unicode (lone surrogates).
- * FALSE when the value cannot be used at all. */
-static gboolean
+ * false when the value cannot be used at all. */
+static bool
 check_value(checker_t *c, const kq1_param_info_t *info, const char *member, const char *at,
             JsonNode *node, kq1_json_member_t raw, kq1_param_t param, int element)
 {
-    gboolean usable = TRUE;
+    bool usable = true;
 
     if (info->type == KQ1_TYPE_INTEGER) {
         char *text = raw.value.length > 0 ? g_strndup((const char *)c->data + raw.value.offset, raw.value.length) : NULL;
-        gint64 value = json_node_get_int(node);
+        int64_t value = json_node_get_int(node);
 
         if (text != NULL && !g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &value, NULL)) {
             add_finding(c->payload, KQ1_FINDING_OUT_OF_RANGE, param, element,
                         "%s (%s)%s is %s: out of range", info->name, member, at, text);
-            usable = FALSE;     /* json-glib holds -1 for it */
+            usable = false;     /* json-glib holds -1 for it */
         } else if (value < 1 || value > KQ1_MAX_INTEGER)
             add_finding(c->payload, KQ1_FINDING_OUT_OF_RANGE, param, element,
-                        "%s (%s)%s is %" G_GINT64_FORMAT ": out of range (1 to %d)",
+                        "%s (%s)%s is %" PRId64 ": out of range (1 to %d)",
                         info->name, member, at, value, KQ1_MAX_INTEGER);
         g_free(text);
     } else if (info->type == KQ1_TYPE_STRING) {
@@ -184,12 +184,12 @@ check_value(checker_t *c, const kq1_param_info_t *info, const char *member, cons
 /* Where the last member of the object called name is (json-glib keeps the
  * last of members that share a name), and how many there are. */
 static kq1_json_member_t
-find_member(GArray *raw_members, const guint8 *data, const char *name, guint *count)
+find_member(GArray *raw_members, const uint8_t *data, const char *name, unsigned *count)
 {
     kq1_json_member_t found = { { 0, 0 }, { 0, 0 }, { 0, 0 } };
 
     *count = 0;
-    for (guint i = 0; i < raw_members->len; i++) {
+    for (unsigned i = 0; i < raw_members->len; i++) {
         const kq1_json_member_t *raw = &g_array_index(raw_members, kq1_json_member_t, i);
 
         if (kq1_span_equals(data, raw->name, name)) {
@@ -201,7 +201,7 @@ find_member(GArray *raw_members, const guint8 *data, const char *name, guint *co
 }
 
 /* The member spells the parameter as this message uses it. */
-static gboolean
+static bool
 use_matches(const checker_t *c, const kq1_param_use_t *use, const char *member)
 {
     if (use->member != NULL)
@@ -216,10 +216,10 @@ use_matches(const checker_t *c, const kq1_param_use_t *use, const char *member)
  * beside the first. */
 static void
 check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
-             const kq1_param_use_t *uses, guint n_uses, int element, kq1_params_t *out)
+             const kq1_param_use_t *uses, unsigned n_uses, int element, kq1_params_t *out)
 {
-    gboolean seen[KQ1_PARAM_COUNT] = { FALSE };
-    gboolean seen_use[KQ1_MAX_USES] = { FALSE };
+    bool seen[KQ1_PARAM_COUNT] = { false };
+    bool seen_use[KQ1_MAX_USES] = { false };
     GList *members = obj ? json_object_get_members(obj) : NULL;
     GArray *raw_members = kq1_json_members(c->data, c->len, object_span);
     char *at = where(element);
@@ -228,13 +228,13 @@ check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
     out->self = object_span;
     for (GList *l = members; l != NULL; l = l->next) {
         const char *member = l->data;
-        guint count = 0;
+        unsigned count = 0;
         kq1_json_member_t raw = find_member(raw_members, c->data, member, &count);
 
-        for (guint u = 0; u < n_uses; u++) {
+        for (unsigned u = 0; u < n_uses; u++) {
             kq1_param_t param = uses[u].param;
             const kq1_param_info_t *info = kq1_param_info(param);
-            gboolean second_extension;
+            bool second_extension;
             JsonNode *node;
 
             if (!use_matches(c, &uses[u], member))
@@ -244,8 +244,8 @@ check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
                 add_finding(c->payload, KQ1_FINDING_DUPLICATE_MEMBER, param, element,
                             "%s given more than once%s (member \"%s\"); the last is used",
                             info->name, at, member);
-            seen[param] = TRUE;
-            seen_use[u] = TRUE;
+            seen[param] = true;
+            seen_use[u] = true;
             node = json_object_get_member(obj, member);
             if (!node_has_type(node, info->type)) {
                 add_finding(c->payload, KQ1_FINDING_WRONG_TYPE, param, element,
@@ -273,10 +273,10 @@ check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
         }
     }
     g_list_free(members);
-    g_array_free(raw_members, TRUE);
+    g_array_free(raw_members, true);
     g_free(at);
 
-    for (guint u = 0; u < n_uses; u++) {
+    for (unsigned u = 0; u < n_uses; u++) {
         const kq1_param_info_t *info = kq1_param_info(uses[u].param);
         const char *name = uses[u].member != NULL ? uses[u].member : info->member;
 
@@ -300,15 +300,15 @@ check_key(checker_t *c, kq1_params_t *params, int element)
 {
     const char *text = kq1_params_string(params, KQ1_PARAM_KEY);
     const char *hash = kq1_params_string(params, KQ1_PARAM_HASH_VALUE);
-    gboolean has_length;
-    gint64 length = 0;
-    guint64 bits;
+    bool has_length;
+    int64_t length = 0;
+    uint64_t bits;
     char *at;
 
     if (text == NULL)
         return;
     has_length = kq1_params_integer(params, KQ1_PARAM_KEY_LENGTH, &length);
-    kq1_key_decode(text, has_length && length > 0 ? (guint64)length : 0, &params->key);
+    kq1_key_decode(text, has_length && length > 0 ? (uint64_t)length : 0, &params->key);
     at = where(element);
     if (params->key.encoding == KQ1_KEY_UNDECODED) {
         add_finding(c->payload, KQ1_FINDING_KEY_ENCODING, KQ1_PARAM_KEY, element,
@@ -317,16 +317,16 @@ check_key(checker_t *c, kq1_params_t *params, int element)
         return;
     }
     g_free(at);
-    bits = (guint64)params->key.len * 8;
-    if (has_length && (guint64)length != bits) {
-        if ((guint64)length == params->key.len)
+    bits = (uint64_t)params->key.len * 8;
+    if (has_length && (uint64_t)length != bits) {
+        if ((uint64_t)length == params->key.len)
             add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_IN_BYTES, KQ1_PARAM_KEY_LENGTH, element,
-                        "Key length (key_length) %" G_GINT64_FORMAT " is the key's length in bytes; "
-                        "Kq-1 counts bits (%" G_GUINT64_FORMAT ")", length, bits);
+                        "Key length (key_length) %" PRId64 " is the key's length in bytes; "
+                        "Kq-1 counts bits (%" PRIu64 ")", length, bits);
         else
             add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
-                        "Key length (key_length) is %" G_GINT64_FORMAT " bits but the key is %"
-                        G_GUINT64_FORMAT " bits", length, bits);
+                        "Key length (key_length) is %" PRId64 " bits but the key is %"
+                        PRIu64 " bits", length, bits);
     }
     if (hash == NULL)
         return;
@@ -347,7 +347,7 @@ check_keys(checker_t *c)
     kq1_payload_t *p = c->payload;
     JsonArray *keys;
     GArray *spans;
-    guint n;
+    unsigned n;
 
     if (p->top.node[KQ1_PARAM_KEYS] == NULL)
         return;
@@ -355,7 +355,7 @@ check_keys(checker_t *c)
     n = json_array_get_length(keys);
     spans = kq1_json_elements(c->data, c->len, p->top.value[KQ1_PARAM_KEYS]);
     g_array_set_size(p->keys, n);
-    for (guint i = 0; i < n; i++) {
+    for (unsigned i = 0; i < n; i++) {
         JsonNode *item = json_array_get_element(keys, i);
         kq1_params_t *params = &g_array_index(p->keys, kq1_params_t, i);
         kq1_span_t span = { 0, 0 };
@@ -375,28 +375,28 @@ check_keys(checker_t *c)
                      c->msg->n_element_params, (int)i, params);
         check_key(c, params, (int)i);
     }
-    g_array_free(spans, TRUE);
+    g_array_free(spans, true);
 }
 
-static gboolean
-parse(kq1_payload_t *p, const guint8 *data, gsize len)
+static bool
+parse(kq1_payload_t *p, const uint8_t *data, gsize len)
 {
     static JsonParser *parser;
     gsize end = 0;
     GError *error = NULL;
-    const gchar *bad;
+    const char *bad;
     gsize rest;
 
     switch (kq1_json_extent(data, len, KQ1_MAX_JSON_DEPTH, &end)) {
     case KQ1_EXTENT_EMPTY:
         p->json_len = len;
-        return FALSE;
+        return false;
     case KQ1_EXTENT_TOO_DEEP:
         add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1,
                     "JSON nested deeper than %d levels at payload byte %" G_GSIZE_FORMAT
                     "; not parsed", KQ1_MAX_JSON_DEPTH, end);
         p->json_len = len;
-        return FALSE;
+        return false;
     case KQ1_EXTENT_FOUND:
         break;
     }
@@ -413,45 +413,45 @@ parse(kq1_payload_t *p, const guint8 *data, gsize len)
 
     /* json-glib says only that the text is not UTF-8; say where. */
     if (!g_utf8_validate_len((const char *)data, end, &bad)) {
-        gsize at = (gsize)((const guint8 *)bad - data);
+        gsize at = (gsize)((const uint8_t *)bad - data);
 
         add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1,
                     "Payload is not UTF-8 (RFC 8259): %s at payload byte %" G_GSIZE_FORMAT,
                     data[at] == 0 ? "a NUL byte" : "an invalid byte sequence", at);
-        return FALSE;
+        return false;
     }
     /* One parser serves every payload: making one costs more than most
      * payloads take to parse. Dissection runs in one thread. */
     if (parser == NULL)
         parser = json_parser_new_immutable();
-    if (!json_parser_load_from_data(parser, (const gchar *)data, (gssize)end, &error)) {
+    if (!json_parser_load_from_data(parser, (const char *)data, (gssize)end, &error)) {
         char *why = describe_parse_error(error);
 
         add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1, "Payload is not valid JSON: %s", why);
         g_free(why);
         g_error_free(error);
-        return FALSE;
+        return false;
     }
     p->root = json_parser_steal_root(parser);
     if (p->root == NULL) {
         add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1, "Payload holds no JSON value");
-        return FALSE;
+        return false;
     }
-    p->parsed = TRUE;
-    return TRUE;
+    p->parsed = true;
+    return true;
 }
 
 static void check_payload(checker_t *checker, const kq1_message_info_t *msg);
 
 kq1_payload_t *
-kq1_payload_check(const kq1_message_info_t *msg, const guint8 *data, gsize len,
-                  const kq1_alias_t *aliases, guint n_aliases)
+kq1_payload_check(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
+                  const kq1_alias_t *aliases, unsigned n_aliases)
 {
     kq1_payload_t *p = g_new0(kq1_payload_t, 1);
     checker_t checker = { p, msg, data, len, aliases, n_aliases };
 
-    p->keys = g_array_new(FALSE, TRUE, sizeof(kq1_params_t));
-    p->findings = g_array_new(FALSE, FALSE, sizeof(kq1_finding_t));
+    p->keys = g_array_new(false, true, sizeof(kq1_params_t));
+    p->findings = g_array_new(false, false, sizeof(kq1_finding_t));
     check_payload(&checker, msg);
     if (p->findings_left_out > 0) {
         kq1_finding_t more = { KQ1_FINDING_TOO_MANY, KQ1_PARAM_COUNT, -1,
@@ -497,13 +497,13 @@ kq1_payload_free(kq1_payload_t *payload)
 {
     if (payload == NULL)
         return;
-    for (guint i = 0; i < payload->findings->len; i++)
+    for (unsigned i = 0; i < payload->findings->len; i++)
         g_free(g_array_index(payload->findings, kq1_finding_t, i).text);
-    g_array_free(payload->findings, TRUE);
+    g_array_free(payload->findings, true);
     kq1_key_clear(&payload->top.key);
-    for (guint i = 0; i < payload->keys->len; i++)
+    for (unsigned i = 0; i < payload->keys->len; i++)
         kq1_key_clear(&g_array_index(payload->keys, kq1_params_t, i).key);
-    g_array_free(payload->keys, TRUE);
+    g_array_free(payload->keys, true);
     if (payload->root != NULL)
         json_node_unref(payload->root);
     g_free(payload);
@@ -519,34 +519,34 @@ kq1_params_string(const kq1_params_t *params, kq1_param_t param)
     return json_node_get_string(node);
 }
 
-gboolean
-kq1_params_integer(const kq1_params_t *params, kq1_param_t param, gint64 *value)
+bool
+kq1_params_integer(const kq1_params_t *params, kq1_param_t param, int64_t *value)
 {
     JsonNode *node = params->node[param];
 
     if (node == NULL || !JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_INT64)
-        return FALSE;
+        return false;
     *value = json_node_get_int(node);
-    return TRUE;
+    return true;
 }
 
-guint
+unsigned
 kq1_payload_count(const kq1_payload_t *payload, kq1_finding_kind_t kind)
 {
-    guint n = 0;
+    unsigned n = 0;
 
-    for (guint i = 0; i < payload->findings->len; i++) {
+    for (unsigned i = 0; i < payload->findings->len; i++) {
         if (g_array_index(payload->findings, kq1_finding_t, i).kind == kind)
             n++;
     }
     return n;
 }
 
-gboolean
+bool
 kq1_response_is_success(const char *response, const char *success_words)
 {
     char **words = g_strsplit(success_words, ",", -1);
-    gboolean success = FALSE;
+    bool success = false;
 
     while (g_ascii_isspace(*response))
         response++;

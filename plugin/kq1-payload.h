@@ -68,33 +68,33 @@ typedef struct {
 typedef struct {
     JsonNode     *root;       /* the parsed payload, or NULL */
     gsize         json_len;   /* payload bytes taken by the JSON text (whitespace included) */
-    gboolean      parsed;     /* the JSON text parsed: safe to hand to a JSON dissector */
+    bool      parsed;     /* the JSON text parsed: safe to hand to a JSON dissector */
     kq1_params_t  top;        /* the payload's own members */
     GArray       *keys;       /* kq1_params_t for each element of Keys, in order */
     GArray       *findings;   /* kq1_finding_t, in the order found */
-    guint         findings_left_out;   /* past KQ1_MAX_FINDINGS */
+    unsigned         findings_left_out;   /* past KQ1_MAX_FINDINGS */
 } kq1_payload_t;
 
 /* Parses and checks a payload of len bytes (not NUL-terminated) sent as msg;
  * msg NULL (an unknown CommandCode) parses the JSON without judging members.
  * aliases (n_aliases of them, may be NULL) are member names users added. */
-kq1_payload_t *kq1_payload_check(const kq1_message_info_t *msg, const guint8 *data, gsize len,
-                                 const kq1_alias_t *aliases, guint n_aliases);
+kq1_payload_t *kq1_payload_check(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
+                                 const kq1_alias_t *aliases, unsigned n_aliases);
 
 void kq1_payload_free(kq1_payload_t *payload);
 
 /* The string value of a parameter in params, or NULL. */
 const char *kq1_params_string(const kq1_params_t *params, kq1_param_t param);
 
-/* TRUE and *value set when params holds this parameter as an integer. */
-gboolean kq1_params_integer(const kq1_params_t *params, kq1_param_t param, gint64 *value);
+/* true and *value set when params holds this parameter as an integer. */
+bool kq1_params_integer(const kq1_params_t *params, kq1_param_t param, int64_t *value);
 
-/* TRUE when a Response says success: it is one of the comma-separated
+/* true when a Response says success: it is one of the comma-separated
  * success_words, or starts with one followed by something other than a
  * letter or digit ("200 OK", "success: stored"); case is ignored. */
-gboolean kq1_response_is_success(const char *response, const char *success_words);
+bool kq1_response_is_success(const char *response, const char *success_words);
 
 /* How many findings of this kind the payload has. */
-guint kq1_payload_count(const kq1_payload_t *payload, kq1_finding_kind_t kind);
+unsigned kq1_payload_count(const kq1_payload_t *payload, kq1_finding_kind_t kind);
 
 #endif /* KQ1_PAYLOAD_H */

@@ -107,13 +107,13 @@ add_query(proto_tree *tree, packet_info *pinfo, field_info *uri_fi, const char *
     for (char **pair = pairs; *pair != NULL; pair++) {
         char *value = strchr(*pair, '=');
         const char *found = strstr(query, *pair);
-        gint offset = found != NULL ? (gint)(found - uri) : 0;
-        gint length = found != NULL ? (gint)strlen(*pair) : 0;
-        gint64 number;
+        int offset = found != NULL ? (int)(found - uri) : 0;
+        int length = found != NULL ? (int)strlen(*pair) : 0;
+        int64_t number;
 
         if (value == NULL)
             continue;
-        if (offset + length > (gint)tvb_captured_length(tvb))
+        if (offset + length > (int)tvb_captured_length(tvb))
             offset = length = 0;    /* HTTP's text and bytes differ: no highlight */
         *value++ = '\0';
         if (strcmp(*pair, "key_ID") == 0) {
@@ -130,11 +130,11 @@ add_query(proto_tree *tree, packet_info *pinfo, field_info *uri_fi, const char *
         }
         if (strcmp(*pair, "number") == 0) {
             kq1_add_integer(tree, tvb, offset, length, KQ1_PARAM_NUMBER_OF_KEYS, number);
-            request->has_number = TRUE;
+            request->has_number = true;
             request->number = number;
         } else {
             kq1_add_integer(tree, tvb, offset, length, KQ1_PARAM_SIZE_OF_KEY, number);
-            request->has_size = TRUE;
+            request->has_size = true;
             request->size = number;
         }
     }
@@ -144,11 +144,11 @@ add_query(proto_tree *tree, packet_info *pinfo, field_info *uri_fi, const char *
 static void
 dissect_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info *uri_fi)
 {
-    const char *uri = fvalue_get_string(&uri_fi->value);
+    const char *uri = fvalue_get_string(KQ1_FIELD_VALUE(uri_fi));
     field_info *method_fi = single_field(tree, hf_http_method);
     field_info *body_fi = single_field(tree, hf_http_file_data);
     qkd014_method_t method = classify(uri);
-    const char *http_method = method_fi != NULL ? fvalue_get_string(&method_fi->value) : "?";
+    const char *http_method = method_fi != NULL ? fvalue_get_string(KQ1_FIELD_VALUE(method_fi)) : "?";
     kq1_transaction_t request = { 0 };
     kq1_tap_info_t *tap;
     proto_tree *kq1_tree;
@@ -199,7 +199,7 @@ error_message(packet_info *pinfo, field_info *body_fi)
         return NULL;
     body = field_tvb(body_fi);
     parser = json_parser_new_immutable();
-    if (json_parser_load_from_data(parser, (const gchar *)tvb_get_ptr(body, 0, body_fi->length),
+    if (json_parser_load_from_data(parser, (const char *)tvb_get_ptr(body, 0, body_fi->length),
                                    body_fi->length, NULL)) {
         JsonNode *root = json_parser_get_root(parser);
 
@@ -216,15 +216,15 @@ error_message(packet_info *pinfo, field_info *body_fi)
 
 /* Where each delivered key's ID was delivered before (first pass), kept
  * for later passes. */
-static const guint32 *
+static const uint32_t *
 key_reuse(packet_info *pinfo, const kq1_payload_t *payload)
 {
-    guint32 *first = (guint32 *)p_get_proto_data(wmem_file_scope(), pinfo, kq1_protocol(), QKD014_DATA_KEY);
+    uint32_t *first = (uint32_t *)p_get_proto_data(wmem_file_scope(), pinfo, kq1_protocol(), QKD014_DATA_KEY);
 
     if (first != NULL || PINFO_FD_VISITED(pinfo))
         return first;
-    first = wmem_alloc0_array(wmem_file_scope(), guint32, payload->keys->len + 1);
-    for (guint i = 0; i < payload->keys->len; i++) {
+    first = wmem_alloc0_array(wmem_file_scope(), uint32_t, payload->keys->len + 1);
+    for (unsigned i = 0; i < payload->keys->len; i++) {
         const char *key_id = kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i), KQ1_PARAM_KEY_ID);
 
         /* HTTP responses are not seen twice; the frame stands for the message. */
@@ -242,7 +242,7 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info
     field_info *body_fi = single_field(tree, hf_http_file_data);
     field_info *request_fi = single_field(tree, hf_http_request_in);
     const kq1_message_info_t *msg = kq1_qkd014_message(KQ1_QKD014_KEY_CONTAINER);
-    guint32 code = fvalue_get_uinteger(&code_fi->value);
+    uint32_t code = fvalue_get_uinteger(KQ1_FIELD_VALUE(code_fi));
     kq1_transaction_t *request = NULL;
     kq1_tap_info_t *tap;
     proto_tree *kq1_tree;
@@ -266,11 +266,11 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info
                                       response, code >= 200 && code < 300 ? NULL : error_message(pinfo, body_fi));
     if (request_fi != NULL) {
         request = (kq1_transaction_t *)wmem_map_lookup(requests,
-                                                       GUINT_TO_POINTER(fvalue_get_uinteger(&request_fi->value)));
+                                                       GUINT_TO_POINTER(fvalue_get_uinteger(KQ1_FIELD_VALUE(request_fi))));
         if (request != NULL) {
             nstime_delta(&tap->response_time, &pinfo->abs_ts, &request->request_time);
-            tap->answered = TRUE;
-            kq1_add_link(kq1_tree, tvb, TRUE, request->request_frame, &tap->response_time);
+            tap->answered = true;
+            kq1_add_link(kq1_tree, tvb, true, request->request_frame, &tap->response_time);
         }
     }
 
@@ -278,7 +278,7 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info
     if (code >= 200 && code < 300 && body_fi != NULL && body_fi->length > 0) {
         tvbuff_t *body = field_tvb(body_fi);
         kq1_payload_t *payload = kq1_check(msg, tvb_get_ptr(body, 0, body_fi->length), (gsize)body_fi->length);
-        const guint32 *first = NULL;
+        const uint32_t *first = NULL;
 
         if (method == QKD014_ENC_KEYS)
             first = key_reuse(pinfo, payload);
@@ -287,24 +287,24 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info
             kq1_check_against_request(kq1_tree, pinfo, body, payload, request, tap->verdict);
         if (method == QKD014_DEC_KEYS) {
             /* The keys the other SAE was given by Get key. */
-            for (guint i = 0; i < payload->keys->len; i++) {
+            for (unsigned i = 0; i < payload->keys->len; i++) {
                 const kq1_params_t *key = &g_array_index(payload->keys, kq1_params_t, i);
                 const char *key_id = kq1_params_string(key, KQ1_PARAM_KEY_ID);
 
                 if (key_id != NULL && !kq1_key_id_seen(key_id))
-                    kq1_add_key_id_unknown(kq1_tree, pinfo, body, (gint)key->self.offset,
-                                           (gint)key->self.length, key_id);
+                    kq1_add_key_id_unknown(kq1_tree, pinfo, body, (int)key->self.offset,
+                                           (int)key->self.length, key_id);
             }
         }
         if (method == QKD014_ENC_KEYS) {
             tap->n_keys = payload->keys->len;
             tap->keys = wmem_alloc0_array(pinfo->pool, kq1_tap_key_t, payload->keys->len);
-            for (guint i = 0; i < payload->keys->len; i++) {
+            for (unsigned i = 0; i < payload->keys->len; i++) {
                 const kq1_params_t *key = &g_array_index(payload->keys, kq1_params_t, i);
                 const char *key_id = kq1_params_string(key, KQ1_PARAM_KEY_ID);
 
                 tap->keys[i].key_id = key_id ? wmem_strdup(pinfo->pool, key_id) : NULL;
-                tap->keys[i].bits = (guint32)(key->key.len * 8);
+                tap->keys[i].bits = (uint32_t)(key->key.len * 8);
                 tap->keys[i].first_frame = first ? first[i] : 0;
             }
         }
@@ -324,7 +324,7 @@ dissect_kq1_qkd014(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
         dissect_request(tree, pinfo, tvb, uri_fi);
     else if ((code_fi = single_field(tree, hf_http_code)) != NULL
              && (for_fi = single_field(tree, hf_http_response_for_uri)) != NULL)
-        dissect_response(tree, pinfo, tvb, code_fi, fvalue_get_string(&for_fi->value));
+        dissect_response(tree, pinfo, tvb, code_fi, fvalue_get_string(KQ1_FIELD_VALUE(for_fi)));
     return 0;
 }
 
@@ -338,7 +338,7 @@ void
 kq1_qkd014_handoff(void)
 {
     dissector_handle_t handle = create_dissector_handle(dissect_kq1_qkd014, kq1_protocol());
-    GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
+    GArray *wanted = g_array_new(false, false, sizeof(int));
     int *hfs[] = { &hf_http_method, &hf_http_uri, &hf_http_code, &hf_http_response_for_uri,
                    &hf_http_request_in, &hf_http_file_data };
     const char *names[] = { "http.request.method", "http.request.uri", "http.response.code",

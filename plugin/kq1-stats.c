@@ -29,16 +29,16 @@ static int st_node_keys, st_node_bits, st_node_times;
 static void
 kq1_tree_init(stats_tree *st)
 {
-    st_node_messages = stats_tree_create_node(st, st_messages, 0, STAT_DT_INT, TRUE);
-    st_node_directions = stats_tree_create_node(st, st_directions, 0, STAT_DT_INT, TRUE);
-    st_node_responses = stats_tree_create_node(st, st_responses, 0, STAT_DT_INT, TRUE);
-    st_node_keys = stats_tree_create_node(st, st_keys, 0, STAT_DT_INT, TRUE);
-    st_node_bits = stats_tree_create_node(st, st_bits, 0, STAT_DT_INT, TRUE);
-    st_node_times = stats_tree_create_node(st, st_times, 0, STAT_DT_FLOAT, TRUE);
+    st_node_messages = stats_tree_create_node(st, st_messages, 0, STAT_DT_INT, true);
+    st_node_directions = stats_tree_create_node(st, st_directions, 0, STAT_DT_INT, true);
+    st_node_responses = stats_tree_create_node(st, st_responses, 0, STAT_DT_INT, true);
+    st_node_keys = stats_tree_create_node(st, st_keys, 0, STAT_DT_INT, true);
+    st_node_bits = stats_tree_create_node(st, st_bits, 0, STAT_DT_INT, true);
+    st_node_times = stats_tree_create_node(st, st_times, 0, STAT_DT_FLOAT, true);
 }
 
 static const char *
-message_name(guint16 code)
+message_name(uint16_t code)
 {
     const kq1_message_info_t *msg = kq1_message_lookup(code);
 
@@ -50,32 +50,32 @@ kq1_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
                 tap_flags_t flags _U_)
 {
     const kq1_tap_info_t *info = (const kq1_tap_info_t *)data;
-    const char *direction = kq1_direction_name((guint8)(info->code >> 8));
+    const char *direction = kq1_direction_name((uint8_t)(info->code >> 8));
     const char *module = info->qkd_module_id != NULL ? info->qkd_module_id : NO_MODULE_ID;
-    guint64 bits = 0;
+    uint64_t bits = 0;
 
-    tick_stat_node(st, st_messages, 0, FALSE);
-    tick_stat_node(st, message_name(info->code), st_node_messages, FALSE);
-    tick_stat_node(st, st_directions, 0, FALSE);
-    tick_stat_node(st, direction != NULL ? direction : "No valid direction", st_node_directions, FALSE);
+    tick_stat_node(st, st_messages, 0, false);
+    tick_stat_node(st, message_name(info->code), st_node_messages, false);
+    tick_stat_node(st, st_directions, 0, false);
+    tick_stat_node(st, direction != NULL ? direction : "No valid direction", st_node_directions, false);
 
     if (info->verdict != KQ1_VERDICT_NONE) {
-        tick_stat_node(st, st_responses, 0, FALSE);
-        tick_stat_node(st, info->verdict == KQ1_VERDICT_OK ? "OK" : "Failed", st_node_responses, FALSE);
+        tick_stat_node(st, st_responses, 0, false);
+        tick_stat_node(st, info->verdict == KQ1_VERDICT_OK ? "OK" : "Failed", st_node_responses, false);
     }
     if (info->n_keys > 0) {
-        for (guint i = 0; i < info->n_keys; i++)
+        for (unsigned i = 0; i < info->n_keys; i++)
             bits += info->keys[i].bits;
-        increase_stat_node(st, st_keys, 0, FALSE, info->n_keys);
-        increase_stat_node(st, module, st_node_keys, FALSE, info->n_keys);
-        increase_stat_node(st, st_bits, 0, FALSE, (gint)bits);
-        increase_stat_node(st, module, st_node_bits, FALSE, (gint)bits);
+        increase_stat_node(st, st_keys, 0, false, info->n_keys);
+        increase_stat_node(st, module, st_node_keys, false, info->n_keys);
+        increase_stat_node(st, st_bits, 0, false, (int)bits);
+        increase_stat_node(st, module, st_node_bits, false, (int)bits);
     }
     if (info->answered) {
         gfloat ms = (gfloat)(nstime_to_msec(&info->response_time));
 
-        avg_stat_node_add_value_float(st, st_times, 0, FALSE, ms);
-        avg_stat_node_add_value_float(st, message_name(info->code), st_node_times, FALSE, ms);
+        avg_stat_node_add_value_float(st, st_times, 0, false, ms);
+        avg_stat_node_add_value_float(st, message_name(info->code), st_node_times, false, ms);
     }
     return TAP_PACKET_REDRAW;
 }
@@ -140,7 +140,7 @@ verdict_name(kq1_verdict_t verdict)
 }
 
 static void
-set_string(stat_tap_table *table, guint row, guint column, const char *text)
+set_string(stat_tap_table *table, unsigned row, unsigned column, const char *text)
 {
     stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
 
@@ -150,7 +150,7 @@ set_string(stat_tap_table *table, guint row, guint column, const char *text)
 }
 
 static void
-set_uint(stat_tap_table *table, guint row, guint column, guint value)
+set_uint(stat_tap_table *table, unsigned row, unsigned column, unsigned value)
 {
     stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
 
@@ -158,8 +158,8 @@ set_uint(stat_tap_table *table, guint row, guint column, guint value)
     stat_tap_set_field_data(table, row, column, item);
 }
 
-static guint
-uint_at(stat_tap_table *table, guint row, guint column)
+static unsigned
+uint_at(stat_tap_table *table, unsigned row, unsigned column)
 {
     return stat_tap_get_field_data(table, row, column)->value.uint_value;
 }
@@ -181,19 +181,19 @@ ledger_init(stat_tap_table_ui *ui)
 }
 
 /* The row of key_id, added (first supplied in frame) if there is none. */
-static guint
-ledger_row(stat_tap_table *table, const char *key_id, guint32 frame, gboolean *added)
+static unsigned
+ledger_row(stat_tap_table *table, const char *key_id, uint32_t frame, bool *added)
 {
     gpointer found = g_hash_table_lookup(ledger_rows, key_id);
     stat_tap_table_item_type items[G_N_ELEMENTS(ledger_fields)];
-    guint row;
+    unsigned row;
 
     *added = found == NULL;
     if (found != NULL)
         return GPOINTER_TO_UINT(found) - 1;
 
     memset(items, 0, sizeof items);
-    for (guint i = 0; i < G_N_ELEMENTS(ledger_fields); i++)
+    for (unsigned i = 0; i < G_N_ELEMENTS(ledger_fields); i++)
         items[i].type = ledger_fields[i].type;
     row = table->num_elements;
     stat_tap_init_table_row(table, row, G_N_ELEMENTS(ledger_fields), items);
@@ -208,10 +208,10 @@ ledger_row(stat_tap_table *table, const char *key_id, guint32 frame, gboolean *a
 
 static void
 ledger_supply(stat_tap_table *table, packet_info *pinfo, const kq1_tap_info_t *info,
-              const kq1_tap_key_t *key, gboolean answered_here)
+              const kq1_tap_key_t *key, bool answered_here)
 {
-    gboolean added;
-    guint row;
+    bool added;
+    unsigned row;
 
     if (key->key_id == NULL)
         return;
@@ -239,9 +239,9 @@ ledger_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const 
     const kq1_tap_info_t *info = (const kq1_tap_info_t *)data;
     stat_tap_table *table = g_array_index(stat_data->stat_tap_data->tables, stat_tap_table *, 0);
     gpointer found;
-    guint row;
+    unsigned row;
 
-    for (guint i = 0; i < info->n_keys; i++)
+    for (unsigned i = 0; i < info->n_keys; i++)
         ledger_supply(table, pinfo, info, &info->keys[i], info->verdict != KQ1_VERDICT_NONE);
 
     /* A Response to key supply gives its key's verdict (the first one counts). */
@@ -260,8 +260,8 @@ static void
 ledger_reset(stat_tap_table *table)
 {
     /* Rows are keyed by key ID: a new pass starts from none. */
-    for (guint row = 0; row < table->num_elements; row++) {
-        for (guint column = 0; column < table->num_fields; column++) {
+    for (unsigned row = 0; row < table->num_elements; row++) {
+        for (unsigned column = 0; column < table->num_fields; column++) {
             stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
 
             if (item->type == TABLE_ITEM_STRING)
@@ -277,7 +277,7 @@ ledger_reset(stat_tap_table *table)
 }
 
 static void
-ledger_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_,
+ledger_free_item(stat_tap_table *table _U_, unsigned row _U_, unsigned column _U_,
                  stat_tap_table_item_type *field)
 {
     if (field->type == TABLE_ITEM_STRING)
@@ -288,7 +288,7 @@ void
 kq1_stats_register_ledger(void)
 {
     static tap_param ledger_params[] = {
-        { PARAM_FILTER, "filter", "Filter", NULL, TRUE }
+        { PARAM_FILTER, "filter", "Filter", NULL, true }
     };
     static stat_tap_table_ui ledger_ui = {
         REGISTER_PACKET_STAT_GROUP_UNSORTED,

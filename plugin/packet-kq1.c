@@ -66,10 +66,10 @@ static int hf_kq1_json_skipped = -1;
 /* One field per parameter of Tables 1-4, indexed by kq1_param_t. */
 static int hf_kq1_param[KQ1_PARAM_COUNT];
 
-static gint ett_kq1 = -1;
-static gint ett_kq1_command_code = -1;
-static gint ett_kq1_keys = -1;
-static gint ett_kq1_key_file = -1;
+static int ett_kq1 = -1;
+static int ett_kq1_command_code = -1;
+static int ett_kq1_keys = -1;
+static int ett_kq1_key_file = -1;
 
 static expert_field ei_kq1_missing_mandatory = EI_INIT;
 static expert_field ei_kq1_wrong_type = EI_INIT;
@@ -105,9 +105,9 @@ static int kq1_tap = -1;
 
 /* Preferences */
 enum { KQ1_ORDER_BIG, KQ1_ORDER_LITTLE, KQ1_ORDER_AUTO };
-static gint kq1_byte_order = KQ1_ORDER_BIG;
-static gboolean kq1_desegment = TRUE;
-static gboolean kq1_hide_keys = FALSE;
+static int kq1_byte_order = KQ1_ORDER_BIG;
+static kq1_ws_bool_t kq1_desegment = true;
+static kq1_ws_bool_t kq1_hide_keys = false;
 static const char *kq1_success_words = "success,ok,200,accepted";
 
 /* The "Kq-1 JSON member names" table: member names users add per message
@@ -119,9 +119,9 @@ typedef struct {
 } kq1_uat_alias_t;
 
 static kq1_uat_alias_t *uat_aliases;
-static guint n_uat_aliases;
+static unsigned n_uat_aliases;
 static kq1_alias_t *aliases;
-static guint n_aliases;
+static unsigned n_aliases;
 
 static const value_string hash_status_vals[] = {
     { KQ1_HASH_VERIFIED, "verified" },
@@ -142,11 +142,11 @@ static const value_string direction_vals[] = {
 
 /* What the TCP-level dissector knows that each PDU needs. */
 typedef struct {
-    guint32 server_port;    /* the Kq-1 (KM) port of this conversation, 0 if unknown */
-    guint encoding;         /* of the header: ENC_BIG_ENDIAN or ENC_LITTLE_ENDIAN */
+    uint32_t server_port;    /* the Kq-1 (KM) port of this conversation, 0 if unknown */
+    unsigned encoding;         /* of the header: ENC_BIG_ENDIAN or ENC_LITTLE_ENDIAN */
     kq1_conversation_t *conversation;
     int direction;          /* index into kq1_conversation_t arrays */
-    gboolean never_completed;   /* decoding a message the capture holds only the start of */
+    bool never_completed;   /* decoding a message the capture holds only the start of */
 } kq1_pdu_context_t;
 
 /* Kept with the frame a held-back message starts in, so that once the first
@@ -154,7 +154,7 @@ typedef struct {
  * (a postdissector: TCP no longer calls Kq-1 for that frame). */
 typedef struct {
     kq1_pdu_context_t ctx;
-    guint32 frame_offset;   /* where its header is in the frame's bytes */
+    uint32_t frame_offset;   /* where its header is in the frame's bytes */
 } kq1_held_message_t;
 
 static void
@@ -171,11 +171,11 @@ remember_held_message(packet_info *pinfo, tvbuff_t *tvb, int offset, const kq1_p
         return;
     held = wmem_new0(wmem_file_scope(), kq1_held_message_t);
     held->ctx = *ctx;
-    held->frame_offset = tvb_raw_offset(tvb) + (guint32)offset;
+    held->frame_offset = tvb_raw_offset(tvb) + (uint32_t)offset;
     p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1, 0, held);
 }
 
-static guint
+static unsigned
 get_kq1_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data)
 {
     const kq1_pdu_context_t *ctx = (const kq1_pdu_context_t *)data;
@@ -185,13 +185,13 @@ get_kq1_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data)
      * (a length below the header's would be a bounds error in TCP). */
     if (tvb_captured_length_remaining(tvb, offset) < KQ1_HEADER_LEN)
         return KQ1_HEADER_LEN;
-    return KQ1_HEADER_LEN + tvb_get_guint16(tvb, offset + 8, ctx->encoding);
+    return KQ1_HEADER_LEN + tvb_get_uint16(tvb, offset + 8, ctx->encoding);
 }
 
 /* Which way this PDU travels, from the TCP roles of Appendix I: the QKD
  * module connects to the KM, which listens on the Kq-1 port. Returns the
  * direction byte expected, or 0 when the roles cannot be told apart. */
-static guint8
+static uint8_t
 expected_direction(packet_info *pinfo, const kq1_pdu_context_t *ctx)
 {
     if (ctx == NULL || ctx->server_port == 0 || pinfo->srcport == pinfo->destport)
@@ -208,20 +208,20 @@ valid_utf8(packet_info *pinfo, const char *s)
 {
     if (g_utf8_validate(s, -1, NULL))
         return s;
-    return (const char *)get_utf_8_string(pinfo->pool, (const guint8 *)s, (gint)strlen(s));
+    return (const char *)get_utf_8_string(pinfo->pool, (const uint8_t *)s, (int)strlen(s));
 }
 
 /* The bytes a parameter (or object) came from: its span when the scanner
  * found one, else the whole JSON text. */
 static void
-item_range(tvbuff_t *json_tvb, kq1_span_t span, gint *offset, gint *length)
+item_range(tvbuff_t *json_tvb, kq1_span_t span, int *offset, int *length)
 {
     if (span.length > 0 && span.offset + span.length <= tvb_reported_length(json_tvb)) {
-        *offset = (gint)span.offset;
-        *length = (gint)span.length;
+        *offset = (int)span.offset;
+        *length = (int)span.length;
     } else {
         *offset = 0;
-        *length = (gint)tvb_reported_length(json_tvb);
+        *length = (int)tvb_reported_length(json_tvb);
     }
 }
 
@@ -237,7 +237,7 @@ redacted_key(packet_info *pinfo, const kq1_params_t *params)
 
 /* After the Key: the decoded key and its size. */
 static void
-add_key_checks(proto_tree *tree, tvbuff_t *json_tvb, gint offset, gint length, const kq1_params_t *params)
+add_key_checks(proto_tree *tree, tvbuff_t *json_tvb, int offset, int length, const kq1_params_t *params)
 {
     proto_item *item;
 
@@ -245,18 +245,18 @@ add_key_checks(proto_tree *tree, tvbuff_t *json_tvb, gint offset, gint length, c
         return;
     if (!kq1_hide_keys) {
         item = proto_tree_add_bytes_with_length(tree, hf_kq1_key_bytes, json_tvb, offset, length,
-                                                params->key.data, (gint)params->key.len);
+                                                params->key.data, (int)params->key.len);
         proto_item_append_text(item, " (%s)", params->key.encoding == KQ1_KEY_HEX ? "hex" : "base64");
         proto_item_set_generated(item);
     }
-    item = proto_tree_add_uint(tree, hf_kq1_key_bits, json_tvb, offset, length, (guint32)(params->key.len * 8));
+    item = proto_tree_add_uint(tree, hf_kq1_key_bits, json_tvb, offset, length, (uint32_t)(params->key.len * 8));
     proto_item_set_generated(item);
 }
 
 /* After the Key ID: where that key ID was supplied before. */
 static void
-add_key_reuse(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, gint offset, gint length,
-              const char *key_id, guint32 first_frame)
+add_key_reuse(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, int offset, int length,
+              const char *key_id, uint32_t first_frame)
 {
     proto_item *item;
 
@@ -270,10 +270,10 @@ add_key_reuse(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, gint off
 
 /* An object or array parameter, as compact JSON text. */
 static void
-add_json_text(proto_tree *tree, packet_info *pinfo, int hf, tvbuff_t *tvb, gint offset, gint length,
+add_json_text(proto_tree *tree, packet_info *pinfo, int hf, tvbuff_t *tvb, int offset, int length,
               JsonNode *node)
 {
-    char *json = json_to_string(node, FALSE);
+    char *json = json_to_string(node, false);
 
     proto_tree_add_string(tree, hf, tvb, offset, length, valid_utf8(pinfo, json));
     g_free(json);
@@ -284,15 +284,15 @@ add_json_text(proto_tree *tree, packet_info *pinfo, int hf, tvbuff_t *tvb, gint 
  * where the object's Key ID was supplied before (0 if not, or no supply). */
 static void
 add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_params_t *params,
-           guint32 first_frame)
+           uint32_t first_frame)
 {
-    gint offset, length;
+    int offset, length;
 
     for (int param = 0; param < KQ1_PARAM_COUNT; param++) {
         JsonNode *node = params->node[param];
         const kq1_param_info_t *info = kq1_param_info((kq1_param_t)param);
         const char *text;
-        gint64 integer;
+        int64_t integer;
         proto_item *item;
 
         if (node == NULL || param == KQ1_PARAM_KEYS)
@@ -340,11 +340,11 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
  * NULL) says where each key's ID was supplied before. */
 static void
 add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
-         const guint32 *key_first_frame, guint n_first)
+         const uint32_t *key_first_frame, unsigned n_first)
 {
     proto_item *keys_item;
     proto_tree *keys_tree;
-    gint offset, length;
+    int offset, length;
 
     if (payload->top.node[KQ1_PARAM_KEYS] == NULL)
         return;
@@ -352,7 +352,7 @@ add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_pay
     keys_item = proto_tree_add_uint(tree, hf_kq1_param[KQ1_PARAM_KEYS], json_tvb, offset, length,
                                     payload->keys->len);
     keys_tree = proto_item_add_subtree(keys_item, ett_kq1_keys);
-    for (guint i = 0; i < payload->keys->len; i++) {
+    for (unsigned i = 0; i < payload->keys->len; i++) {
         const kq1_params_t *element = &g_array_index(payload->keys, kq1_params_t, i);
         const char *key_id = kq1_params_string(element, KQ1_PARAM_KEY_ID);
         proto_item *file_item;
@@ -371,7 +371,7 @@ add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_pay
 static void
 add_findings(proto_tree *tree, packet_info *pinfo, tvbuff_t *payload_tvb, const kq1_payload_t *payload)
 {
-    for (guint i = 0; i < payload->findings->len; i++) {
+    for (unsigned i = 0; i < payload->findings->len; i++) {
         const kq1_finding_t *finding = &g_array_index(payload->findings, kq1_finding_t, i);
         expert_field *ei = NULL;
 
@@ -397,11 +397,11 @@ add_findings(proto_tree *tree, packet_info *pinfo, tvbuff_t *payload_tvb, const 
 
 /* "Key supply, QKD module -> KM, MessageID 7, Key ID abc" for the Info column. */
 static const char *
-describe_pdu(packet_info *pinfo, const kq1_message_info_t *msg, guint16 code,
-             guint32 message_id, const kq1_payload_t *payload)
+describe_pdu(packet_info *pinfo, const kq1_message_info_t *msg, uint16_t code,
+             uint32_t message_id, const kq1_payload_t *payload)
 {
     wmem_strbuf_t *info = wmem_strbuf_new(pinfo->pool, "");
-    const char *direction = kq1_direction_name((guint8)(code >> 8));
+    const char *direction = kq1_direction_name((uint8_t)(code >> 8));
     const char *key_id;
 
     if (msg != NULL)
@@ -418,10 +418,10 @@ describe_pdu(packet_info *pinfo, const kq1_message_info_t *msg, guint16 code,
     if (key_id != NULL)
         wmem_strbuf_append_printf(info, ", Key ID %s", valid_utf8(pinfo, key_id));
     if (payload->keys->len > 0) {
-        guint shown = 0;
+        unsigned shown = 0;
 
         wmem_strbuf_append(info, payload->keys->len == 1 ? ", Key ID " : ", Key IDs ");
-        for (guint i = 0; i < payload->keys->len; i++) {
+        for (unsigned i = 0; i < payload->keys->len; i++) {
             key_id = kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i), KQ1_PARAM_KEY_ID);
             if (key_id == NULL)
                 continue;
@@ -440,8 +440,8 @@ describe_pdu(packet_info *pinfo, const kq1_message_info_t *msg, guint16 code,
  * (the index of the next, the same on every pass, so that each finds its
  * analysis again) and how many are in the Info column. */
 typedef struct {
-    guint analysed;
-    guint described;
+    unsigned analysed;
+    unsigned described;
 } kq1_frame_t;
 
 static kq1_frame_t *
@@ -460,7 +460,7 @@ this_frame(packet_info *pinfo)
  * called, and several PDUs may share the frame: the first few are named in
  * Info, then "..."; appending to a long Info costs its length each time). */
 static void
-finish_pdu(packet_info *pinfo, const kq1_message_info_t *msg, guint16 code, guint32 message_id,
+finish_pdu(packet_info *pinfo, const kq1_message_info_t *msg, uint16_t code, uint32_t message_id,
            const kq1_payload_t *payload)
 {
     kq1_frame_t *frame;
@@ -481,15 +481,15 @@ finish_pdu(packet_info *pinfo, const kq1_message_info_t *msg, guint16 code, guin
 static tvbuff_t *
 json_text_for_display(tvbuff_t *json_tvb, packet_info *pinfo, const kq1_payload_t *payload)
 {
-    guint len = tvb_reported_length(json_tvb);
-    guint8 *text;
+    unsigned len = tvb_reported_length(json_tvb);
+    uint8_t *text;
     const kq1_params_t *objects[2] = { &payload->top, NULL };
     tvbuff_t *redacted;
 
     if (!kq1_hide_keys)
         return json_tvb;
-    text = (guint8 *)tvb_memdup(pinfo->pool, json_tvb, 0, len);
-    for (guint i = 0; i <= payload->keys->len; i++) {
+    text = (uint8_t *)tvb_memdup(pinfo->pool, json_tvb, 0, len);
+    for (unsigned i = 0; i <= payload->keys->len; i++) {
         const kq1_params_t *params = i == 0 ? objects[0] : &g_array_index(payload->keys, kq1_params_t, i - 1);
         kq1_span_t value = params->value[KQ1_PARAM_KEY];
 
@@ -510,7 +510,7 @@ json_text_for_display(tvbuff_t *json_tvb, packet_info *pinfo, const kq1_payload_
 static void
 call_json_dissector(tvbuff_t *json_tvb, packet_info *pinfo, proto_tree *tree, const kq1_payload_t *payload)
 {
-    gboolean writable;
+    bool writable;
 
     if (!proto_field_is_referenced(tree, proto_json))
         return;
@@ -522,17 +522,17 @@ call_json_dissector(tvbuff_t *json_tvb, packet_info *pinfo, proto_tree *tree, co
         return;
     }
     writable = col_get_writable(pinfo->cinfo, -1);
-    col_set_writable(pinfo->cinfo, -1, FALSE);
+    col_set_writable(pinfo->cinfo, -1, false);
     call_dissector_with_data(json_handle, json_text_for_display(json_tvb, pinfo, payload), pinfo, tree, NULL);
     col_set_writable(pinfo->cinfo, -1, writable);
 }
 
 static void
 check_command_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, proto_item *code_item,
-                   const kq1_message_info_t *msg, guint16 code, const kq1_pdu_context_t *ctx)
+                   const kq1_message_info_t *msg, uint16_t code, const kq1_pdu_context_t *ctx)
 {
-    guint8 direction = (guint8)(code >> 8);
-    guint8 expected = expected_direction(pinfo, ctx);
+    uint8_t direction = (uint8_t)(code >> 8);
+    uint8_t expected = expected_direction(pinfo, ctx);
 
     const kq1_message_info_t *swapped = kq1_message_lookup(GUINT16_SWAP_LE_BE(code));
 
@@ -568,14 +568,14 @@ kq1_protocol(void)
 }
 
 kq1_payload_t *
-kq1_check(const kq1_message_info_t *msg, const guint8 *data, gsize len)
+kq1_check(const kq1_message_info_t *msg, const uint8_t *data, gsize len)
 {
     return kq1_payload_check(msg, data, len, aliases, n_aliases);
 }
 
 void
 kq1_add_checked_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
-                        const guint32 *key_first_frame, guint n_first)
+                        const uint32_t *key_first_frame, unsigned n_first)
 {
     add_params(tree, pinfo, json_tvb, &payload->top, 0);
     add_keys(tree, pinfo, json_tvb, payload, key_first_frame, n_first);
@@ -583,20 +583,20 @@ kq1_add_checked_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb
 }
 
 void
-kq1_add_integer(proto_tree *tree, tvbuff_t *tvb, gint offset, gint length, kq1_param_t param, gint64 value)
+kq1_add_integer(proto_tree *tree, tvbuff_t *tvb, int offset, int length, kq1_param_t param, int64_t value)
 {
     proto_tree_add_int64(tree, hf_kq1_param[param], tvb, offset, length, value);
 }
 
 void
-kq1_add_string(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
+kq1_add_string(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
                kq1_param_t param, const char *value)
 {
     proto_tree_add_string(tree, hf_kq1_param[param], tvb, offset, length, valid_utf8(pinfo, value));
 }
 
 void
-kq1_add_wrong_type(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
+kq1_add_wrong_type(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
                    const char *text)
 {
     proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_type, tvb, offset, length, "%s",
@@ -604,7 +604,7 @@ kq1_add_wrong_type(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint off
 }
 
 void
-kq1_add_key_id_unknown(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
+kq1_add_key_id_unknown(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
                        const char *key_id)
 {
     proto_tree_add_expert_format(tree, pinfo, &ei_kq1_key_id_unknown, tvb, offset, length,
@@ -613,7 +613,7 @@ kq1_add_key_id_unknown(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint
 }
 
 void
-kq1_add_link(proto_tree *tree, tvbuff_t *tvb, gboolean to_request, guint32 frame, const nstime_t *delta)
+kq1_add_link(proto_tree *tree, tvbuff_t *tvb, bool to_request, uint32_t frame, const nstime_t *delta)
 {
     proto_item *item = proto_tree_add_uint(tree, to_request ? hf_kq1_response_to : hf_kq1_response_in,
                                            tvb, 0, 0, frame);
@@ -631,14 +631,14 @@ kq1_queue_tap(packet_info *pinfo, kq1_tap_info_t *info)
     tap_queue_packet(kq1_tap, pinfo, info);
 }
 
-gint
+int
 kq1_ett(void)
 {
     return ett_kq1;
 }
 
-static gboolean
-is_response(guint16 code)
+static bool
+is_response(uint16_t code)
 {
     return code == KQ1_KEY_SUPPLY_RESPONSE || code == KQ1_KEY_REQUEST_RESPONSE;
 }
@@ -677,7 +677,7 @@ add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_message
     }
     item = proto_tree_add_uint(tree, hf_kq1_response_to, tvb, 0, 0, transaction->request_frame);
     proto_item_set_generated(item);
-    tap->answered = TRUE;
+    tap->answered = true;
     nstime_delta(&tap->response_time, &pinfo->abs_ts, &transaction->request_time);
     item = proto_tree_add_time(tree, hf_kq1_response_time, tvb, 0, 0, &tap->response_time);
     proto_item_set_generated(item);
@@ -686,10 +686,10 @@ add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_message
 /* A Response judged against the success words (reason: what a failure
  * says beside it, or NULL), as kq1.response_ok over its bytes. */
 kq1_verdict_t
-kq1_judge_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
+kq1_judge_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
                    const kq1_message_info_t *msg, const char *response, const char *reason)
 {
-    gboolean ok = kq1_response_is_success(response, kq1_success_words);
+    bool ok = kq1_response_is_success(response, kq1_success_words);
     proto_item *item = proto_tree_add_boolean(tree, hf_kq1_response_ok, tvb, offset, length, ok);
 
     proto_item_set_generated(item);
@@ -708,7 +708,7 @@ add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_
             const kq1_payload_t *payload)
 {
     const char *response = kq1_params_string(&payload->top, KQ1_PARAM_RESPONSE);
-    gint offset, length;
+    int offset, length;
 
     if (response == NULL)
         return KQ1_VERDICT_NONE;
@@ -722,41 +722,41 @@ void
 kq1_check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb,
                           const kq1_payload_t *payload, const kq1_transaction_t *request, kq1_verdict_t verdict)
 {
-    gint64 wanted = request->has_number ? request->number : 1;   /* ETSI GS QKD 014's default */
-    gint offset, length;
+    int64_t wanted = request->has_number ? request->number : 1;   /* ETSI GS QKD 014's default */
+    int offset, length;
 
     if (payload->top.node[KQ1_PARAM_KEYS] == NULL || verdict == KQ1_VERDICT_FAILED)
         return;
     item_range(json_tvb, payload->top.span[KQ1_PARAM_KEYS], &offset, &length);
-    if ((gint64)payload->keys->len != wanted)
+    if ((int64_t)payload->keys->len != wanted)
         proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_key_count, json_tvb, offset, length,
                                      "Keys holds %u key(s) but the Key request in frame %u asked for %"
-                                     G_GINT64_FORMAT, payload->keys->len, request->request_frame, wanted);
+                                     PRId64, payload->keys->len, request->request_frame, wanted);
     if (!request->has_size)
         return;
-    for (guint i = 0; i < payload->keys->len; i++) {
+    for (unsigned i = 0; i < payload->keys->len; i++) {
         const kq1_params_t *element = &g_array_index(payload->keys, kq1_params_t, i);
-        guint64 bits = (guint64)element->key.len * 8;
+        uint64_t bits = (uint64_t)element->key.len * 8;
 
-        if (element->key.encoding == KQ1_KEY_UNDECODED || (gint64)bits == request->size)
+        if (element->key.encoding == KQ1_KEY_UNDECODED || (int64_t)bits == request->size)
             continue;
         item_range(json_tvb, element->self, &offset, &length);
-        if ((gint64)element->key.len == request->size)
+        if ((int64_t)element->key.len == request->size)
             proto_tree_add_expert_format(tree, pinfo, &ei_kq1_key_length_in_bytes, json_tvb, offset, length,
-                                         "Size of key %" G_GINT64_FORMAT " in the Key request (frame %u) is "
-                                         "Keys[%u]'s length in bytes; Kq-1 counts bits (%" G_GUINT64_FORMAT ")",
+                                         "Size of key %" PRId64 " in the Key request (frame %u) is "
+                                         "Keys[%u]'s length in bytes; Kq-1 counts bits (%" PRIu64 ")",
                                          request->size, request->request_frame, i, bits);
         else
             proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_key_size, json_tvb, offset, length,
-                                         "Keys[%u] is %" G_GUINT64_FORMAT " bits but the Key request in frame %u "
-                                         "asked for %" G_GINT64_FORMAT "-bit keys",
+                                         "Keys[%u] is %" PRIu64 " bits but the Key request in frame %u "
+                                         "asked for %" PRId64 "-bit keys",
                                          i, bits, request->request_frame, request->size);
     }
 }
 
 /* The tap record of one PDU: what statistics need, in pinfo->pool. */
 static kq1_tap_info_t *
-new_tap_info(packet_info *pinfo, guint16 code, guint32 message_id, const kq1_payload_t *payload,
+new_tap_info(packet_info *pinfo, uint16_t code, uint32_t message_id, const kq1_payload_t *payload,
              const kq1_pdu_analysis_t *analysis)
 {
     kq1_tap_info_t *tap = wmem_new0(pinfo->pool, kq1_tap_info_t);
@@ -774,13 +774,13 @@ new_tap_info(packet_info *pinfo, guint16 code, guint32 message_id, const kq1_pay
         return tap;
     tap->n_keys = analysis->n_keys;
     tap->keys = wmem_alloc0_array(pinfo->pool, kq1_tap_key_t, analysis->n_keys);
-    for (guint i = 0; i < analysis->n_keys; i++) {
+    for (unsigned i = 0; i < analysis->n_keys; i++) {
         const kq1_params_t *params = code == KQ1_KEY_SUPPLY ? &payload->top
                                      : &g_array_index(payload->keys, kq1_params_t, i);
 
         if ((text = kq1_params_string(params, KQ1_PARAM_KEY_ID)) != NULL)
             tap->keys[i].key_id = wmem_strdup(pinfo->pool, valid_utf8(pinfo, text));
-        tap->keys[i].bits = (guint32)(params->key.len * 8);
+        tap->keys[i].bits = (uint32_t)(params->key.len * 8);
         tap->keys[i].hash_status = params->hash_status;
         tap->keys[i].first_frame = analysis->key_first_frame[i];
     }
@@ -793,8 +793,8 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     const kq1_pdu_context_t *ctx = (const kq1_pdu_context_t *)data;
     proto_item *ti, *code_item, *length_item;
     proto_tree *kq1_tree, *code_tree;
-    guint32 version, message_id, code, length, captured;
-    guint encoding;
+    uint32_t version, message_id, code, length, captured;
+    unsigned encoding;
     proto_item *version_item;
     const kq1_message_info_t *msg;
     kq1_payload_t *payload = NULL;
@@ -832,8 +832,8 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     proto_tree_add_bitmask_list(code_tree, tvb, 6, 2, code_fields, encoding);
     length_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_length, tvb, 8, 2, encoding, &length);
 
-    msg = kq1_message_lookup((guint16)code);
-    check_command_code(kq1_tree, pinfo, tvb, code_item, msg, (guint16)code, ctx);
+    msg = kq1_message_lookup((uint16_t)code);
+    check_command_code(kq1_tree, pinfo, tvb, code_item, msg, (uint16_t)code, ctx);
     proto_item_append_text(ti, ", %s, MessageID %u",
                            msg ? msg->name : "Unknown command", message_id);
 
@@ -853,10 +853,10 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
                                    length, captured);
         payload_tvb = tvb_new_subset_length_caplen(tvb, KQ1_HEADER_LEN, captured, length);
         proto_tree_add_item(kq1_tree, hf_kq1_payload, payload_tvb, 0, captured, ENC_NA);
-        finish_pdu(pinfo, msg, (guint16)code, message_id, NULL);
+        finish_pdu(pinfo, msg, (uint16_t)code, message_id, NULL);
         /* Counted once: a never-completed message shows only after the first pass. */
         if (ctx == NULL || !ctx->never_completed)
-            tap_queue_packet(kq1_tap, pinfo, new_tap_info(pinfo, (guint16)code, message_id, NULL, NULL));
+            tap_queue_packet(kq1_tap, pinfo, new_tap_info(pinfo, (uint16_t)code, message_id, NULL, NULL));
         return tvb_captured_length(tvb);
     }
     payload_tvb = tvb_new_subset_length(tvb, KQ1_HEADER_LEN, length);
@@ -865,10 +865,10 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
     payload = kq1_payload_check(msg, length ? tvb_get_ptr(payload_tvb, 0, length) : NULL, length,
                                 aliases, n_aliases);
     if (msg != NULL && ctx != NULL)
-        analysis = kq1_analyse_pdu(pinfo, ctx->conversation, this_frame(pinfo)->analysed++, (guint16)code,
+        analysis = kq1_analyse_pdu(pinfo, ctx->conversation, this_frame(pinfo)->analysed++, (uint16_t)code,
                                    message_id, payload);
-    tap = new_tap_info(pinfo, (guint16)code, message_id, payload, analysis);
-    json_tvb = tvb_new_subset_length(payload_tvb, 0, (gint)payload->json_len);
+    tap = new_tap_info(pinfo, (uint16_t)code, message_id, payload, analysis);
+    json_tvb = tvb_new_subset_length(payload_tvb, 0, (int)payload->json_len);
     if (payload->parsed) {
         add_params(kq1_tree, pinfo, json_tvb, &payload->top,
                    code == KQ1_KEY_SUPPLY && analysis != NULL && analysis->n_keys == 1
@@ -878,7 +878,7 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
         tap->verdict = add_verdict(kq1_tree, pinfo, json_tvb, msg, payload);
         call_json_dissector(json_tvb, pinfo, kq1_tree, payload);
         if (payload->json_len < length)
-            proto_tree_add_item(kq1_tree, hf_kq1_trailing, payload_tvb, (gint)payload->json_len,
+            proto_tree_add_item(kq1_tree, hf_kq1_trailing, payload_tvb, (int)payload->json_len,
                                 -1, ENC_NA);
     } else if (length > 0) {
         proto_tree_add_item(kq1_tree, hf_kq1_payload, payload_tvb, 0, -1, ENC_NA);
@@ -889,7 +889,7 @@ dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
         if (code == KQ1_KEY_REQUEST_RESPONSE && analysis->transaction != NULL)
             kq1_check_against_request(kq1_tree, pinfo, json_tvb, payload, analysis->transaction, tap->verdict);
     }
-    finish_pdu(pinfo, msg, (guint16)code, message_id, payload);
+    finish_pdu(pinfo, msg, (uint16_t)code, message_id, payload);
     tap_queue_packet(kq1_tap, pinfo, tap);
     kq1_payload_free(payload);
     return tvb_captured_length(tvb);
@@ -919,54 +919,54 @@ direction_index(const packet_info *pinfo)
     return order < 0 ? 0 : 1;
 }
 
-/* TRUE when offset starts a header that names a message of Table I.1 (so
+/* true when offset starts a header that names a message of Table I.1 (so
  * with a valid direction byte) in this byte order, with a payload of at
  * least two bytes that opens a JSON object. */
-static gboolean
-header_looks_valid(tvbuff_t *tvb, int offset, guint encoding)
+static bool
+header_looks_valid(tvbuff_t *tvb, int offset, unsigned encoding)
 {
-    guint length;
+    unsigned length;
     int payload;
 
     if (tvb_captured_length_remaining(tvb, offset) < KQ1_HEADER_LEN + 1)
-        return FALSE;
-    if (kq1_message_lookup(tvb_get_guint16(tvb, offset + 6, encoding)) == NULL)
-        return FALSE;
-    length = tvb_get_guint16(tvb, offset + 8, encoding);
+        return false;
+    if (kq1_message_lookup(tvb_get_uint16(tvb, offset + 6, encoding)) == NULL)
+        return false;
+    length = tvb_get_uint16(tvb, offset + 8, encoding);
     payload = offset + KQ1_HEADER_LEN;
     while (tvb_offset_exists(tvb, payload) && payload < offset + KQ1_HEADER_LEN + (int)length
-           && g_ascii_isspace(tvb_get_guint8(tvb, payload)))
+           && g_ascii_isspace(tvb_get_uint8(tvb, payload)))
         payload++;
-    return length >= 2 && tvb_offset_exists(tvb, payload) && tvb_get_guint8(tvb, payload) == '{';
+    return length >= 2 && tvb_offset_exists(tvb, payload) && tvb_get_uint8(tvb, payload) == '{';
 }
 
 /* The strict test of the heuristic: a valid header whose Length agrees with
  * the data (every further message in the segment is valid too). */
-static gboolean
-looks_like_kq1(tvbuff_t *tvb, guint encoding)
+static bool
+looks_like_kq1(tvbuff_t *tvb, unsigned encoding)
 {
     int offset = 0;
 
-    for (guint pdus = 0; pdus < 16; pdus++) {
+    for (unsigned pdus = 0; pdus < 16; pdus++) {
         if (!header_looks_valid(tvb, offset, encoding))
-            return FALSE;
-        offset += KQ1_HEADER_LEN + tvb_get_guint16(tvb, offset + 8, encoding);
+            return false;
+        offset += KQ1_HEADER_LEN + tvb_get_uint16(tvb, offset + 8, encoding);
         if (!tvb_offset_exists(tvb, offset))
-            return TRUE;    /* the data ends inside (or right after) this message */
+            return true;    /* the data ends inside (or right after) this message */
     }
-    return TRUE;
+    return true;
 }
 
 /* The byte order of a conversation's headers: the preference, or with
  * "automatic" the order that makes its first CommandCode one of Table I.1. */
-static guint
+static unsigned
 header_encoding(tvbuff_t *tvb, kq1_conversation_t *conversation)
 {
     if (kq1_byte_order != KQ1_ORDER_AUTO)
         return kq1_byte_order == KQ1_ORDER_LITTLE ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN;
     if (conversation->encoding == 0 && tvb_captured_length(tvb) >= 8) {
-        gboolean big = kq1_message_lookup(tvb_get_ntohs(tvb, 6)) != NULL;
-        gboolean little = kq1_message_lookup(tvb_get_letohs(tvb, 6)) != NULL;
+        bool big = kq1_message_lookup(tvb_get_ntohs(tvb, 6)) != NULL;
+        bool little = kq1_message_lookup(tvb_get_letohs(tvb, 6)) != NULL;
 
         conversation->encoding = little && !big ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN;
     }
@@ -995,15 +995,15 @@ dissect_kq1_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, kq1_conv
 
 /* A TLS record header (content type, version 3.x), as the first bytes of a
  * conversation on a Kq-1 port that is protected by TLS (Appendix I, NOTE 2). */
-static gboolean
+static bool
 looks_like_tls(tvbuff_t *tvb)
 {
-    guint8 type;
+    uint8_t type;
 
     if (tvb_captured_length(tvb) < 5)
-        return FALSE;
-    type = tvb_get_guint8(tvb, 0);
-    return type >= 20 && type <= 23 && tvb_get_guint8(tvb, 1) == 3 && tvb_get_guint8(tvb, 2) <= 4;
+        return false;
+    type = tvb_get_uint8(tvb, 0);
+    return type >= 20 && type <= 23 && tvb_get_uint8(tvb, 1) == 3 && tvb_get_uint8(tvb, 2) <= 4;
 }
 
 /* Kq-1 found by port (kq1.tcp.port, Decode As, or kq1.tls.port behind TLS). */
@@ -1034,30 +1034,30 @@ dissect_kq1_held(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
 
 /* Kq-1 on any port: a strict check of the first data of a conversation,
  * which then belongs to Kq-1. */
-static gboolean
+static kq1_ws_bool_t
 dissect_kq1_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     kq1_conversation_t *conversation;
-    guint encoding;
-    guint8 direction;
+    unsigned encoding;
+    uint8_t direction;
 
     if (kq1_byte_order != KQ1_ORDER_LITTLE && looks_like_kq1(tvb, ENC_BIG_ENDIAN))
         encoding = ENC_BIG_ENDIAN;
     else if (kq1_byte_order != KQ1_ORDER_BIG && looks_like_kq1(tvb, ENC_LITTLE_ENDIAN))
         encoding = ENC_LITTLE_ENDIAN;
     else
-        return FALSE;
+        return false;
 
     conversation = get_conversation(pinfo);
     if (conversation->encoding == 0)
         conversation->encoding = encoding;
     /* Which end is the KM follows from who sent the first message. */
-    direction = (guint8)(tvb_get_guint16(tvb, 6, encoding) >> 8);
+    direction = (uint8_t)(tvb_get_uint16(tvb, 6, encoding) >> 8);
     if (conversation->server_port == 0)
         conversation->server_port = direction == KQ1_DIR_QKD_TO_KM ? pinfo->destport : pinfo->srcport;
     conversation_set_dissector(find_or_create_conversation(pinfo), kq1_held_handle);
     dissect_kq1_stream(tvb, pinfo, tree, conversation);
-    return TRUE;
+    return true;
 }
 
 /* Postdissector: once the first pass is over, a held-back message that no
@@ -1075,9 +1075,9 @@ dissect_kq1_never_completed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         || held->frame_offset >= tvb_captured_length(tvb))
         return 0;
     ctx = held->ctx;
-    ctx.never_completed = TRUE;
+    ctx.never_completed = true;
     col_clear(pinfo->cinfo, COL_INFO);
-    return dissect_kq1_pdu(tvb_new_subset_remaining(tvb, (gint)held->frame_offset), pinfo, tree, &ctx);
+    return dissect_kq1_pdu(tvb_new_subset_remaining(tvb, (int)held->frame_offset), pinfo, tree, &ctx);
 }
 
 UAT_CSTRING_CB_DEF(kq1_alias, message, kq1_uat_alias_t)
@@ -1096,27 +1096,27 @@ copy_alias(void *dest, const void *source, size_t len _U_)
     return d;
 }
 
-static gboolean
+static kq1_ws_bool_t
 check_alias(void *record, char **error)
 {
     const kq1_uat_alias_t *alias = (const kq1_uat_alias_t *)record;
     kq1_param_t param;
-    guint16 code;
+    uint16_t code;
 
     if (!kq1_message_by_name(alias->message ? alias->message : "", &code)) {
         *error = g_strdup_printf("No Kq-1 message \"%s\": give a name from Table I.1, a CommandCode "
                                  "such as 0x3101, or nothing for all", alias->message);
-        return FALSE;
+        return false;
     }
     if (alias->parameter == NULL || !kq1_param_by_name(alias->parameter, &param)) {
         *error = g_strdup_printf("No Kq-1 parameter \"%s\"", alias->parameter ? alias->parameter : "");
-        return FALSE;
+        return false;
     }
     if (alias->member == NULL || alias->member[0] == '\0') {
         *error = g_strdup("The member name is empty");
-        return FALSE;
+        return false;
     }
-    return TRUE;
+    return true;
 }
 
 static void
@@ -1137,7 +1137,7 @@ compile_aliases(void)
     g_free(aliases);
     aliases = g_new0(kq1_alias_t, n_uat_aliases ? n_uat_aliases : 1);
     n_aliases = 0;
-    for (guint i = 0; i < n_uat_aliases; i++) {
+    for (unsigned i = 0; i < n_uat_aliases; i++) {
         kq1_alias_t *alias = &aliases[n_aliases];
 
         if (kq1_message_by_name(uat_aliases[i].message ? uat_aliases[i].message : "", &alias->code)
@@ -1152,11 +1152,11 @@ compile_aliases(void)
 static void
 fill_command_vals(void)
 {
-    guint n;
+    unsigned n;
     const kq1_message_info_t *messages = kq1_messages(&n);
 
     DISSECTOR_ASSERT(n < G_N_ELEMENTS(command_code_vals));
-    for (guint i = 0; i < n; i++) {
+    for (unsigned i = 0; i < n; i++) {
         command_code_vals[i].value = messages[i].code;
         command_code_vals[i].strptr = messages[i].name;
         message_type_vals[i].value = messages[i].code & 0xff;
@@ -1267,7 +1267,7 @@ proto_register_kq1(void)
             "Array of extension parameters (JSON text)", HFILL } },
     };
 
-    static gint *ett[] = {
+    static int *ett[] = {
         &ett_kq1,
         &ett_kq1_command_code,
         &ett_kq1_keys,
@@ -1393,7 +1393,7 @@ proto_register_kq1(void)
                                    "Q.4162 does not say; network byte order (big-endian) unless your "
                                    "implementations differ. Automatic decides per TCP conversation from "
                                    "its first header.",
-                                   &kq1_byte_order, byte_order_vals, FALSE);
+                                   &kq1_byte_order, byte_order_vals, false);
     prefs_register_string_preference(kq1_module, "success_words", "Success words",
                                      "Comma-separated words a successful Response is, or starts with "
                                      "(case is ignored); any other Response is a failure",
@@ -1403,7 +1403,7 @@ proto_register_kq1(void)
                                    "tree, for captures shown to others (the packet bytes still hold it). "
                                    "All checks still run.",
                                    &kq1_hide_keys);
-    alias_uat = uat_new("Kq-1 JSON member names", sizeof(kq1_uat_alias_t), "kq1_member_names", TRUE,
+    alias_uat = uat_new("Kq-1 JSON member names", sizeof(kq1_uat_alias_t), "kq1_member_names", true,
                         &uat_aliases, &n_uat_aliases, UAT_AFFECTS_DISSECTION, NULL,
                         copy_alias, check_alias, free_alias, compile_aliases, NULL, alias_fields);
     prefs_register_uat_preference(kq1_module, "member_names", "JSON member names",

@@ -9,36 +9,38 @@
 
 #include <epan/packet.h>
 
+#include "kq1-compat.h"
+
 #include "kq1-analysis.h"
 #include "kq1-payload.h"
 #include "kq1-tap.h"
 
 int kq1_protocol(void);
-gint kq1_ett(void);
+int kq1_ett(void);
 
 /* The payload checker with the user's member names. */
-kq1_payload_t *kq1_check(const kq1_message_info_t *msg, const guint8 *data, gsize len);
+kq1_payload_t *kq1_check(const kq1_message_info_t *msg, const uint8_t *data, gsize len);
 
 /* Parameters, keys (key_first_frame: per key, where its ID was supplied
  * before; may be NULL) and findings of a checked payload. */
 void kq1_add_checked_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb,
-                             const kq1_payload_t *payload, const guint32 *key_first_frame, guint n_first);
+                             const kq1_payload_t *payload, const uint32_t *key_first_frame, unsigned n_first);
 
-void kq1_add_integer(proto_tree *tree, tvbuff_t *tvb, gint offset, gint length, kq1_param_t param, gint64 value);
-void kq1_add_string(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
+void kq1_add_integer(proto_tree *tree, tvbuff_t *tvb, int offset, int length, kq1_param_t param, int64_t value);
+void kq1_add_string(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
                     kq1_param_t param, const char *value);
-void kq1_add_wrong_type(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
+void kq1_add_wrong_type(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
                         const char *text);
-void kq1_add_key_id_unknown(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
+void kq1_add_key_id_unknown(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
                             const char *key_id);
 
-/* kq1.response_in (to_request FALSE) or kq1.response_to and, with a delta,
+/* kq1.response_in (to_request false) or kq1.response_to and, with a delta,
  * kq1.response_time. */
-void kq1_add_link(proto_tree *tree, tvbuff_t *tvb, gboolean to_request, guint32 frame, const nstime_t *delta);
+void kq1_add_link(proto_tree *tree, tvbuff_t *tvb, bool to_request, uint32_t frame, const nstime_t *delta);
 
 /* kq1.response_ok, and kq1.failure_response quoting the response and the
  * reason given with it (may be NULL). */
-kq1_verdict_t kq1_judge_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, gint offset, gint length,
+kq1_verdict_t kq1_judge_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
                                  const kq1_message_info_t *msg, const char *response, const char *reason);
 
 /* kq1.wrong_key_count and kq1.wrong_key_size of a Response to key request. */

@@ -1,24 +1,28 @@
 /* plugin.c
- * Entry points by which Wireshark 4.0 loads the Kq-1 plugin.
+ * Entry points by which Wireshark loads the Kq-1 plugin. A plugin is loaded
+ * only by the Wireshark major.minor it was built against.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <epan/packet.h>
 #include <epan/proto.h>
-
 #include <epan/tap.h>
 
+#include "kq1-compat.h"
 #include "kq1-tap.h"
 #include "kq1-version.h"
 
 void proto_register_kq1(void);
 void proto_reg_handoff_kq1(void);
 
-WS_DLL_PUBLIC_DEF const gchar plugin_version[] = KQ1_PLUGIN_VERSION;
-WS_DLL_PUBLIC_DEF const int plugin_want_major = KQ1_WIRESHARK_MAJOR;
-WS_DLL_PUBLIC_DEF const int plugin_want_minor = KQ1_WIRESHARK_MINOR;
+WS_DLL_PUBLIC_DEF const char plugin_version[] = KQ1_PLUGIN_VERSION;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 
 WS_DLL_PUBLIC void plugin_register(void);
+#if KQ1_HAVE_PLUGIN_DESCRIBE
+WS_DLL_PUBLIC uint32_t plugin_describe(void);
+#endif
 
 void
 plugin_register(void)
@@ -34,3 +38,12 @@ plugin_register(void)
     kq1_stats_plugin.register_tap_listener = kq1_stats_register_tree;
     tap_register_plugin(&kq1_stats_plugin);
 }
+
+#if KQ1_HAVE_PLUGIN_DESCRIBE
+/* What "About Wireshark > Plugins" and tshark -G plugins list it as. */
+uint32_t
+plugin_describe(void)
+{
+    return WS_PLUGIN_DESC_DISSECTOR | WS_PLUGIN_DESC_TAP_LISTENER;
+}
+#endif

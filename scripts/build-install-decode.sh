@@ -5,13 +5,13 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
+scripts/install-deps.sh build
 cmake -S . -B build
 cmake --build build --parallel
 cmake --install build
 
 # Prove that tshark loads the copy just installed, not another one.
-installed="$(sed -n 's/^KQ1_PLUGIN_INSTALL_DIR:[A-Z]*=//p' build/CMakeCache.txt)/kq1.so"
+installed="$(cat build/kq1-install-dir.txt)/kq1.so"
 loaded="$(tshark -G plugins 2>/dev/null | awk -F'\t' '$1 ~ /^kq1\.so/ { print $NF; exit }')"
 if [ "$loaded" != "$installed" ]; then
     echo "tshark loads '${loaded:-no kq1.so}' instead of $installed." >&2

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 minutes=${1:-30}
 seconds=$((minutes * 30))
 
-scripts/install-deps.sh
+scripts/install-deps.sh build test
 cmake -S . -B build -DKQ1_WERROR=ON
 cmake --build build --parallel
 tests/fuzz/run-libfuzzer.sh build/tests/fuzz-payload tests/fuzz/kq1.dict build/tests/fuzz-corpus "$seconds"

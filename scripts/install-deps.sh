@@ -1,11 +1,25 @@
 #!/bin/sh
-# Installs the Debian 12 packages the Kq-1 plugin needs to build, test and
-# decode, if any is missing. Uses sudo unless run as root.
+# Installs the Debian packages a job needs, if any is missing (Debian 12, 13
+# and sid: the same names on each). Uses sudo unless run as root.
+#   scripts/install-deps.sh GROUP ...
+# build:   compile the plugin and decode captures with tshark (the main job)
+# test:    the test suite: unit tests, tshark tests as an unprivileged user,
+#          fuzzing (clang's libFuzzer and sanitizer runtimes), valgrind
+# package: the Debian package (cpack, dpkg-shlibdeps)
+# record:  re-recording the samples (samples/record.py)
 set -eu
 
-packages="cmake gcc make pkg-config libc6-dev python3 libglib2.0-dev libjson-glib-dev
-          libwireshark-dev wireshark-dev tshark wireshark-common util-linux
-          clang libclang-rt-14-dev valgrind"
+packages=""
+for group in "$@"; do
+    case $group in
+        build)   packages="$packages cmake gcc make pkg-config libc6-dev libglib2.0-dev libjson-glib-dev
+                                     libwireshark-dev wireshark-dev tshark" ;;
+        test)    packages="$packages python3 util-linux clang libclang-rt-dev valgrind" ;;
+        package) packages="$packages dpkg-dev file" ;;
+        record)  packages="$packages python3 openssl nftables iproute2 util-linux" ;;
+        *) echo "install-deps.sh: unknown group '$group' (build, test, package, record)" >&2; exit 2 ;;
+    esac
+done
 
 missing=""
 for package in $packages; do

@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
+scripts/install-deps.sh build test
 cmake -S . -B build -DKQ1_WERROR=ON
 cmake --build build --parallel
 ctest --test-dir build --output-on-failure

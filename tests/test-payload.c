@@ -13,10 +13,10 @@
 #include "kq1-payload.h"
 
 typedef struct {
-    guint16     code;
+    uint16_t     code;
     const char *member;
     kq1_param_t param;
-    gboolean    mandatory;
+    bool    mandatory;
     const char *good;   /* a value of the right type */
     const char *bad;    /* a value of the wrong type */
 } row_t;
@@ -29,41 +29,41 @@ typedef struct {
 
 static const row_t rows[] = {
     /* Table 1 - Key supply */
-    { 0x3101, "key",                    KQ1_PARAM_KEY,                    TRUE,  "\"a2V5a2V5\"",     "42" },
-    { 0x3101, "key_ID",                 KQ1_PARAM_KEY_ID,                 TRUE,  "\"id-1\"",         "7" },
-    { 0x3101, "qkd_module_ID",          KQ1_PARAM_QKD_MODULE_ID,          FALSE, "\"A\"",            "[\"A\"]" },
-    { 0x3101, "matching_qkd_module_ID", KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE, "\"B\"",            "{}" },
-    { 0x3101, "key_length",             KQ1_PARAM_KEY_LENGTH,             FALSE, "48",               "\"48\"" },
-    { 0x3101, "generation_timestamp",   KQ1_PARAM_GENERATION_TIMESTAMP,   FALSE, "\"2026-01-01\"",   "20260101" },
-    { 0x3101, "hash_value",             KQ1_PARAM_HASH_VALUE,             FALSE, "\"" KEYKEY_SHA256 "\"", "true" },
-    { 0x3101, "extension",              KQ1_PARAM_EXTENSION,              FALSE, "[{\"x\":1}]",      "{\"x\":1}" },
+    { 0x3101, "key",                    KQ1_PARAM_KEY,                    true,  "\"a2V5a2V5\"",     "42" },
+    { 0x3101, "key_ID",                 KQ1_PARAM_KEY_ID,                 true,  "\"id-1\"",         "7" },
+    { 0x3101, "qkd_module_ID",          KQ1_PARAM_QKD_MODULE_ID,          false, "\"A\"",            "[\"A\"]" },
+    { 0x3101, "matching_qkd_module_ID", KQ1_PARAM_MATCHING_QKD_MODULE_ID, false, "\"B\"",            "{}" },
+    { 0x3101, "key_length",             KQ1_PARAM_KEY_LENGTH,             false, "48",               "\"48\"" },
+    { 0x3101, "generation_timestamp",   KQ1_PARAM_GENERATION_TIMESTAMP,   false, "\"2026-01-01\"",   "20260101" },
+    { 0x3101, "hash_value",             KQ1_PARAM_HASH_VALUE,             false, "\"" KEYKEY_SHA256 "\"", "true" },
+    { 0x3101, "extension",              KQ1_PARAM_EXTENSION,              false, "[{\"x\":1}]",      "{\"x\":1}" },
     /* Table 2 - Response to key supply */
-    { 0x1302, "key_ID",                 KQ1_PARAM_KEY_ID,                 TRUE,  "\"id-1\"",         "null" },
-    { 0x1302, "qkd_module_ID",          KQ1_PARAM_QKD_MODULE_ID,          FALSE, "\"A\"",            "1" },
-    { 0x1302, "matching_qkd_module_ID", KQ1_PARAM_MATCHING_QKD_MODULE_ID, FALSE, "\"B\"",            "2" },
-    { 0x1302, "response",               KQ1_PARAM_RESPONSE,               TRUE,  "\"success\"",      "false" },
-    { 0x1302, "extension",              KQ1_PARAM_EXTENSION,              FALSE, "[]",               "\"none\"" },
+    { 0x1302, "key_ID",                 KQ1_PARAM_KEY_ID,                 true,  "\"id-1\"",         "null" },
+    { 0x1302, "qkd_module_ID",          KQ1_PARAM_QKD_MODULE_ID,          false, "\"A\"",            "1" },
+    { 0x1302, "matching_qkd_module_ID", KQ1_PARAM_MATCHING_QKD_MODULE_ID, false, "\"B\"",            "2" },
+    { 0x1302, "response",               KQ1_PARAM_RESPONSE,               true,  "\"success\"",      "false" },
+    { 0x1302, "extension",              KQ1_PARAM_EXTENSION,              false, "[]",               "\"none\"" },
     /* Table 3 - Key request */
-    { 0x1303, "number",                 KQ1_PARAM_NUMBER_OF_KEYS,         FALSE, "2",                "2.5" },
-    { 0x1303, "size",                   KQ1_PARAM_SIZE_OF_KEY,            FALSE, "256",              "\"256\"" },
-    { 0x1303, "extension",              KQ1_PARAM_EXTENSION,              FALSE, "[{}]",             "3" },
+    { 0x1303, "number",                 KQ1_PARAM_NUMBER_OF_KEYS,         false, "2",                "2.5" },
+    { 0x1303, "size",                   KQ1_PARAM_SIZE_OF_KEY,            false, "256",              "\"256\"" },
+    { 0x1303, "extension",              KQ1_PARAM_EXTENSION,              false, "[{}]",             "3" },
     /* Table 4 - Response to key request */
-    { 0x3104, "keys",                   KQ1_PARAM_KEYS,                   TRUE,  "[" KEY_FILE "]",   KEY_FILE },
-    { 0x3104, "response",               KQ1_PARAM_RESPONSE,               TRUE,  "\"200\"",          "200" },
-    { 0x3104, "extension",              KQ1_PARAM_EXTENSION,              FALSE, "[{\"v\":\"x\"}]",  "{}" },
+    { 0x3104, "keys",                   KQ1_PARAM_KEYS,                   true,  "[" KEY_FILE "]",   KEY_FILE },
+    { 0x3104, "response",               KQ1_PARAM_RESPONSE,               true,  "\"200\"",          "200" },
+    { 0x3104, "extension",              KQ1_PARAM_EXTENSION,              false, "[{\"v\":\"x\"}]",  "{}" },
 };
 
 /* Table 4 - the members of each element of Keys. */
 static const row_t key_file_rows[] = {
-    { 0x3104, "key",           KQ1_PARAM_KEY,           TRUE,  "\"a2V5\"",   "[]" },
-    { 0x3104, "key_ID",        KQ1_PARAM_KEY_ID,        TRUE,  "\"id-2\"",   "{}" },
-    { 0x3104, "key_extension", KQ1_PARAM_KEY_EXTENSION, FALSE, "{\"a\":1}",  "[1]" },
+    { 0x3104, "key",           KQ1_PARAM_KEY,           true,  "\"a2V5\"",   "[]" },
+    { 0x3104, "key_ID",        KQ1_PARAM_KEY_ID,        true,  "\"id-2\"",   "{}" },
+    { 0x3104, "key_extension", KQ1_PARAM_KEY_EXTENSION, false, "{\"a\":1}",  "[1]" },
 };
 
 /* The JSON object made of the rows of one message, with row `changed`
  * left out (omit) or given its wrong value. */
 static char *
-build_object(const row_t *table, gsize n, guint16 code, gsize changed, gboolean omit)
+build_object(const row_t *table, gsize n, uint16_t code, gsize changed, bool omit)
 {
     GString *json = g_string_new("{");
 
@@ -76,17 +76,17 @@ build_object(const row_t *table, gsize n, guint16 code, gsize changed, gboolean 
                                i == changed ? table[i].bad : table[i].good);
     }
     g_string_append_c(json, '}');
-    return g_string_free(json, FALSE);
+    return g_string_free(json, false);
 }
 
 static kq1_payload_t *
-check(guint16 code, const char *json)
+check(uint16_t code, const char *json)
 {
-    return kq1_payload_check(kq1_message_lookup(code), (const guint8 *)json, strlen(json), NULL, 0);
+    return kq1_payload_check(kq1_message_lookup(code), (const uint8_t *)json, strlen(json), NULL, 0);
 }
 
 static const kq1_finding_t *
-finding(const kq1_payload_t *p, guint i)
+finding(const kq1_payload_t *p, unsigned i)
 {
     g_assert_cmpuint(i, <, p->findings->len);
     return &g_array_index(p->findings, kq1_finding_t, i);
@@ -113,7 +113,7 @@ test_table_rows(void)
 {
     for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
         const row_t *row = &rows[r];
-        char *json = build_object(rows, G_N_ELEMENTS(rows), row->code, G_MAXSIZE, FALSE);
+        char *json = build_object(rows, G_N_ELEMENTS(rows), row->code, G_MAXSIZE, false);
         kq1_payload_t *p = check(row->code, json);
 
         g_test_message("%04x %s present: %s", row->code, row->member, json);
@@ -123,7 +123,7 @@ test_table_rows(void)
         kq1_payload_free(p);
         g_free(json);
 
-        json = build_object(rows, G_N_ELEMENTS(rows), row->code, r, TRUE);
+        json = build_object(rows, G_N_ELEMENTS(rows), row->code, r, true);
         p = check(row->code, json);
         g_test_message("%04x %s missing: %s", row->code, row->member, json);
         g_assert_null(p->top.node[row->param]);
@@ -140,7 +140,7 @@ test_table_rows(void)
         kq1_payload_free(p);
         g_free(json);
 
-        json = build_object(rows, G_N_ELEMENTS(rows), row->code, r, FALSE);
+        json = build_object(rows, G_N_ELEMENTS(rows), row->code, r, false);
         p = check(row->code, json);
         g_test_message("%04x %s wrong type: %s", row->code, row->member, json);
         g_assert_cmpuint(p->findings->len, ==, 1);
@@ -159,12 +159,12 @@ test_keys_elements(void)
 {
     for (gsize r = 0; r < G_N_ELEMENTS(key_file_rows); r++) {
         const row_t *row = &key_file_rows[r];
-        char *good = build_object(key_file_rows, G_N_ELEMENTS(key_file_rows), 0x3104, G_MAXSIZE, FALSE);
-        char *missing = build_object(key_file_rows, G_N_ELEMENTS(key_file_rows), 0x3104, r, TRUE);
-        char *wrong = build_object(key_file_rows, G_N_ELEMENTS(key_file_rows), 0x3104, r, FALSE);
+        char *good = build_object(key_file_rows, G_N_ELEMENTS(key_file_rows), 0x3104, G_MAXSIZE, false);
+        char *missing = build_object(key_file_rows, G_N_ELEMENTS(key_file_rows), 0x3104, r, true);
+        char *wrong = build_object(key_file_rows, G_N_ELEMENTS(key_file_rows), 0x3104, r, false);
         char *json = g_strdup_printf("{\"keys\":[%s,%s,%s],\"response\":\"success\"}", good, missing, wrong);
         kq1_payload_t *p = check(0x3104, json);
-        guint expected = row->mandatory ? 2 : 1;
+        unsigned expected = row->mandatory ? 2 : 1;
 
         g_test_message("%s", json);
         g_assert_cmpuint(p->keys->len, ==, 3);
@@ -214,7 +214,7 @@ test_keys_values(void)
 static void
 test_integer_values(void)
 {
-    gint64 value = 0;
+    int64_t value = 0;
     kq1_payload_t *p = check(0x1303, "{\"number\":3,\"size\":512}");
 
     g_assert_true(kq1_params_integer(&p->top, KQ1_PARAM_NUMBER_OF_KEYS, &value));
@@ -328,19 +328,19 @@ test_scanner_on_bad_text(void)
     for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
         gsize len = strlen(texts[i]);
         kq1_span_t all = { 0, len + 5 };    /* longer than the text: clamped */
-        GArray *members = kq1_json_members((const guint8 *)texts[i], len, all);
-        GArray *elements = kq1_json_elements((const guint8 *)texts[i], len, all);
+        GArray *members = kq1_json_members((const uint8_t *)texts[i], len, all);
+        GArray *elements = kq1_json_elements((const uint8_t *)texts[i], len, all);
 
-        for (guint m = 0; m < members->len; m++) {
+        for (unsigned m = 0; m < members->len; m++) {
             const kq1_json_member_t *member = &g_array_index(members, kq1_json_member_t, m);
             g_assert_cmpuint(member->member.offset + member->member.length, <=, len);
         }
-        for (guint e = 0; e < elements->len; e++) {
+        for (unsigned e = 0; e < elements->len; e++) {
             const kq1_span_t *element = &g_array_index(elements, kq1_span_t, e);
             g_assert_cmpuint(element->offset + element->length, <=, len);
         }
-        g_array_free(members, TRUE);
-        g_array_free(elements, TRUE);
+        g_array_free(members, true);
+        g_array_free(elements, true);
     }
 }
 
@@ -394,7 +394,7 @@ test_deep_nesting(void)
     char *json;
 
     memset(deep, '[', 65535);
-    p = kq1_payload_check(kq1_message_lookup(0x3101), (const guint8 *)deep, 65535, NULL, 0);
+    p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)deep, 65535, NULL, 0);
     g_assert_false(p->parsed);
     g_assert_cmpuint(p->findings->len, ==, 1);
     g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_BAD_JSON);
@@ -430,7 +430,7 @@ static void
 test_trailing_bytes(void)
 {
     static const char payload[] = "{\"key\":\"AAAA\",\"key_ID\":\"k\"} \0\0GARBAGE";
-    kq1_payload_t *p = kq1_payload_check(kq1_message_lookup(0x3101), (const guint8 *)payload,
+    kq1_payload_t *p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)payload,
                                          sizeof payload - 1, NULL, 0);
 
     g_assert_true(p->parsed);
@@ -458,7 +458,7 @@ test_empty_payload(void)
     g_assert_cmpuint(p->findings->len, ==, 2);
     kq1_payload_free(p);
 
-    p = kq1_payload_check(kq1_message_lookup(0x1303), (const guint8 *)"  ", 2, NULL, 0);
+    p = kq1_payload_check(kq1_message_lookup(0x1303), (const uint8_t *)"  ", 2, NULL, 0);
     g_assert_cmpuint(p->findings->len, ==, 0);      /* every Table 3 parameter is optional */
     kq1_payload_free(p);
 }
@@ -484,7 +484,7 @@ static void
 test_unknown_message(void)
 {
     static const char json[] = "{\"anything\":1}";
-    kq1_payload_t *p = kq1_payload_check(NULL, (const guint8 *)json, strlen(json), NULL, 0);
+    kq1_payload_t *p = kq1_payload_check(NULL, (const uint8_t *)json, strlen(json), NULL, 0);
 
     g_assert_true(p->parsed);
     g_assert_cmpuint(p->findings->len, ==, 0);
@@ -492,7 +492,7 @@ test_unknown_message(void)
 }
 
 static void
-assert_decodes(const char *text, guint64 expected_bits, kq1_key_encoding_t encoding, const char *bytes, gsize len)
+assert_decodes(const char *text, uint64_t expected_bits, kq1_key_encoding_t encoding, const char *bytes, gsize len)
 {
     kq1_key_t key;
 
@@ -525,7 +525,7 @@ test_key_decoding(void)
 static void
 test_hash_verification(void)
 {
-    const guint8 *key = (const guint8 *)"keykey";
+    const uint8_t *key = (const uint8_t *)"keykey";
     const char *algorithm;
     char *wrong = g_strdup(KEYKEY_SHA256);
 
@@ -627,21 +627,21 @@ test_user_aliases(void)
     static const char response[] = "{\"keyIdentifier\":\"k7\",\"response\":\"ok\"}";
     kq1_payload_t *p;
     kq1_param_t param;
-    guint16 code;
+    uint16_t code;
 
-    p = kq1_payload_check(kq1_message_lookup(0x3101), (const guint8 *)supply, strlen(supply), aliases, 2);
+    p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)supply, strlen(supply), aliases, 2);
     g_assert_cmpuint(p->findings->len, ==, 0);
     g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "k7");
     g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY), ==, "a2V5");
     kq1_payload_free(p);
 
     /* The Key ID alias is for Key supply only. */
-    p = kq1_payload_check(kq1_message_lookup(0x1302), (const guint8 *)response, strlen(response), aliases, 2);
+    p = kq1_payload_check(kq1_message_lookup(0x1302), (const uint8_t *)response, strlen(response), aliases, 2);
     g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 1);
     kq1_payload_free(p);
 
     /* Without the table, the defaults only. */
-    p = kq1_payload_check(kq1_message_lookup(0x3101), (const guint8 *)supply, strlen(supply), NULL, 0);
+    p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)supply, strlen(supply), NULL, 0);
     g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 2);
     kq1_payload_free(p);
 
@@ -675,14 +675,14 @@ test_qkd014_messages(void)
     static const char keys[] = "{\"keys\":[{\"key_ID\":\"k1\",\"key\":\"a2V5\",\"key_ID_extension\":{\"x\":1},"
                                "\"key_extension\":{\"y\":2}},{\"key_ID\":\"k2\"}],\"key_container_extension\":[{}]}";
     static const char ids[] = "{\"key_IDs\":[{\"key_ID\":\"k1\"},{\"key_ID_extension\":{}}]}";
-    gint64 value;
+    int64_t value;
     kq1_payload_t *p;
 
     g_assert_cmpstr(get_key->table, ==, "Table II.1");
     g_assert_cmpstr(container->table, ==, "Table II.2");
     g_assert_null(kq1_message_lookup(0));
 
-    p = kq1_payload_check(get_key, (const guint8 *)request, strlen(request), NULL, 0);
+    p = kq1_payload_check(get_key, (const uint8_t *)request, strlen(request), NULL, 0);
     g_assert_cmpuint(p->findings->len, ==, 0);
     g_assert_true(kq1_params_integer(&p->top, KQ1_PARAM_NUMBER_OF_KEYS, &value));
     g_assert_cmpint(value, ==, 2);
@@ -691,7 +691,7 @@ test_qkd014_messages(void)
     kq1_payload_free(p);
 
     /* key_extension is QKD 014's own, not Kq-1's Key extension (key_ID_extension). */
-    p = kq1_payload_check(container, (const guint8 *)keys, strlen(keys), NULL, 0);
+    p = kq1_payload_check(container, (const uint8_t *)keys, strlen(keys), NULL, 0);
     g_assert_cmpuint(p->findings->len, ==, 1);
     g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_MISSING_MANDATORY);
     g_assert_cmpstr(finding(p, 0)->text, ==, "Key (key) missing in Keys[1]: mandatory in each key of "
@@ -704,15 +704,15 @@ test_qkd014_messages(void)
     static const char upper[] = "{\"Keys\":[]}";
     static const char kq1_name[] = "{\"extension\":[]}";
 
-    p = kq1_payload_check(container, (const guint8 *)upper, strlen(upper), NULL, 0);
+    p = kq1_payload_check(container, (const uint8_t *)upper, strlen(upper), NULL, 0);
     g_assert_cmpuint(p->findings->len, ==, 0);      /* keys: same name, other case */
     kq1_payload_free(p);
-    p = kq1_payload_check(container, (const guint8 *)kq1_name, strlen(kq1_name), NULL, 0);
+    p = kq1_payload_check(container, (const uint8_t *)kq1_name, strlen(kq1_name), NULL, 0);
     g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 1);
     g_assert_null(p->top.node[KQ1_PARAM_EXTENSION]);
     kq1_payload_free(p);
 
-    p = kq1_payload_check(with_ids, (const guint8 *)ids, strlen(ids), NULL, 0);
+    p = kq1_payload_check(with_ids, (const uint8_t *)ids, strlen(ids), NULL, 0);
     g_assert_cmpuint(p->keys->len, ==, 2);
     g_assert_cmpstr(kq1_params_string(&g_array_index(p->keys, kq1_params_t, 0), KQ1_PARAM_KEY_ID), ==, "k1");
     g_assert_cmpuint(p->findings->len, ==, 1);
@@ -758,12 +758,12 @@ test_hostile_strings(void)
     static const char nul[] = "{\"key_ID\":\"a\0b\"}";
     kq1_payload_t *p;
 
-    p = kq1_payload_check(kq1_message_lookup(0x1302), (const guint8 *)not_utf8, sizeof not_utf8 - 1, NULL, 0);
+    p = kq1_payload_check(kq1_message_lookup(0x1302), (const uint8_t *)not_utf8, sizeof not_utf8 - 1, NULL, 0);
     g_assert_cmpuint(p->findings->len, ==, 1);
     g_assert_cmpstr(finding(p, 0)->text, ==, "Payload is not UTF-8 (RFC 8259): an invalid byte sequence at payload byte 11");
     kq1_payload_free(p);
 
-    p = kq1_payload_check(kq1_message_lookup(0x1302), (const guint8 *)nul, sizeof nul - 1, NULL, 0);
+    p = kq1_payload_check(kq1_message_lookup(0x1302), (const uint8_t *)nul, sizeof nul - 1, NULL, 0);
     g_assert_cmpstr(finding(p, 0)->text, ==, "Payload is not UTF-8 (RFC 8259): a NUL byte at payload byte 12");
     kq1_payload_free(p);
 
@@ -792,7 +792,7 @@ test_findings_capped(void)
     g_assert_cmpint(finding(p, KQ1_MAX_FINDINGS)->kind, ==, KQ1_FINDING_TOO_MANY);
     g_assert_cmpstr(finding(p, KQ1_MAX_FINDINGS)->text, ==, "19968 more findings in this payload are not listed");
     kq1_payload_free(p);
-    g_string_free(json, TRUE);
+    g_string_free(json, true);
 }
 
 int

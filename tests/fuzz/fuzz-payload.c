@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const kq1_message_info_t *
 pick_message(uint8_t selector)
 {
-    static const guint16 codes[] = { 0x3101, 0x1302, 0x1303, 0x3104 };
+    static const uint16_t codes[] = { 0x3101, 0x1302, 0x1303, 0x3104 };
 
     switch (selector % 8) {
     case 0: case 1: case 2: case 3:
@@ -42,9 +42,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     payload = kq1_payload_check(pick_message(data[0]), data + 1, size - 1, aliases, 1);
     /* Touch what the dissector reads, so that a wrong value shows. */
-    for (guint i = 0; i < payload->findings->len; i++)
+    for (unsigned i = 0; i < payload->findings->len; i++)
         (void)strlen(g_array_index(payload->findings, kq1_finding_t, i).text);
-    for (guint i = 0; i < payload->keys->len; i++)
+    for (unsigned i = 0; i < payload->keys->len; i++)
         (void)kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i), KQ1_PARAM_KEY_ID);
     kq1_payload_free(payload);
     return 0;

@@ -1,0 +1,90 @@
+#!/bin/sh
+# Runs the README's test command (scripts/test.sh) on other Debian releases,
+# each in a chroot made with mmdebstrap, then builds the .deb package there,
+# installs it with apt and decodes a sample with the installed plugin.
+#
+#   scripts/test-matrix.sh [RELEASE ...]      (default: trixie sid)
+#
+# Needs root (chroot, mounts). The chroots are kept between runs in
+# $KQ1_MATRIX_CACHE (default /var/cache/kq1-matrix), one folder per release;
+# KQ1_MATRIX_REFRESH=1 makes them anew. The checkout (tracked and untracked
+# files, not build/) is copied in fresh each run. Mounts made here are undone
+# on exit, whatever happens.
+set -eu
+cd "$(dirname "$0")/.."
+
+releases=${*:-trixie sid}
+cache=${KQ1_MATRIX_CACHE:-/var/cache/kq1-matrix}
+mirror=${KQ1_MATRIX_MIRROR:-http://deb.debian.org/debian}
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "test-matrix.sh needs root (it makes chroots and mounts /proc and /dev in them): run it with sudo" >&2
+    exit 1
+fi
+if ! command -v mmdebstrap >/dev/null 2>&1; then
+    echo "Installing mmdebstrap"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap
+fi
+
+mounted=""
+cleanup() {
+    for mountpoint in $mounted; do
+        umount -R "$mountpoint" 2>/dev/null || umount -lR "$mountpoint" 2>/dev/null || true
+    done
+    mounted=""
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+in_chroot() {
+    root=$1
+    shift
+    chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+        CI="${CI:-}" "$@"
+}
+
+make_chroot() {
+    release=$1 root=$2
+    echo "== $release: making a chroot in $root"
+    rm -rf "$root.new"
+    # A release file past its Valid-Until date (sid's, on some mirrors) is still used.
+    mmdebstrap --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' \
+        --include=ca-certificates "$release" "$root.new" "$mirror"
+    mv "$root.new" "$root"
+}
+
+run_release() {
+    release=$1
+    root="$cache/$release"
+    [ "${KQ1_MATRIX_REFRESH:-0}" = 1 ] && rm -rf "$root"
+    [ -d "$root/usr" ] || make_chroot "$release" "$root"
+
+    mount -t proc proc "$root/proc"
+    mounted="$root/proc $mounted"
+    mount --rbind /dev "$root/dev"
+    mount --make-rslave "$root/dev"
+    mounted="$root/dev $mounted"
+    cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+
+    echo "== $release: copying the checkout to /src/kq1"
+    rm -rf "$root/src/kq1"
+    mkdir -p "$root/src/kq1"
+    git ls-files -z --cached --others --exclude-standard | xargs -0 tar -cf - | tar -xf - -C "$root/src/kq1"
+
+    echo "== $release: the README's test command"
+    in_chroot "$root" sh -c 'cd /src/kq1 && scripts/test.sh'
+
+    echo "== $release: the package, installed with apt and used"
+    in_chroot "$root" sh -c 'cd /src/kq1 && scripts/package.sh build-package'
+    in_chroot "$root" sh -c 'cd /src/kq1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ./build-package/*.deb'
+    in_chroot "$root" sh -c 'cd /src/kq1 && python3 tests/check_installed.py --samples samples'
+    in_chroot "$root" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q wireshark-kq1-plugin'
+
+    cleanup
+    echo "== $release: passed"
+}
+
+for release in $releases; do
+    run_release "$release"
+done
