@@ -421,9 +421,12 @@ parse(kq1_payload_t *p, const uint8_t *data, gsize len)
         return false;
     }
     /* One parser serves every payload: making one costs more than most
-     * payloads take to parse. Dissection runs in one thread. */
+     * payloads take to parse. Dissection runs in one thread. Not an
+     * immutable parser: json-glib 1.10 (Debian 13) aborts in
+     * json_parser_steal_root when such a parser accepts a scalar followed by
+     * more text ("x" {}), which a payload can be. */
     if (parser == NULL)
-        parser = json_parser_new_immutable();
+        parser = json_parser_new();
     if (!json_parser_load_from_data(parser, (const char *)data, (gssize)end, &error)) {
         char *why = describe_parse_error(error);
 

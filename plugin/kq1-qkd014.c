@@ -198,7 +198,7 @@ error_message(packet_info *pinfo, field_info *body_fi)
     if (body_fi == NULL || body_fi->length <= 0)
         return NULL;
     body = field_tvb(body_fi);
-    parser = json_parser_new_immutable();
+    parser = json_parser_new();
     if (json_parser_load_from_data(parser, (const char *)tvb_get_ptr(body, 0, body_fi->length),
                                    body_fi->length, NULL)) {
         JsonNode *root = json_parser_get_root(parser);

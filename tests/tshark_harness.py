@@ -5,13 +5,23 @@ WIRESHARK_PLUGIN_DIR, so as root the plugin and the captures are copied to a
 folder that nobody can read and tshark runs as nobody. Every Tshark first
 proves, from `tshark -G plugins`, that the plugin it runs is the one built.
 """
+import glob
 import os
 import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 
-WS_RELEASE = "4.0"
+
+
+def staged_plugin(plugin_dir):
+    """The release folder and kq1.so the build staged under plugin_dir
+    (plugin_dir/<major>.<minor>/epan/kq1.so, for the Wireshark it was built
+    against)."""
+    found = glob.glob(os.path.join(plugin_dir, "*", "epan", "kq1.so"))
+    if len(found) != 1:
+        raise AssertionError("expected one <major>.<minor>/epan/kq1.so under %s, found %s" % (plugin_dir, found))
+    return os.path.relpath(found[0], plugin_dir)
 
 
 class PluginNotLoaded(AssertionError):
@@ -88,7 +98,7 @@ class Tshark:
         os.mkdir(self.home)
         self.plugin_dir = os.path.join(self.workdir, "plugins")
         shutil.copytree(plugin_dir, self.plugin_dir)
-        self.plugin = os.path.join(self.plugin_dir, WS_RELEASE, "epan", "kq1.so")
+        self.plugin = os.path.join(self.plugin_dir, staged_plugin(plugin_dir))
         for folder, _, files in os.walk(self.workdir):
             os.chmod(folder, 0o755)
             for name in files:
