@@ -320,11 +320,15 @@ dissect_kq1_qkd014(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 
     if (tree == NULL)
         return 0;
-    if ((uri_fi = single_field(tree, hf_http_uri)) != NULL)
+    /* A response names its request's URI: http.response_for.uri in
+     * Wireshark 4.0, a generated http.request.uri since (the field
+     * http.response_for.uri is gone). */
+    if ((code_fi = single_field(tree, hf_http_code)) != NULL) {
+        for_fi = single_field(tree, hf_http_response_for_uri > 0 ? hf_http_response_for_uri : hf_http_uri);
+        if (for_fi != NULL)
+            dissect_response(tree, pinfo, tvb, code_fi, fvalue_get_string(KQ1_FIELD_VALUE(for_fi)));
+    } else if ((uri_fi = single_field(tree, hf_http_uri)) != NULL)
         dissect_request(tree, pinfo, tvb, uri_fi);
-    else if ((code_fi = single_field(tree, hf_http_code)) != NULL
-             && (for_fi = single_field(tree, hf_http_response_for_uri)) != NULL)
-        dissect_response(tree, pinfo, tvb, code_fi, fvalue_get_string(KQ1_FIELD_VALUE(for_fi)));
     return 0;
 }
 

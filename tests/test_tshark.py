@@ -15,9 +15,10 @@ import subprocess
 import sys
 import unittest
 
-from tshark_harness import Tshark
+from tshark_harness import Tshark, staged_plugin
 
 TSHARK = None   # set in main()
+WS_RELEASE = None   # "4.0", "4.4", ...: the Wireshark the plugin was built for; set in main()
 
 # Key IDs, keys and hashes the seeded QKD module generates, in order.
 KID = [
@@ -78,8 +79,21 @@ def key_supply_response(message_id, key_id, response="success", length=102, **ex
     return fields
 
 
+# How PDML shows an FT_BOOLEAN field: "1"/"0" in Wireshark 4.0, "True"/"False"
+# since 4.2. Expectations write {true} and {false}.
+SHOWN_BOOL = {"4.0": ("1", "0")}
+SHOWN_BOOL_DEFAULT = ("True", "False")
+
+
+def shown_bool(value):
+    shown_true, shown_false = SHOWN_BOOL.get(WS_RELEASE, SHOWN_BOOL_DEFAULT)
+    return shown_true if value else shown_false
+
+
 def with_frames(text, numbers):
-    """text with each {f[i]} replaced by the i-th frame with Kq-1."""
+    """text with each {f[i]} replaced by the i-th frame with Kq-1, and {true}
+    and {false} by how this Wireshark shows a boolean."""
+    text = text.replace("{true}", shown_bool(True)).replace("{false}", shown_bool(False))
     return re.sub(r"\{f\[(\d+)\]\}", lambda m: str(numbers[int(m.group(1))]), text)
 
 
@@ -492,7 +506,7 @@ class Analysis(Kq1TestCase):
             return expect(dict(fields, **{"kq1.response_to": ["{f[%d]}" % request_index]}), *experts)
 
         def supply_response(message_id, key_id):
-            return dict(key_supply_response(message_id, key_id), **{"kq1.response_ok": ["1"]})
+            return dict(key_supply_response(message_id, key_id), **{"kq1.response_ok": ["{true}"]})
 
         return [
             [request(dict(key_supply(1, 0), **{"kq1.key_bits": ["256"], "kq1.hash_status": ["1"],
@@ -511,7 +525,7 @@ class Analysis(Kq1TestCase):
             [request(dict(header(5, 0x3101, 316), **{"kq1.key_id": [A_KID[0]],
                                                      "kq1.key_id_first_frame": ["{f[0]}"]}), 9,
                      (REUSED, "Key ID %s was already supplied in frame {f[0]}" % A_KID[0]))],
-            [response(dict(header(1005, 0x1302, 127), **{"kq1.response_ok": ["0"]}), 8,
+            [response(dict(header(1005, 0x1302, 127), **{"kq1.response_ok": ["{false}"]}), 8,
                       (FAILED, 'Response to key supply failed: "failure: key ID already supplied"'))],
             # a hex key with an MD5 hash
             [request(dict(header(6, 0x3101, 304), **{"kq1.key_bits": ["256"], "kq1.hash_status": ["1"],
@@ -535,7 +549,7 @@ class Analysis(Kq1TestCase):
                       ("kq1.wrong_key_size", "Keys[1] is 128 bits but the Key request in frame {f[18]} "
                                              "asked for 256-bit keys"))],
             [request(header(1011, 0x1303, 12), 21)],
-            [response(dict(header(9, 0x3104, 54), **{"kq1.response_ok": ["0"]}), 20,
+            [response(dict(header(9, 0x3104, 54), **{"kq1.response_ok": ["{false}"]}), 20,
                       (FAILED, 'Response to key request failed: "failure: no key material left"'))],
             [expect(dict(header(10, 0x3104, 184), **{"kq1.response_to": []}),
                     ("kq1.no_request", "This Response to key request answers no unanswered Key request seen "
@@ -635,7 +649,7 @@ class VendorNames(Kq1TestCase):
         self.assertFrames("kq1-vendor-names.pcapng", [
             [expect(dict(header(1, 0x3101, 328), **{"kq1.key_id": [KID[0]], "kq1.key": [KEY[0]],
                                                     "kq1.hash_status": ["1"]}))],
-            [expect(dict(header(1001, 0x1302, 77), **{"kq1.key_id": [KID[0]], "kq1.response_ok": ["1"]}))],
+            [expect(dict(header(1001, 0x1302, 77), **{"kq1.key_id": [KID[0]], "kq1.response_ok": ["{true}"]}))],
             [expect(dict(header(2, 0x3101, 328), **{"kq1.key_id": [KID[1]], "kq1.key": [KEY[1]]}))],
             [expect(dict(header(1002, 0x1302, 77), **{"kq1.key_id": [KID[1]]}))],
         ], *options)
@@ -744,7 +758,7 @@ class Heuristic(Kq1TestCase):
     # each sample, and what shows it holds its protocol
     samples = {
         "other-http.pcapng": ('http.request.method == "POST"', "-d", "tcp.port==7000,http"),
-        "other-tls.pcapng": ("tls.handshake",),
+        "other-tls.pcapng": ("tls.handshake", "-d", "tcp.port==7000,tls"),
         "other-json.pcapng": ("tcp.len > 0",),
         "other-binary.pcapng": ("tcp.len > 0",),
     }
@@ -777,7 +791,7 @@ class Qkd014(Kq1TestCase):
         [expect({"kq1.number_of_keys": []})],                                       # GET status
         [expect({"kq1.response": []})],                                             # its status
         [expect({"kq1.number_of_keys": ["2"], "kq1.size_of_key": ["256"]})],        # GET enc_keys?number=2&size=256
-        [expect({"kq1.key_id": QKD014_KID[:2], "kq1.response": ["200"], "kq1.response_ok": ["1"],
+        [expect({"kq1.key_id": QKD014_KID[:2], "kq1.response": ["200"], "kq1.response_ok": ["{true}"],
                  "kq1.keys": ["2"], "kq1.key_bits": ["256", "256"], "kq1.response_to": ["{f[2]}"]})],
         [expect({"kq1.number_of_keys": ["1"], "kq1.size_of_key": ["512"],           # POST enc_keys
                  "kq1.extension": ['[{"route_type":"direct"}]', '[{"transfer_method":"qkd"}]']})],
@@ -788,7 +802,7 @@ class Qkd014(Kq1TestCase):
         [expect({"kq1.key_id": [QKD014_KID[1]]})],                                  # GET dec_keys?key_ID=
         [expect({"kq1.key_id": [QKD014_KID[1]], "kq1.response_to": ["{f[8]}"]})],
         [expect({"kq1.number_of_keys": ["1000"]})],                                 # too many
-        [expect({"kq1.response": ["400"], "kq1.response_ok": ["0"], "kq1.keys": []},
+        [expect({"kq1.response": ["400"], "kq1.response_ok": ["{false}"], "kq1.keys": []},
                 (FAILED, 'Response to key request failed: 400 "number of keys exceeds max_key_per_request '
                          '(128)"'))],
         [expect({"kq1.number_of_keys": ["1"]})],
@@ -811,8 +825,11 @@ class Qkd014(Kq1TestCase):
         self.assertTrue(infos[6].endswith("[Kq-1 Key request with key IDs]"))
 
     def test_vendor_path_is_not_kq1(self):
-        out = self.tshark.run("-r", self.tshark.sample("qkd014-http.pcapng"), "-Y",
-                              'http.request.uri contains "vendor" || http.response_for.uri contains "vendor"',
+        # A response names its request's URI in http.response_for.uri in
+        # Wireshark 4.0, in a generated http.request.uri since.
+        vendor = ('http.request.uri contains "vendor" || http.response_for.uri contains "vendor"'
+                  if WS_RELEASE == "4.0" else 'http.request.uri contains "vendor"')
+        out = self.tshark.run("-r", self.tshark.sample("qkd014-http.pcapng"), "-Y", vendor,
                               "-T", "fields", "-e", "frame.number", "-e", "kq1").stdout.split("\n")
         rows = [row.split("\t") for row in out if row]
         self.assertEqual(len(rows), 2)
@@ -857,7 +874,7 @@ class Hostile(Kq1TestCase):
         clean_supply, clean_response = frames[-2].pdus[-1], frames[-1].pdus[-1]
         self.assertEqual((clean_supply.get("kq1.message_id"), clean_supply.experts), ("1", []))
         self.assertEqual((clean_response.get("kq1.message_id"), clean_response.get("kq1.response_ok"),
-                          clean_response.experts), ("1001", "1", []))
+                          clean_response.experts), ("1001", shown_bool(True), []))
         return frames[:-2]
 
     def assertExperts(self, sample, expected):
@@ -974,13 +991,14 @@ class Hostile(Kq1TestCase):
 
 
 def main():
-    global TSHARK
+    global TSHARK, WS_RELEASE
     parser = argparse.ArgumentParser()
     parser.add_argument("--plugin-dir", required=True)
     parser.add_argument("--samples", required=True)
     parser.add_argument("--tshark", default="tshark")
     args, rest = parser.parse_known_args()
     TSHARK = (args.tshark, args.plugin_dir, args.samples)
+    WS_RELEASE = staged_plugin(args.plugin_dir).split(os.sep)[0]
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 
