@@ -1076,8 +1076,6 @@ dissect_kq1_never_completed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         return 0;
     ctx = held->ctx;
     ctx.never_completed = true;
-    /* Since 4.2 TCP leaves the columns of a segment it holds back read-only. */
-    col_set_writable(pinfo->cinfo, -1, true);
     col_clear(pinfo->cinfo, COL_INFO);
     return dissect_kq1_pdu(tvb_new_subset_remaining(tvb, (int)held->frame_offset), pinfo, tree, &ctx);
 }

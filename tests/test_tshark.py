@@ -19,6 +19,7 @@ from tshark_harness import Tshark, staged_plugin
 
 TSHARK = None   # set in main()
 WS_RELEASE = None   # "4.0", "4.4", ...: the Wireshark the plugin was built for; set in main()
+JSON_GLIB = None    # json-glib's version, (major, minor); set in main()
 
 # Key IDs, keys and hashes the seeded QKD module generates, in order.
 KID = [
@@ -929,8 +930,12 @@ class Hostile(Kq1TestCase):
             [("kq1.bad_json", "Payload is not UTF-8 (RFC 8259): an invalid byte sequence at payload byte 64")],
             [("kq1.bad_json", "Payload is not UTF-8 (RFC 8259): a NUL byte at payload byte 64")],
             [("kq1.bad_string", "Key ID (key_ID) holds \\u0000: shown up to it"), self.NO_RESPONSE],
+            # A lone surrogate escape: json-glib 1.6 (Debian 12) reads it into
+            # a string that is no UTF-8; json-glib 1.10 (Debian 13, sid)
+            # refuses the JSON text, so the message has no key ID to answer.
             [("kq1.bad_string", "QKD module ID (qkd_module_ID) holds an escape that is no Unicode character "
-                                "(a lone surrogate)"), self.NO_RESPONSE]])
+                                "(a lone surrogate)"), self.NO_RESPONSE] if JSON_GLIB < (1, 10) else
+            [("kq1.bad_json", "Payload is not valid JSON: line 1, column 126: scanner: malformed surrogate pair")]])
 
     def test_duplicates(self):
         self.assertExperts("hostile-duplicates.pcapng", [
@@ -991,7 +996,7 @@ class Hostile(Kq1TestCase):
 
 
 def main():
-    global TSHARK, WS_RELEASE
+    global TSHARK, WS_RELEASE, JSON_GLIB
     parser = argparse.ArgumentParser()
     parser.add_argument("--plugin-dir", required=True)
     parser.add_argument("--samples", required=True)
@@ -999,6 +1004,9 @@ def main():
     args, rest = parser.parse_known_args()
     TSHARK = (args.tshark, args.plugin_dir, args.samples)
     WS_RELEASE = staged_plugin(args.plugin_dir).split(os.sep)[0]
+    version = subprocess.run(["pkg-config", "--modversion", "json-glib-1.0"], check=True,
+                             capture_output=True, text=True).stdout.strip()
+    JSON_GLIB = tuple(int(part) for part in version.split(".")[:2])
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 

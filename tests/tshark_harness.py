@@ -162,12 +162,15 @@ class Tshark:
         return [frame for frame in self.frames(sample, *options) if frame.pdus]
 
     def columns(self, sample, *options):
-        """{frame number: (Protocol, Info)} for the frames with Kq-1."""
+        """{frame number: (Protocol, Info)} for the frames with Kq-1, as the
+        packet list shows them. (Not from the _ws.col.* fields: since
+        Wireshark 4.2 those are taken before postdissectors run, so they miss
+        what a postdissector writes, which the packet list shows.)"""
         self.prove_plugin_loaded()
-        out = self.run("-r", self.sample(sample), "-Y", "kq1", "-T", "fields", "-e", "frame.number",
-                       "-e", "_ws.col.Protocol", "-e", "_ws.col.Info", *options).stdout
+        out = self.run("-r", self.sample(sample), "-Y", "kq1", "-T", "tabs",
+                       "-o", 'gui.column.format:"No.","%m","Protocol","%p","Info","%i"', *options).stdout
         rows = {}
         for line in out.splitlines():
-            number, protocol, info = line.split("\t")
+            number, protocol, info = line.split("\t", 2)
             rows[int(number)] = (protocol, info)
         return rows
