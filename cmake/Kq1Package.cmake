@@ -33,6 +33,7 @@ set(CPACK_PACKAGE_DESCRIPTION
 set(CPACK_DEBIAN_FILE_NAME "wireshark-kq1-plugin_${CPACK_PACKAGE_VERSION}_${_kq1_arch}.deb")
 set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE "${_kq1_arch}")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_LICENSE "GPL-2.0-or-later")
 # GLib's and json-glib's packages come from dpkg-shlibdeps; libwireshark is
 # pinned to this major.minor.

@@ -44,11 +44,13 @@ typedef gboolean kq1_ws_bool_t;
 #define KQ1_FIELD_VALUE(fi) (&(fi)->value)
 #endif
 
-/* Since 4.2 a plugin says what it registers (dissectors, tap listeners)
- * through plugin_describe() and the flags of wsutil/plugins.h, which 4.0
- * does not install. */
+/* A plugin says what it registers (dissectors, tap listeners) through
+ * plugin_describe() and the flags of wsutil/plugins.h where they exist;
+ * 4.0 installs no wsutil/plugins.h. */
 #if KQ1_WS_AT_LEAST(4, 2)
 #include <wsutil/plugins.h>
+#endif
+#ifdef WS_PLUGIN_DESC_DISSECTOR
 #define KQ1_HAVE_PLUGIN_DESCRIBE 1
 #else
 #define KQ1_HAVE_PLUGIN_DESCRIBE 0

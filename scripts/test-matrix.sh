@@ -67,6 +67,9 @@ run_release() {
     mounted="$root/dev $mounted"
     cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 
+    # A package left installed by a run that failed half-way goes first.
+    in_chroot "$root" sh -c 'dpkg -r wireshark-kq1-plugin >/dev/null 2>&1 || true'
+
     echo "== $release: copying the checkout to /src/kq1"
     rm -rf "$root/src/kq1"
     mkdir -p "$root/src/kq1"
@@ -74,6 +77,22 @@ run_release() {
 
     echo "== $release: the README's test command"
     in_chroot "$root" sh -c 'cd /src/kq1 && scripts/test.sh'
+
+    echo "== $release: the README's main job as a user with sudo (personal plugin folder), then as root (global)"
+    in_chroot "$root" sh -c 'command -v sudo >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q sudo'
+    in_chroot "$root" sh -c 'id kq1dev >/dev/null 2>&1 || useradd -m -s /bin/sh kq1dev;
+        echo "kq1dev ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/kq1dev; chmod 440 /etc/sudoers.d/kq1dev;
+        rm -rf /home/kq1dev/kq1 /home/kq1dev/.local/lib/wireshark'
+    tar -cf - -C "$root/src" --exclude='kq1/build*' kq1 | tar -xf - -C "$root/home/kq1dev"
+    in_chroot "$root" chown -R kq1dev: /home/kq1dev/kq1
+    in_chroot "$root" su - kq1dev -c 'cd kq1 && scripts/build-install-decode.sh' > "$cache/$release-main-job-user.log" 2>&1 \
+        || { tail -30 "$cache/$release-main-job-user.log"; exit 1; }
+    grep '^tshark loads' "$cache/$release-main-job-user.log"
+    in_chroot "$root" sh -c 'cd /src/kq1 && scripts/build-install-decode.sh' > "$cache/$release-main-job-root.log" 2>&1 \
+        || { tail -30 "$cache/$release-main-job-root.log"; exit 1; }
+    grep '^tshark loads' "$cache/$release-main-job-root.log"
+    # What the main job installed globally makes way for the package.
+    rm -f "$root/usr/lib/"*/wireshark/plugins/*/epan/kq1.so
 
     echo "== $release: the package, installed with apt and used"
     in_chroot "$root" sh -c 'cd /src/kq1 && scripts/package.sh build-package'

@@ -35,7 +35,8 @@ def main():
         sys.exit("tshark loads %s, not the packaged %s" % (loaded or "no kq1.so", wanted))
 
     # Three Key supply messages, each answered (tests: Proactive).
-    out = tshark(args.tshark, "-r", os.path.join(args.samples, "kq1-proactive.pcapng"), "-Y", "kq1",
+    # Two passes: a request learns its response's frame in the first.
+    out = tshark(args.tshark, "-r", os.path.join(args.samples, "kq1-proactive.pcapng"), "-2", "-Y", "kq1",
                  "-T", "fields", "-e", "kq1.command_code", "-e", "kq1.message_id", "-e", "kq1.response_in",
                  "-e", "kq1.response_to")
     rows = [line.split("\t") for line in out.splitlines()]
