@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh build
-cmake -S . -B build
+cmake -S . -B build -DKQ1_TESTS=OFF -DKQ1_FUZZ=OFF
 cmake --build build --parallel
 cmake --install build
 

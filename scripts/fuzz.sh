@@ -8,7 +8,7 @@ minutes=${1:-30}
 seconds=$((minutes * 30))
 
 scripts/install-deps.sh build test
-cmake -S . -B build -DKQ1_WERROR=ON
+cmake -S . -B build -DKQ1_WERROR=ON -DKQ1_TESTS=ON -DKQ1_FUZZ=ON
 cmake --build build --parallel
 tests/fuzz/run-libfuzzer.sh build/tests/fuzz-payload tests/fuzz/kq1.dict build/tests/fuzz-corpus "$seconds"
 python3 tests/fuzz/fuzz_tshark.py --asan-plugin-dir build/plugins-asan --plugin-dir build/plugins \

@@ -79,8 +79,9 @@ run_release() {
     in_chroot "$root" sh -c 'cd /src/kq1 && scripts/test.sh'
 
     echo "== $release: the README's main job as a user with sudo (personal plugin folder), then as root (global)"
-    in_chroot "$root" sh -c 'command -v sudo >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q sudo'
-    in_chroot "$root" sh -c 'id kq1dev >/dev/null 2>&1 || useradd -m -s /bin/sh kq1dev;
+    in_chroot "$root" sh -c 'command -v sudo >/dev/null && command -v useradd >/dev/null ||
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q sudo passwd'
+    in_chroot "$root" sh -ec 'id kq1dev >/dev/null 2>&1 || useradd -m -s /bin/sh kq1dev;
         echo "kq1dev ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/kq1dev; chmod 440 /etc/sudoers.d/kq1dev;
         rm -rf /home/kq1dev/kq1 /home/kq1dev/.local/lib/wireshark'
     tar -cf - -C "$root/src" --exclude='kq1/build*' kq1 | tar -xf - -C "$root/home/kq1dev"

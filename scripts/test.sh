@@ -5,6 +5,6 @@ set -eu
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh build test
-cmake -S . -B build -DKQ1_WERROR=ON
+cmake -S . -B build -DKQ1_WERROR=ON -DKQ1_TESTS=ON -DKQ1_FUZZ=ON
 cmake --build build --parallel
 ctest --test-dir build --output-on-failure
