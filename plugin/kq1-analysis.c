@@ -19,10 +19,10 @@
 /* Where a key ID was supplied first: enough to tell a retransmission of that
  * message from a new supply of the same ID. */
 typedef struct {
-    uint32_t             frame;
+    uint32_t            frame;
     kq1_conversation_t *conversation;
-    uint32_t             message_id;
-    unsigned               element;
+    uint32_t            message_id;
+    unsigned            element;
 } key_origin_t;
 
 static int proto_kq1_analysis = -1;

@@ -16,13 +16,13 @@
 
 /* A request and, once seen, its response. */
 typedef struct {
-    uint32_t   request_frame;
-    uint32_t   response_frame;     /* 0 until answered */
+    uint32_t  request_frame;
+    uint32_t  response_frame;     /* 0 until answered */
     nstime_t  request_time;
-    uint32_t   request_message_id;
-    uint32_t   response_message_id;
-    bool  has_number, has_size;
-    int64_t    number, size;       /* what a Key request asked for */
+    uint32_t  request_message_id;
+    uint32_t  response_message_id;
+    bool      has_number, has_size;
+    int64_t   number, size;       /* what a Key request asked for */
 } kq1_transaction_t;
 
 /* Capture-long state of one TCP conversation. */
@@ -30,9 +30,9 @@ typedef struct {
     /* Per direction, the frame whose last message waits for bytes that have
      * not come yet (0 for none). TCP holds such a message back; if the
      * connection or the capture ends first, TCP never hands it over. */
-    uint32_t        unfinished[2];
-    uint32_t        server_port;   /* the KM's TCP port, 0 until known */
-    unsigned          encoding;      /* byte order of the headers found, 0 until known */
+    uint32_t       unfinished[2];
+    uint32_t       server_port;   /* the KM's TCP port, 0 until known */
+    unsigned       encoding;      /* byte order of the headers found, 0 until known */
     wmem_map_t    *supplies;      /* Key ID -> kq1_transaction_t of its last Key supply */
     wmem_list_t   *requests;      /* unanswered Key requests (kq1_transaction_t), oldest first */
     kq1_transaction_t *last_answered_request;   /* to know its response if it comes again */
@@ -41,9 +41,9 @@ typedef struct {
 /* What the analysis found for one PDU, kept for every later pass. */
 typedef struct {
     kq1_transaction_t *transaction;   /* the request's own, or the one a response answers */
-    bool           is_request;
-    unsigned              n_keys;        /* keys this PDU supplies, in order */
-    uint32_t           *key_first_frame;   /* per key: where its ID was supplied before, 0 if not */
+    bool               is_request;
+    unsigned           n_keys;        /* keys this PDU supplies, in order */
+    uint32_t          *key_first_frame;   /* per key: where its ID was supplied before, 0 if not */
 } kq1_pdu_analysis_t;
 
 /* Called once, by the protocol's registration. */

@@ -64,7 +64,7 @@ typedef struct {
 
 typedef struct {
     kq1_param_t  param;
-    bool     mandatory;
+    bool         mandatory;
     /* The one member name this message uses for it, or NULL for the
      * parameter's default member and aliases (Appendix II names its own). */
     const char  *member;
@@ -74,14 +74,14 @@ typedef struct {
 #define KQ1_MAX_USES 8
 
 typedef struct {
-    uint16_t                code;
+    uint16_t               code;
     const char            *name;
     const char            *table;           /* where Q.4162 lists its parameters */
     const kq1_param_use_t *params;          /* top-level members of the payload */
-    unsigned                  n_params;
+    unsigned               n_params;
     /* Members of each element of the Keys array (Table 4); none elsewhere. */
     const kq1_param_use_t *element_params;
-    unsigned                  n_element_params;
+    unsigned               n_element_params;
 } kq1_message_info_t;
 
 /* Appendix II: the messages of ETSI GS QKD 014 that Kq-1 maps to, which
@@ -118,7 +118,7 @@ bool kq1_member_names_equal(const char *a, const char *b);
 /* A member name a user adds for one parameter (the "Kq-1 JSON member names"
  * table), for one message or (code 0) for all. */
 typedef struct {
-    uint16_t      code;
+    uint16_t     code;
     kq1_param_t  param;
     const char  *member;
 } kq1_alias_t;

@@ -30,7 +30,7 @@ typedef enum {
 
 typedef struct {
     kq1_key_encoding_t encoding;
-    uint8_t            *data;     /* decoded key (g_malloc), NULL when undecoded */
+    uint8_t           *data;     /* decoded key (g_malloc), NULL when undecoded */
     gsize              len;      /* its length in bytes */
 } kq1_key_t;
 

@@ -101,10 +101,10 @@ where(int element)
 typedef struct {
     kq1_payload_t             *payload;
     const kq1_message_info_t  *msg;
-    const uint8_t              *data;    /* the payload's bytes, for member spans */
+    const uint8_t             *data;    /* the payload's bytes, for member spans */
     gsize                      len;
     const kq1_alias_t         *aliases;
-    unsigned                      n_aliases;
+    unsigned                   n_aliases;
 } checker_t;
 
 /* The member spells the parameter: by default, or by a user's alias. */

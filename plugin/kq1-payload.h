@@ -68,11 +68,11 @@ typedef struct {
 typedef struct {
     JsonNode     *root;       /* the parsed payload, or NULL */
     gsize         json_len;   /* payload bytes taken by the JSON text (whitespace included) */
-    bool      parsed;     /* the JSON text parsed: safe to hand to a JSON dissector */
+    bool          parsed;     /* the JSON text parsed: safe to hand to a JSON dissector */
     kq1_params_t  top;        /* the payload's own members */
     GArray       *keys;       /* kq1_params_t for each element of Keys, in order */
     GArray       *findings;   /* kq1_finding_t, in the order found */
-    unsigned         findings_left_out;   /* past KQ1_MAX_FINDINGS */
+    unsigned      findings_left_out;   /* past KQ1_MAX_FINDINGS */
 } kq1_payload_t;
 
 /* Parses and checks a payload of len bytes (not NUL-terminated) sent as msg;

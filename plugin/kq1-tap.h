@@ -21,20 +21,20 @@ typedef enum {
 
 typedef struct {
     const char        *key_id;       /* NULL when absent */
-    uint32_t            bits;         /* 0 when the key could not be decoded */
+    uint32_t           bits;         /* 0 when the key could not be decoded */
     kq1_hash_status_t  hash_status;
-    uint32_t            first_frame;  /* an earlier supply of this key ID, 0 if none */
+    uint32_t           first_frame;  /* an earlier supply of this key ID, 0 if none */
 } kq1_tap_key_t;
 
 typedef struct {
-    uint16_t        code;             /* CommandCode */
-    uint32_t        message_id;
+    uint16_t       code;             /* CommandCode */
+    uint32_t       message_id;
     const char    *qkd_module_id;    /* NULL when absent */
     const char    *key_id;           /* Key ID of a Key supply or Response to key supply */
     kq1_verdict_t  verdict;
-    bool       answered;         /* a response whose request was found */
+    bool           answered;         /* a response whose request was found */
     nstime_t       response_time;    /* from that request, when answered */
-    unsigned          n_keys;           /* keys supplied by this message */
+    unsigned       n_keys;           /* keys supplied by this message */
     kq1_tap_key_t *keys;
 } kq1_tap_info_t;
 

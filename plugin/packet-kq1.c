@@ -142,11 +142,11 @@ static const value_string direction_vals[] = {
 
 /* What the TCP-level dissector knows that each PDU needs. */
 typedef struct {
-    uint32_t server_port;    /* the Kq-1 (KM) port of this conversation, 0 if unknown */
-    unsigned encoding;         /* of the header: ENC_BIG_ENDIAN or ENC_LITTLE_ENDIAN */
+    uint32_t server_port;   /* the Kq-1 (KM) port of this conversation, 0 if unknown */
+    unsigned encoding;      /* of the header: ENC_BIG_ENDIAN or ENC_LITTLE_ENDIAN */
     kq1_conversation_t *conversation;
     int direction;          /* index into kq1_conversation_t arrays */
-    bool never_completed;   /* decoding a message the capture holds only the start of */
+    bool never_completed;       /* decoding a message the capture holds only the start of */
 } kq1_pdu_context_t;
 
 /* Kept with the frame a held-back message starts in, so that once the first
@@ -154,7 +154,7 @@ typedef struct {
  * (a postdissector: TCP no longer calls Kq-1 for that frame). */
 typedef struct {
     kq1_pdu_context_t ctx;
-    uint32_t frame_offset;   /* where its header is in the frame's bytes */
+    uint32_t frame_offset;  /* where its header is in the frame's bytes */
 } kq1_held_message_t;
 
 static void
@@ -722,7 +722,7 @@ void
 kq1_check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb,
                           const kq1_payload_t *payload, const kq1_transaction_t *request, kq1_verdict_t verdict)
 {
-    int64_t wanted = request->has_number ? request->number : 1;   /* ETSI GS QKD 014's default */
+    int64_t wanted = request->has_number ? request->number : 1;  /* ETSI GS QKD 014's default */
     int offset, length;
 
     if (payload->top.node[KQ1_PARAM_KEYS] == NULL || verdict == KQ1_VERDICT_FAILED)

@@ -13,10 +13,10 @@
 #include "kq1-payload.h"
 
 typedef struct {
-    uint16_t     code;
+    uint16_t    code;
     const char *member;
     kq1_param_t param;
-    bool    mandatory;
+    bool        mandatory;
     const char *good;   /* a value of the right type */
     const char *bad;    /* a value of the wrong type */
 } row_t;
