@@ -75,8 +75,14 @@ kq1_json_extent(const uint8_t *data, gsize len, unsigned max_depth, gsize *end)
         *end = len;
         return KQ1_EXTENT_EMPTY;
     }
+    if (data[i] == '"') {
+        /* A string ends at its closing quote; what follows is not part of
+         * it (json-glib would accept "x" {} as one text). */
+        *end = skip_string(data, i, len);
+        return KQ1_EXTENT_FOUND;
+    }
     if (data[i] != '{' && data[i] != '[') {
-        *end = len;     /* a scalar or not JSON at all: the parser will say */
+        *end = len;     /* another scalar or not JSON at all: the parser will say */
         return KQ1_EXTENT_FOUND;
     }
     while (i < len) {

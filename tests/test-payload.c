@@ -789,15 +789,22 @@ test_hostile_strings(void)
     kq1_payload_free(p);
 }
 
-/* A scalar followed by more text: json-glib 1.10 accepts it, and an
- * immutable parser then aborts (the plugin's parser is not one). */
+/* A string followed by more text: the JSON text is the string, the rest is
+ * trailing bytes (json-glib alone would accept it as one text, and json-glib
+ * 1.10's immutable parser then aborts; the plugin's parser is not one). */
 static void
-test_scalar_then_object(void)
+test_string_then_object(void)
 {
     kq1_payload_t *p = check(0x3104, "\"key_length\"\n{ }");
 
-    g_assert_cmpuint(p->findings->len, ==, 1);
-    g_assert_cmpint(finding(p, 0)->kind, ==, p->parsed ? KQ1_FINDING_WRONG_TYPE : KQ1_FINDING_BAD_JSON);
+    g_assert_true(p->parsed);
+    g_assert_cmpuint(p->json_len, ==, 13);   /* the string and the newline after it */
+    g_assert_cmpuint(p->findings->len, ==, 2);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_LENGTH_MISMATCH);
+    g_assert_cmpstr(finding(p, 0)->text, ==, "JSON text ends after 12 of the 16 payload bytes that Length gives; "
+                                             "3 bytes follow it");
+    g_assert_cmpint(finding(p, 1)->kind, ==, KQ1_FINDING_WRONG_TYPE);
+    g_assert_cmpstr(finding(p, 1)->text, ==, "Payload is a string, expected a JSON object");
     kq1_payload_free(p);
 }
 
@@ -846,7 +853,7 @@ main(int argc, char **argv)
     g_test_add_func("/payload/qkd014", test_qkd014_messages);
     g_test_add_func("/payload/hostile-values", test_hostile_values);
     g_test_add_func("/payload/hostile-strings", test_hostile_strings);
-    g_test_add_func("/payload/scalar-then-object", test_scalar_then_object);
+    g_test_add_func("/payload/string-then-object", test_string_then_object);
     g_test_add_func("/payload/findings-capped", test_findings_capped);
     g_test_add_func("/keycheck/decoding", test_key_decoding);
     g_test_add_func("/keycheck/hash", test_hash_verification);
