@@ -321,7 +321,7 @@ dissect_kq1_qkd014(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     if (tree == NULL)
         return 0;
     /* A response names its request's URI: http.response_for.uri in
-     * Wireshark 4.0, a generated http.request.uri since (the field
+     * Wireshark 4.0, a generated http.request.uri in 4.4 and 4.6 (where
      * http.response_for.uri is gone). */
     if ((code_fi = single_field(tree, hf_http_code)) != NULL) {
         for_fi = single_field(tree, hf_http_response_for_uri > 0 ? hf_http_response_for_uri : hf_http_uri);

@@ -81,7 +81,7 @@ def key_supply_response(message_id, key_id, response="success", length=102, **ex
 
 
 # How PDML shows an FT_BOOLEAN field: "1"/"0" in Wireshark 4.0, "True"/"False"
-# since 4.2. Expectations write {true} and {false}.
+# in 4.4 and 4.6 (4.2 is not tested). Expectations write {true} and {false}.
 SHOWN_BOOL = {"4.0": ("1", "0")}
 SHOWN_BOOL_DEFAULT = ("True", "False")
 
@@ -827,7 +827,7 @@ class Qkd014(Kq1TestCase):
 
     def test_vendor_path_is_not_kq1(self):
         # A response names its request's URI in http.response_for.uri in
-        # Wireshark 4.0, in a generated http.request.uri since.
+        # Wireshark 4.0, in a generated http.request.uri in 4.4 and 4.6.
         vendor = ('http.request.uri contains "vendor" || http.response_for.uri contains "vendor"'
                   if WS_RELEASE == "4.0" else 'http.request.uri contains "vendor"')
         out = self.tshark.run("-r", self.tshark.sample("qkd014-http.pcapng"), "-Y", vendor,

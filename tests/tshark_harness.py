@@ -163,9 +163,9 @@ class Tshark:
 
     def columns(self, sample, *options):
         """{frame number: (Protocol, Info)} for the frames with Kq-1, as the
-        packet list shows them. (Not from the _ws.col.* fields: since
-        Wireshark 4.2 those are taken before postdissectors run, so they miss
-        what a postdissector writes, which the packet list shows.)"""
+        packet list shows them. (Not from the _ws.col.* fields: in
+        Wireshark 4.4 and 4.6 those miss what a postdissector writes, which
+        the packet list shows.)"""
         self.prove_plugin_loaded()
         out = self.run("-r", self.sample(sample), "-Y", "kq1", "-T", "tabs",
                        "-o", 'gui.column.format:"No.","%m","Protocol","%p","Info","%i"', *options).stdout
