@@ -12,9 +12,12 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "kq1-analysis.h"
+#include "config.h"
 
+#include <epan/packet.h>
 #include <epan/proto_data.h>
+
+#include "kq1-analysis.h"
 
 /* Where a key ID was supplied first: enough to tell a retransmission of that
  * message from a new supply of the same ID. */

@@ -5,6 +5,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include "config.h"
+
 #include <epan/packet.h>
 #include <epan/stats_tree.h>
 #include <epan/stat_tap_ui.h>

@@ -4,13 +4,14 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include "config.h"
+
 #include <epan/packet.h>
 #include <epan/proto.h>
 #include <epan/tap.h>
 
 #include "kq1-compat.h"
 #include "kq1-tap.h"
-#include "kq1-version.h"
 
 void proto_register_kq1(void);
 void proto_reg_handoff_kq1(void);

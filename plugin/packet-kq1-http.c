@@ -1,4 +1,4 @@
-/* kq1-qkd014.c
+/* packet-kq1-http.c
  * Kq-1 over HTTP(S) as Q.4162 Appendix II maps it to ETSI GS QKD 014: the
  * Key request is Get key (enc_keys), the Response to key request its key
  * container, and the Response the HTTP status code. Get key with key IDs
@@ -11,11 +11,14 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include "config.h"
+
 #include <epan/packet.h>
 #include <epan/proto_data.h>
 #include <wsutil/strtoi.h>
 
-#include "packet-kq1.h"
+#include "packet-kq1-http.h"
+#include "kq1-view.h"
 
 #define QKD014_PREFIX "/api/v1/keys/"
 
@@ -29,12 +32,15 @@ typedef enum {
     QKD014_STATUS       /* Get status */
 } qkd014_method_t;
 
-static int hf_http_method = -1;
-static int hf_http_uri = -1;
-static int hf_http_code = -1;
-static int hf_http_response_for_uri = -1;
-static int hf_http_request_in = -1;
-static int hf_http_file_data = -1;
+static int proto_kq1 = -1;
+
+/* HTTP's fields this reads (registered by HTTP, looked up by name). */
+static int http_method_id = -1;
+static int http_uri_id = -1;
+static int http_code_id = -1;
+static int http_response_for_uri_id = -1;
+static int http_request_in_id = -1;
+static int http_file_data_id = -1;
 
 /* Request frame (enc_keys, dec_keys) -> kq1_transaction_t: its time, and
  * what Get key asked for, for checking the key container that answers it. */
@@ -84,12 +90,10 @@ field_tvb(field_info *fi)
 static proto_tree *
 add_kq1_item(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const char *message, const char *method)
 {
-    proto_item *item = proto_tree_add_protocol_format(tree, kq1_protocol(), tvb, 0, 0,
-                                                      "Kq-1 (ETSI GS QKD 014, Q.4162 Appendix II), %s", message);
-
-    proto_item_append_text(item, " [%s]", method);
     col_append_fstr(pinfo->cinfo, COL_INFO, " [Kq-1 %s]", message);
-    return proto_item_add_subtree(item, kq1_ett());
+    return kq1_view_add_tree(tree, tvb,
+                             wmem_strdup_printf(pinfo->pool, "Kq-1 (ETSI GS QKD 014, Q.4162 Appendix II), %s [%s]",
+                                                message, method));
 }
 
 /* number=, size= and key_ID= of a query, as Kq-1 fields over the URI's bytes. */
@@ -99,36 +103,36 @@ add_query(proto_tree *tree, packet_info *pinfo, field_info *uri_fi, const char *
 {
     tvbuff_t *tvb = field_tvb(uri_fi);
     const char *query = strchr(uri, '?');
-    char **pairs;
 
     if (query == NULL)
         return;
-    pairs = g_strsplit(query + 1, "&", -1);
-    for (char **pair = pairs; *pair != NULL; pair++) {
-        char *value = strchr(*pair, '=');
-        const char *found = strstr(query, *pair);
-        int offset = found != NULL ? (int)(found - uri) : 0;
-        int length = found != NULL ? (int)strlen(*pair) : 0;
+    for (const char *start = query + 1; *start != '\0'; ) {
+        const char *end = start + strcspn(start, "&");
+        int offset = (int)(start - uri);
+        int length = (int)(end - start);
+        char *name = wmem_strndup(pinfo->pool, start, (size_t)length);
+        char *value = strchr(name, '=');
         int64_t number;
 
+        start = *end == '&' ? end + 1 : end;
         if (value == NULL)
             continue;
         if (offset + length > (int)tvb_captured_length(tvb))
             offset = length = 0;    /* HTTP's text and bytes differ: no highlight */
         *value++ = '\0';
-        if (strcmp(*pair, "key_ID") == 0) {
+        if (strcmp(name, "key_ID") == 0) {
             kq1_add_string(tree, pinfo, tvb, offset, length, KQ1_PARAM_KEY_ID, value);
             continue;
         }
-        if (strcmp(*pair, "number") != 0 && strcmp(*pair, "size") != 0)
+        if (strcmp(name, "number") != 0 && strcmp(name, "size") != 0)
             continue;
         if (!ws_strtoi64(value, NULL, &number)) {
             kq1_add_wrong_type(tree, pinfo, tvb, offset, length,
                                wmem_strdup_printf(pinfo->pool, "%s in the query is \"%s\", expected an integer",
-                                                  *pair, value));
+                                                  name, value));
             continue;
         }
-        if (strcmp(*pair, "number") == 0) {
+        if (strcmp(name, "number") == 0) {
             kq1_add_integer(tree, tvb, offset, length, KQ1_PARAM_NUMBER_OF_KEYS, number);
             request->has_number = true;
             request->number = number;
@@ -138,15 +142,14 @@ add_query(proto_tree *tree, packet_info *pinfo, field_info *uri_fi, const char *
             request->size = number;
         }
     }
-    g_strfreev(pairs);
 }
 
 static void
 dissect_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info *uri_fi)
 {
     const char *uri = fvalue_get_string(KQ1_FIELD_VALUE(uri_fi));
-    field_info *method_fi = single_field(tree, hf_http_method);
-    field_info *body_fi = single_field(tree, hf_http_file_data);
+    field_info *method_fi = single_field(tree, http_method_id);
+    field_info *body_fi = single_field(tree, http_file_data_id);
     qkd014_method_t method = classify(uri);
     const char *http_method = method_fi != NULL ? fvalue_get_string(KQ1_FIELD_VALUE(method_fi)) : "?";
     kq1_transaction_t request = { 0 };
@@ -165,14 +168,14 @@ dissect_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info 
     add_query(kq1_tree, pinfo, uri_fi, uri, &request);
     if (body_fi != NULL && body_fi->length > 0) {
         tvbuff_t *body = field_tvb(body_fi);
-        kq1_payload_t *payload = kq1_check(kq1_qkd014_message(method == QKD014_ENC_KEYS ? KQ1_QKD014_GET_KEY
-                                                                                  : KQ1_QKD014_GET_KEY_WITH_IDS),
-                                           tvb_get_ptr(body, 0, body_fi->length), (gsize)body_fi->length);
+        const kq1_payload_t *payload = kq1_view_check(pinfo, kq1_qkd014_message(method == QKD014_ENC_KEYS
+                                                                                ? KQ1_QKD014_GET_KEY
+                                                                                : KQ1_QKD014_GET_KEY_WITH_IDS),
+                                                      body);
 
         kq1_add_checked_payload(kq1_tree, pinfo, body, payload, NULL, 0);
         request.has_number |= kq1_params_integer(&payload->top, KQ1_PARAM_NUMBER_OF_KEYS, &request.number);
         request.has_size |= kq1_params_integer(&payload->top, KQ1_PARAM_SIZE_OF_KEY, &request.size);
-        kq1_payload_free(payload);
     }
     if (!PINFO_FD_VISITED(pinfo)) {
         kq1_transaction_t *kept = wmem_new(wmem_file_scope(), kq1_transaction_t);
@@ -193,14 +196,16 @@ error_message(packet_info *pinfo, field_info *body_fi)
 {
     tvbuff_t *body;
     JsonParser *parser;
+    const char *text;
     const char *message = NULL;
 
     if (body_fi == NULL || body_fi->length <= 0)
         return NULL;
     body = field_tvb(body_fi);
+    /* tvb_get_ptr may throw: before the parser is made. */
+    text = (const char *)tvb_get_ptr(body, 0, body_fi->length);
     parser = json_parser_new();
-    if (json_parser_load_from_data(parser, (const char *)tvb_get_ptr(body, 0, body_fi->length),
-                                   body_fi->length, NULL)) {
+    if (json_parser_load_from_data(parser, text, body_fi->length, NULL)) {
         JsonNode *root = json_parser_get_root(parser);
 
         if (root != NULL && JSON_NODE_HOLDS_OBJECT(root)) {
@@ -219,7 +224,7 @@ error_message(packet_info *pinfo, field_info *body_fi)
 static const uint32_t *
 key_reuse(packet_info *pinfo, const kq1_payload_t *payload)
 {
-    uint32_t *first = (uint32_t *)p_get_proto_data(wmem_file_scope(), pinfo, kq1_protocol(), QKD014_DATA_KEY);
+    uint32_t *first = (uint32_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1, QKD014_DATA_KEY);
 
     if (first != NULL || PINFO_FD_VISITED(pinfo))
         return first;
@@ -231,7 +236,7 @@ key_reuse(packet_info *pinfo, const kq1_payload_t *payload)
         if (key_id != NULL)
             first[i] = kq1_note_key_supply(pinfo, NULL, pinfo->num, i, key_id);
     }
-    p_add_proto_data(wmem_file_scope(), pinfo, kq1_protocol(), QKD014_DATA_KEY, first);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1, QKD014_DATA_KEY, first);
     return first;
 }
 
@@ -239,8 +244,8 @@ static void
 dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info *code_fi, const char *url)
 {
     qkd014_method_t method = classify(url);
-    field_info *body_fi = single_field(tree, hf_http_file_data);
-    field_info *request_fi = single_field(tree, hf_http_request_in);
+    field_info *body_fi = single_field(tree, http_file_data_id);
+    field_info *request_fi = single_field(tree, http_request_in_id);
     const kq1_message_info_t *msg = kq1_qkd014_message(KQ1_QKD014_KEY_CONTAINER);
     uint32_t code = fvalue_get_uinteger(KQ1_FIELD_VALUE(code_fi));
     kq1_transaction_t *request = NULL;
@@ -277,7 +282,7 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info
     /* A success carries a key container; a refusal an Error, not judged here. */
     if (code >= 200 && code < 300 && body_fi != NULL && body_fi->length > 0) {
         tvbuff_t *body = field_tvb(body_fi);
-        kq1_payload_t *payload = kq1_check(msg, tvb_get_ptr(body, 0, body_fi->length), (gsize)body_fi->length);
+        const kq1_payload_t *payload = kq1_view_check(pinfo, msg, body);
         const uint32_t *first = NULL;
 
         if (method == QKD014_ENC_KEYS)
@@ -308,7 +313,6 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info
                 tap->keys[i].first_frame = first ? first[i] : 0;
             }
         }
-        kq1_payload_free(payload);
     }
     kq1_queue_tap(pinfo, tap);
 }
@@ -323,35 +327,36 @@ dissect_kq1_qkd014(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
     /* A response names its request's URI: http.response_for.uri in
      * Wireshark 4.0, a generated http.request.uri in 4.4 and 4.6 (where
      * http.response_for.uri is gone). */
-    if ((code_fi = single_field(tree, hf_http_code)) != NULL) {
-        for_fi = single_field(tree, hf_http_response_for_uri > 0 ? hf_http_response_for_uri : hf_http_uri);
+    if ((code_fi = single_field(tree, http_code_id)) != NULL) {
+        for_fi = single_field(tree, http_response_for_uri_id > 0 ? http_response_for_uri_id : http_uri_id);
         if (for_fi != NULL)
             dissect_response(tree, pinfo, tvb, code_fi, fvalue_get_string(KQ1_FIELD_VALUE(for_fi)));
-    } else if ((uri_fi = single_field(tree, hf_http_uri)) != NULL)
+    } else if ((uri_fi = single_field(tree, http_uri_id)) != NULL)
         dissect_request(tree, pinfo, tvb, uri_fi);
     return 0;
 }
 
 void
-kq1_qkd014_register(void)
+kq1_http_register(int proto)
 {
+    proto_kq1 = proto;
     requests = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 }
 
 void
-kq1_qkd014_handoff(void)
+kq1_http_handoff(void)
 {
-    dissector_handle_t handle = create_dissector_handle(dissect_kq1_qkd014, kq1_protocol());
+    dissector_handle_t handle = create_dissector_handle(dissect_kq1_qkd014, proto_kq1);
     GArray *wanted = g_array_new(false, false, sizeof(int));
-    int *hfs[] = { &hf_http_method, &hf_http_uri, &hf_http_code, &hf_http_response_for_uri,
-                   &hf_http_request_in, &hf_http_file_data };
+    int *ids[] = { &http_method_id, &http_uri_id, &http_code_id, &http_response_for_uri_id,
+                   &http_request_in_id, &http_file_data_id };
     const char *names[] = { "http.request.method", "http.request.uri", "http.response.code",
                             "http.response_for.uri", "http.request_in", "http.file_data" };
 
-    for (gsize i = 0; i < G_N_ELEMENTS(hfs); i++) {
-        *hfs[i] = proto_registrar_get_id_byname(names[i]);
-        if (*hfs[i] > 0)
-            g_array_append_val(wanted, *hfs[i]);
+    for (gsize i = 0; i < G_N_ELEMENTS(ids); i++) {
+        *ids[i] = proto_registrar_get_id_byname(names[i]);
+        if (*ids[i] > 0)
+            g_array_append_val(wanted, *ids[i]);
     }
     register_postdissector(handle);
     set_postdissector_wanted_hfids(handle, wanted);

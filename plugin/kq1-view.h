@@ -1,13 +1,16 @@
-/* packet-kq1.h
- * What the Kq-1 dissector lends its other transports (ETSI GS QKD 014 over
- * HTTP, kq1-qkd014.c): the same fields, checks and expert infos.
+/* kq1-view.h
+ * The Kq-1 message view: what a user sees of one message, whichever
+ * transport carried it (packet-kq1-tcp.c for Appendix I, packet-kq1-http.c
+ * for Appendix II). It owns the kq1.* fields, subtrees and expert infos, the
+ * preferences that change how a message reads, and the "kq1" tap.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#ifndef PACKET_KQ1_H
-#define PACKET_KQ1_H
+#ifndef KQ1_VIEW_H
+#define KQ1_VIEW_H
 
 #include <epan/packet.h>
+#include <epan/prefs.h>
 
 #include "kq1-compat.h"
 
@@ -15,11 +18,30 @@
 #include "kq1-payload.h"
 #include "kq1-tap.h"
 
-int kq1_protocol(void);
-int kq1_ett(void);
+/* What the transport knows about one Appendix I message that its view needs. */
+typedef struct {
+    uint32_t server_port;           /* the KM's TCP port of this conversation, 0 if unknown */
+    unsigned encoding;              /* of the header: ENC_BIG_ENDIAN or ENC_LITTLE_ENDIAN */
+    kq1_conversation_t *conversation;
+    int direction;                  /* index into kq1_conversation_t arrays */
+    bool never_completed;           /* the capture holds only the start of this message */
+} kq1_pdu_context_t;
 
-/* The payload checker with the user's member names. */
-kq1_payload_t *kq1_check(const kq1_message_info_t *msg, const uint8_t *data, gsize len);
+/* Called from proto_register_kq1 and proto_reg_handoff_kq1. */
+void kq1_view_register(int proto, module_t *module);
+void kq1_view_handoff(void);
+
+/* One Appendix I message (10-byte header and payload) in tvb; ctx may be
+ * NULL when nothing is known of its conversation. */
+int kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_pdu_context_t *ctx);
+
+/* An Appendix II message: the Kq-1 item over tvb, named by text, and its subtree. */
+proto_tree *kq1_view_add_tree(proto_tree *tree, tvbuff_t *tvb, const char *text);
+
+/* The payload checker with the user's member names, over the bytes of tvb.
+ * The result belongs to pinfo->pool: it is freed with the packet's memory,
+ * also when an exception ends the dissection early. */
+const kq1_payload_t *kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb);
 
 /* Parameters, keys (key_first_frame: per key, where its ID was supplied
  * before; may be NULL) and findings of a checked payload. */
@@ -50,8 +72,8 @@ void kq1_check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *j
 
 void kq1_queue_tap(packet_info *pinfo, kq1_tap_info_t *info);
 
-/* Called from proto_register_kq1 and proto_reg_handoff_kq1. */
-void kq1_qkd014_register(void);
-void kq1_qkd014_handoff(void);
+/* Text from a packet for the Info column, item text or an expert info:
+ * control characters escaped, invalid UTF-8 shown as escapes. */
+const char *kq1_escaped(packet_info *pinfo, const char *text);
 
-#endif /* PACKET_KQ1_H */
+#endif /* KQ1_VIEW_H */

@@ -25,6 +25,20 @@
 #define KQ1_KEY_REQUEST               0x1303
 #define KQ1_KEY_REQUEST_RESPONSE      0x3104
 
+#define KQ1_KEY_SUPPLY_NAME           "Key supply"
+#define KQ1_KEY_SUPPLY_RESPONSE_NAME  "Response to key supply"
+#define KQ1_KEY_REQUEST_NAME          "Key request"
+#define KQ1_KEY_REQUEST_RESPONSE_NAME "Response to key request"
+
+/* Table I.1 as a list, X(code, name) per message in code order, for the
+ * tables that must be constant at compile time (the dissector's
+ * value_strings); the catalogue's own table uses the same names. */
+#define KQ1_TABLE_I1(X) \
+    X(KQ1_KEY_SUPPLY_RESPONSE,  KQ1_KEY_SUPPLY_RESPONSE_NAME) \
+    X(KQ1_KEY_REQUEST,          KQ1_KEY_REQUEST_NAME) \
+    X(KQ1_KEY_SUPPLY,           KQ1_KEY_SUPPLY_NAME) \
+    X(KQ1_KEY_REQUEST_RESPONSE, KQ1_KEY_REQUEST_RESPONSE_NAME)
+
 /* High byte of a CommandCode: who sends the message (Appendix I). */
 #define KQ1_DIR_KM_TO_QKD 0x13
 #define KQ1_DIR_QKD_TO_KM 0x31

@@ -68,12 +68,13 @@ static const kq1_param_use_t keys_element_params[] = {
 #define ROWS(a) (a), G_N_ELEMENTS(a)
 G_STATIC_ASSERT(G_N_ELEMENTS(key_supply_params) <= KQ1_MAX_USES);
 
-/* Table I.1 - CommandCode vs. command/response message name */
+/* Table I.1 - CommandCode vs. command/response message name (in the order
+ * of KQ1_TABLE_I1) */
 static const kq1_message_info_t messages[] = {
-    { KQ1_KEY_SUPPLY_RESPONSE,  "Response to key supply",  "Table 2", ROWS(key_supply_response_params),  NULL, 0 },
-    { KQ1_KEY_REQUEST,          "Key request",             "Table 3", ROWS(key_request_params),          NULL, 0 },
-    { KQ1_KEY_SUPPLY,           "Key supply",              "Table 1", ROWS(key_supply_params),           NULL, 0 },
-    { KQ1_KEY_REQUEST_RESPONSE, "Response to key request", "Table 4", ROWS(key_request_response_params), ROWS(keys_element_params) },
+    { KQ1_KEY_SUPPLY_RESPONSE,  KQ1_KEY_SUPPLY_RESPONSE_NAME,  "Table 2", ROWS(key_supply_response_params),  NULL, 0 },
+    { KQ1_KEY_REQUEST,          KQ1_KEY_REQUEST_NAME,          "Table 3", ROWS(key_request_params),          NULL, 0 },
+    { KQ1_KEY_SUPPLY,           KQ1_KEY_SUPPLY_NAME,           "Table 1", ROWS(key_supply_params),           NULL, 0 },
+    { KQ1_KEY_REQUEST_RESPONSE, KQ1_KEY_REQUEST_RESPONSE_NAME, "Table 4", ROWS(key_request_response_params), ROWS(keys_element_params) },
 };
 
 /* Appendix II, Table II.1: the Key request as ETSI GS QKD 014's key request
@@ -110,9 +111,9 @@ static const kq1_param_use_t qkd014_key_id_params[] = {
 
 static const kq1_message_info_t qkd014_messages[] = {
     [KQ1_QKD014_GET_KEY] =
-        { 0, "Key request", "Table II.1", ROWS(qkd014_get_key_params), NULL, 0 },
+        { 0, KQ1_KEY_REQUEST_NAME, "Table II.1", ROWS(qkd014_get_key_params), NULL, 0 },
     [KQ1_QKD014_KEY_CONTAINER] =
-        { 0, "Response to key request", "Table II.2", ROWS(qkd014_key_container_params), ROWS(qkd014_key_params) },
+        { 0, KQ1_KEY_REQUEST_RESPONSE_NAME, "Table II.2", ROWS(qkd014_key_container_params), ROWS(qkd014_key_params) },
     [KQ1_QKD014_GET_KEY_WITH_IDS] =
         { 0, "Key request with key IDs", "ETSI GS QKD 014 Get key with key IDs",
           ROWS(qkd014_key_ids_params), ROWS(qkd014_key_id_params) },
