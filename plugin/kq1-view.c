@@ -869,7 +869,6 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
         add_keys(kq1_tree, pinfo, json_tvb, payload, analysis ? analysis->key_first_frame : NULL,
                  analysis ? analysis->n_keys : 0);
         tap->verdict = add_verdict(kq1_tree, pinfo, json_tvb, msg, payload);
-        call_json_dissector(json_tvb, pinfo, kq1_tree, payload);
         if (payload->json_len < length)
             proto_tree_add_item(kq1_tree, hf_kq1_trailing, payload_tvb, (int)payload->json_len,
                                 -1, ENC_NA);
@@ -884,6 +883,10 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     }
     finish_pdu(pinfo, msg, (uint16_t)code, message_id, payload);
     tap_queue_packet(kq1_tap, pinfo, tap);
+    /* Last, so that an exception in the JSON dissector (a tree deeper than
+     * gui.max_tree_depth) costs nothing of Kq-1's own decode. */
+    if (payload->parsed)
+        call_json_dissector(json_tvb, pinfo, kq1_tree, payload);
     return tvb_captured_length(tvb);
 }
 
@@ -942,8 +945,9 @@ free_alias(void *record)
 static void
 compile_aliases(void)
 {
-    g_free(aliases);
-    aliases = g_new0(kq1_alias_t, n_uat_aliases ? n_uat_aliases : 1);
+    /* In epan scope: freed with the protocols at exit. */
+    wmem_free(wmem_epan_scope(), aliases);
+    aliases = wmem_alloc0_array(wmem_epan_scope(), kq1_alias_t, n_uat_aliases ? n_uat_aliases : 1);
     n_aliases = 0;
     for (unsigned i = 0; i < n_uat_aliases; i++) {
         kq1_alias_t *alias = &aliases[n_aliases];
@@ -1177,6 +1181,7 @@ kq1_view_register(int proto, module_t *module)
                                   "in addition to the defaults", alias_uat);
 
     kq1_tap = register_tap("kq1");
+    register_shutdown_routine(kq1_payload_shutdown);
 }
 
 void

@@ -622,6 +622,16 @@ def hostile_versions():
              pdu(KEY_SUPPLY, 3, supply_json(), version=0xffff)]]
 
 
+def hostile_deep_json():
+    """JSON that nests 18 levels inside Extension: valid, and within what the
+    plugin parses (64 levels), but deeper than a low gui.max_tree_depth lets
+    the JSON dissector show, which throws once the payload is checked."""
+    deep = {"level": 0}
+    for level in range(1, 8):
+        deep = {"level": level, "inner": [deep]}
+    return [[pdu(KEY_SUPPLY, 1, supply_json(extension=[deep]))]]
+
+
 def hostile_ten_thousand_keys():
     return [[pdu(KEY_REQUEST_RESPONSE, 1, b'{"keys":[' + b",".join([b"{}"] * 10000) + b'],"response":"ok"}')]]
 
@@ -637,6 +647,7 @@ HOSTILE = {
     "hostile-numbers": hostile(*hostile_numbers()),
     "hostile-extensions": hostile(*hostile_extensions()),
     "hostile-versions": hostile(*hostile_versions()),
+    "hostile-deep-json": hostile(*hostile_deep_json()),
     "hostile-zeros": hostile([bytes(4096)]),
     "hostile-ones": hostile([b"\xff" * 4096]),
     "hostile-random": hostile([bytes(random.Random(4162).getrandbits(8) for _ in range(20000))]),

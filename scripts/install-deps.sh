@@ -4,7 +4,8 @@
 #   scripts/install-deps.sh GROUP ...
 # build:   compile the plugin and decode captures with tshark (the main job)
 # test:    the test suite: unit tests, tshark tests as an unprivileged user,
-#          fuzzing (clang's libFuzzer and sanitizer runtimes), valgrind
+#          fuzzing (clang's libFuzzer and sanitizer runtimes), valgrind, and
+#          Wireshark's checkers (scripts/lint.sh: Perl, Python, its source tarball)
 # package: the Debian package (cpack, dpkg-shlibdeps)
 # record:  re-recording the samples (samples/record.py)
 set -eu
@@ -14,7 +15,7 @@ for group in "$@"; do
     case $group in
         build)   packages="$packages cmake gcc make pkg-config libc6-dev libglib2.0-dev libjson-glib-dev
                                      libwireshark-dev wireshark-dev tshark" ;;
-        test)    packages="$packages python3 util-linux clang libclang-rt-dev valgrind" ;;
+        test)    packages="$packages python3 util-linux clang libclang-rt-dev valgrind perl bzip2 xz-utils" ;;
         package) packages="$packages dpkg-dev file" ;;
         record)  packages="$packages python3 openssl nftables iproute2 util-linux" ;;
         *) echo "install-deps.sh: unknown group '$group' (build, test, package, record)" >&2; exit 2 ;;

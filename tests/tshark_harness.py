@@ -7,6 +7,7 @@ proves, from `tshark -G plugins`, that the plugin it runs is the one built.
 """
 import glob
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -124,13 +125,16 @@ class Tshark:
             os.chmod(target, 0o644)
         return target
 
-    def run(self, *args, check=True, env=None, wrapper=(), keep_stdout=True):
+    def run(self, *args, check=True, env=None, wrapper=(), keep_stdout=True, abort_on_dissector_bug=True):
         """tshark with args (under wrapper, e.g. valgrind; env added to its
         environment); as root, as nobody. Output that is not UTF-8 (bytes of
-        other protocols) is read with replacement characters."""
+        other protocols) is read with replacement characters. A dissector
+        bug aborts tshark unless abort_on_dissector_bug is false."""
         full_env = dict(os.environ, HOME=self.home, WIRESHARK_PLUGIN_DIR=self.plugin_dir,
                         WIRESHARK_ABORT_ON_DISSECTOR_BUG="1", LC_ALL="C.UTF-8")
         full_env.pop("WIRESHARK_CONFIG_DIR", None)
+        if not abort_on_dissector_bug:
+            full_env.pop("WIRESHARK_ABORT_ON_DISSECTOR_BUG")
         full_env.update(env or {})
         command = list(wrapper) + [self.tshark] + list(args)
         if self.as_root:
@@ -174,3 +178,10 @@ class Tshark:
             number, protocol, info = line.split("\t", 2)
             rows[int(number)] = (protocol, info)
         return rows
+
+
+def kq1_leaks(valgrind_log):
+    """The loss records of valgrind's leak check that are definitely lost
+    blocks allocated through Kq-1 code, as text."""
+    records = re.split(r"\n==\d+== \n", valgrind_log)
+    return [record for record in records if "definitely lost" in record and re.search(r"kq1", record)]

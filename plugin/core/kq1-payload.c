@@ -378,10 +378,13 @@ check_keys(checker_t *c)
     g_array_free(spans, true);
 }
 
+/* One parser serves every payload: making one costs more than most
+ * payloads take to parse. Dissection runs in one thread. */
+static JsonParser *parser;
+
 static bool
 parse(kq1_payload_t *p, const uint8_t *data, gsize len)
 {
-    static JsonParser *parser;
     gsize end = 0;
     GError *error = NULL;
     const char *bad;
@@ -420,9 +423,7 @@ parse(kq1_payload_t *p, const uint8_t *data, gsize len)
                     data[at] == 0 ? "a NUL byte" : "an invalid byte sequence", at);
         return false;
     }
-    /* One parser serves every payload: making one costs more than most
-     * payloads take to parse. Dissection runs in one thread. Not an
-     * immutable parser: json-glib 1.10 (Debian 13) aborts in
+    /* Not an immutable parser: json-glib 1.10 (Debian 13) aborts in
      * json_parser_steal_root when such a parser accepts a scalar followed by
      * more text ("x" {}), which a payload can be. */
     if (parser == NULL)
@@ -493,6 +494,12 @@ check_payload(checker_t *checker, const kq1_message_info_t *msg)
     check_key(checker, &p->top, -1);
     if (msg->element_params != NULL)
         check_keys(checker);
+}
+
+void
+kq1_payload_shutdown(void)
+{
+    g_clear_object(&parser);
 }
 
 void

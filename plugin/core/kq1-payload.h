@@ -83,6 +83,10 @@ kq1_payload_t *kq1_payload_check(const kq1_message_info_t *msg, const uint8_t *d
 
 void kq1_payload_free(kq1_payload_t *payload);
 
+/* Frees what kq1_payload_check keeps from one call to the next (its JSON
+ * parser), when no more payloads will be checked. */
+void kq1_payload_shutdown(void);
+
 /* The string value of a parameter in params, or NULL. */
 const char *kq1_params_string(const kq1_params_t *params, kq1_param_t param);
 

@@ -25,7 +25,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from tshark_harness import Tshark  # noqa: E402
+from tshark_harness import Tshark, kq1_leaks  # noqa: E402
 
 RATES = [0.002, 0.01, 0.05]
 CODES = [0x3101, 0x1302, 0x1303, 0x3104]
@@ -98,12 +98,6 @@ def count_frames(path):
     return sum(numbers)
 
 
-def kq1_leaks(valgrind_log):
-    """Definitely lost blocks whose allocation stack goes through Kq-1 code."""
-    records = re.split(r"\n==\d+== \n", valgrind_log)
-    return sum(1 for record in records if "definitely lost" in record and re.search(r"kq1", record))
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--asan-plugin-dir", required=True)
@@ -167,12 +161,12 @@ def main():
 
     for path, options in rng.sample(inputs, min(args.valgrind_runs, len(inputs))):
         result = plain.run("-r", path, "-V", "-2", *options, check=False, keep_stdout=False,
-                           wrapper=["valgrind", "--error-exitcode=99", "--leak-check=full",
+                           wrapper=["valgrind", "--keep-debuginfo=yes", "--error-exitcode=99", "--leak-check=full",
                                     "--errors-for-leak-kinds=none", "--num-callers=40"])
         if result.returncode == 99:
             valgrind_errors += 1
             print("valgrind found errors on %s:\n%s" % (path, result.stderr[-3000:]))
-        leaks += kq1_leaks(result.stderr)
+        leaks += len(kq1_leaks(result.stderr))
 
     print("seed %d: %d runs, %d packets tried, %d crashes, %d valgrind runs with %d errors and %d Kq-1 leaks"
           % (args.seed, runs, packets, crashes, min(args.valgrind_runs, len(inputs)), valgrind_errors, leaks))
