@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The Kq-1 benchmark: what the plugin costs against what a user would run
 otherwise, on one large capture, in one run.
 

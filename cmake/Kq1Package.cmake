@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A Debian package of the plugin for the Wireshark it was built against:
 # wireshark-kq1-plugin_<version>+ws<major.minor>_<arch>.deb, installing kq1.so
 # into the global plugin folder and depending on that Wireshark's libwireshark

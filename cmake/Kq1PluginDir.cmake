@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Where "cmake --install" puts kq1.so, and where the build tree stages it.
 #
 # Wireshark scans DIR/<major>.<minor>/epan for dissector plugins in its global

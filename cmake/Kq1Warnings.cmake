@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Compiler warnings for the project's own code. Wireshark's and GLib's headers
 # come in as system headers (imported targets), so their warnings stay out.
 option(KQ1_WERROR "Treat compiler warnings as errors" OFF)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A small Kq-1 peer (ITU-T Q.4162 Appendix I): the QKD module and the KM roles.
 
 The QKD module is the TCP client and the KM listens on the Kq-1 port. Both

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A small ETSI GS QKD 014 key delivery server (the KME, here the QKD module
 of Q.4162 Appendix II) and its client (the SAE, here the KM).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Records the sample captures: real Kq-1 traffic between kq1peer.py's QKD
 module and KM over loopback sockets, captured by dumpcap.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The main job: installs what is missing, builds kq1.so, installs it where
 # Wireshark loads plugins (the global folder as root, your personal folder
 # otherwise) and decodes the sample captures with tshark.

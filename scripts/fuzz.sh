@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The long fuzz run: the libFuzzer target on the payload checker, then tshark
 # with the sanitized plugin (and some valgrind runs), half the time each.
 #   scripts/fuzz.sh [MINUTES]      (default 30)

@@ -1,8 +1,10 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian packages a job needs, if any is missing (Debian 12, 13
 # and sid: the same names on each). Uses sudo unless run as root.
 #   scripts/install-deps.sh GROUP ...
-# build:   compile the plugin and decode captures with tshark (the main job)
+# build:   compile the plugin and decode captures with tshark (the main job);
+#          libgcrypt20-dev because Wireshark's TLS header (for Kq-1 over TLS) includes gcrypt.h
 # test:    the test suite: unit tests, tshark tests as an unprivileged user,
 #          fuzzing (clang's libFuzzer and sanitizer runtimes), valgrind, and
 #          Wireshark's checkers (scripts/lint.sh: Perl, Python, its source tarball)
@@ -14,7 +16,7 @@ packages=""
 for group in "$@"; do
     case $group in
         build)   packages="$packages cmake gcc make pkg-config libc6-dev libglib2.0-dev libjson-glib-dev
-                                     libwireshark-dev wireshark-dev tshark" ;;
+                                     libwireshark-dev wireshark-dev libgcrypt20-dev tshark" ;;
         test)    packages="$packages python3 util-linux clang libclang-rt-dev valgrind perl bzip2 xz-utils" ;;
         package) packages="$packages dpkg-dev file" ;;
         record)  packages="$packages python3 openssl nftables iproute2 util-linux" ;;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the Debian package of the plugin for the installed Wireshark:
 #   scripts/package.sh [BUILD_DIR]     (default build-package)
 # leaves BUILD_DIR/wireshark-kq1-plugin_<version>+ws<major.minor>_<arch>.deb,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The test command: installs what is missing, builds with warnings as errors
 # and runs the whole suite (unit tests and tshark over every sample).
 set -eu

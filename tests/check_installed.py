@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Checks the plugin as a package installed it: tshark, run as it is (no
 WIRESHARK_PLUGIN_DIR), loads kq1.so from Wireshark's global plugin folder
 and decodes a sample with the values the tshark tests expect.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """tshark over every sample: header values, Kq-1 fields, expert infos and
 columns, frame by frame, with the plugin from the build tree.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Runs tshark with the Kq-1 plugin from the build tree and reads its PDML.
 
 tshark started by root loads no personal plugins and ignores

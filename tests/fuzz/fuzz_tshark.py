@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Fuzzes the Kq-1 plugin inside tshark.
 
 Inputs are mutations of every sample (editcap -E at several rates) and

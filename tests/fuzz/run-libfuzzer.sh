@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs a libFuzzer target for some seconds from its corpus folder (made if
 # missing) and a dictionary; fails on any crash, leak or sanitizer report.
 #   run-libfuzzer.sh TARGET DICT CORPUS SECONDS
