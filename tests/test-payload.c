@@ -316,32 +316,76 @@ test_member_spans(void)
     kq1_payload_free(p);
 }
 
-/* The scanner stays inside its input whatever the input is. */
+/* The document reader stays inside its input whatever the input is. */
 static void
 test_scanner_on_bad_text(void)
 {
     static const char *texts[] = {
         "{", "{\"", "{\"a", "{\"a\"", "{\"a\":", "{\"a\":\"", "{\"a\":[", "{\"a\":1,", "{,}", "{\"a\" 1}",
-        "[", "[,", "[1,", "[\"", "[[[", "]", "}", "\"\\", "",
+        "[", "[,", "[1,", "[\"", "[[[", "]", "}", "\"\\", "", "[}", "{]", "[1:2]", "{\"a\":1}}",
     };
 
     for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
         gsize len = strlen(texts[i]);
-        kq1_span_t all = { 0, len + 5 };    /* longer than the text: clamped */
-        GArray *members = kq1_json_members((const uint8_t *)texts[i], len, all);
-        GArray *elements = kq1_json_elements((const uint8_t *)texts[i], len, all);
+        kq1_json_doc_t doc;
 
-        for (unsigned m = 0; m < members->len; m++) {
-            const kq1_json_member_t *member = &g_array_index(members, kq1_json_member_t, m);
-            g_assert_cmpuint(member->member.offset + member->member.length, <=, len);
+        kq1_json_doc_read(&doc, (const uint8_t *)texts[i], len, NULL, 2);
+        for (unsigned v = 0; v < doc.values->len; v++) {
+            const kq1_json_value_t *value = &g_array_index(doc.values, kq1_json_value_t, v);
+
+            g_assert_cmpuint(value->value.offset + value->value.length, <=, len);
+            g_assert_cmpuint(value->member.offset + value->member.length, <=, len);
+            g_assert_null(value->node);
         }
-        for (unsigned e = 0; e < elements->len; e++) {
-            const kq1_span_t *element = &g_array_index(elements, kq1_span_t, e);
-            g_assert_cmpuint(element->offset + element->length, <=, len);
-        }
-        g_array_free(members, true);
-        g_array_free(elements, true);
+        kq1_json_doc_clear(&doc);
     }
+}
+
+/* A text read once: each value tied to json-glib's reading of it and to its
+ * bytes; member names unescaped, duplicates kept in order. */
+static void
+test_json_doc(void)
+{
+    static const char json[] = " {\"a\": [1, {\"b\\u005fc\": \"x\\\"y\"}], \"\\ud83d\\ude00\":null, \"a\":true} ";
+    JsonParser *parser = json_parser_new();
+    kq1_json_doc_t doc;
+    const kq1_json_value_t *root, *a1, *one, *inner, *bc, *emoji, *a2;
+
+    g_assert_true(json_parser_load_from_data(parser, json, -1, NULL));
+    kq1_json_doc_read(&doc, (const uint8_t *)json, strlen(json), json_parser_get_root(parser), 4);
+    g_assert_cmpuint(doc.values->len, ==, 7);
+    root = kq1_json_doc_value(&doc, 0);
+    assert_span(json, root->value, "{\"a\": [1, {\"b\\u005fc\": \"x\\\"y\"}], \"\\ud83d\\ude00\":null, \"a\":true}");
+    g_assert_true(root->node == json_parser_get_root(parser));
+    g_assert_null(root->name);
+    a1 = kq1_json_doc_value(&doc, root->first);
+    g_assert_cmpstr(a1->name, ==, "a");
+    assert_span(json, a1->member, "\"a\": [1, {\"b\\u005fc\": \"x\\\"y\"}]");
+    assert_span(json, a1->value, "[1, {\"b\\u005fc\": \"x\\\"y\"}]");
+    /* json-glib keeps the last "a": both members carry its value. */
+    g_assert_true(json_node_get_boolean(a1->node));
+    one = kq1_json_doc_value(&doc, a1->first);
+    g_assert_null(one->name);
+    g_assert_null(one->node);       /* the first "a" is not the one json-glib kept */
+    assert_span(json, one->value, "1");
+    inner = kq1_json_doc_value(&doc, one->next);
+    assert_span(json, inner->value, "{\"b\\u005fc\": \"x\\\"y\"}");
+    g_assert_null(kq1_json_doc_value(&doc, inner->next));
+    bc = kq1_json_doc_value(&doc, inner->first);
+    g_assert_cmpstr(bc->name, ==, "b_c");
+    assert_span(json, bc->value, "\"x\\\"y\"");
+    emoji = kq1_json_doc_value(&doc, a1->next);
+    g_assert_cmpstr(emoji->name, ==, "\xf0\x9f\x98\x80");
+    g_assert_true(emoji->node != NULL && JSON_NODE_HOLDS_NULL(emoji->node));
+    a2 = kq1_json_doc_value(&doc, emoji->next);
+    g_assert_cmpstr(a2->name, ==, "a");
+    assert_span(json, a2->member, "\"a\":true");
+    g_assert_true(a2->node == a1->node);
+    g_assert_null(kq1_json_doc_value(&doc, a2->next));
+    g_assert_null(kq1_json_doc_value(&doc, -1));
+    g_assert_null(kq1_json_doc_value(&doc, 7));
+    kq1_json_doc_clear(&doc);
+    g_object_unref(parser);
 }
 
 static void
@@ -840,6 +884,7 @@ main(int argc, char **argv)
     g_test_add_func("/payload/duplicate-member", test_duplicate_member);
     g_test_add_func("/payload/member-spans", test_member_spans);
     g_test_add_func("/scan/bad-text", test_scanner_on_bad_text);
+    g_test_add_func("/scan/json-doc", test_json_doc);
     g_test_add_func("/payload/not-json", test_not_json);
     g_test_add_func("/payload/broken-json", test_broken_json);
     g_test_add_func("/payload/deep-nesting", test_deep_nesting);

@@ -1,5 +1,6 @@
 /* kq1-json-scan.c
- * Byte positions in JSON text, found by scanning rather than parsing.
+ * Byte positions in JSON text, found by scanning: where the text ends, and
+ * (once json-glib has parsed it) where each of its values is.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -107,88 +108,212 @@ kq1_json_extent(const uint8_t *data, gsize len, unsigned max_depth, gsize *end)
     return KQ1_EXTENT_FOUND;
 }
 
-static gsize
-span_end(gsize len, kq1_span_t span)
+/* The member name between the quotes of span, unescaped as JSON defines,
+ * into out. An escape that is no character (a lone surrogate) gives
+ * U+FFFD, which no member name json-glib read will match. */
+static void
+unescape_name(const uint8_t *data, kq1_span_t span, GString *out)
 {
-    return span.offset + span.length <= len ? span.offset + span.length : len;
+    gsize end = span.offset + span.length;
+
+    g_string_truncate(out, 0);
+    for (gsize i = span.offset; i < end; i++) {
+        gunichar c, low;
+
+        if (data[i] != '\\' || i + 1 >= end) {
+            g_string_append_c(out, (char)data[i]);
+            continue;
+        }
+        switch (data[++i]) {
+        case 'b': g_string_append_c(out, '\b'); break;
+        case 'f': g_string_append_c(out, '\f'); break;
+        case 'n': g_string_append_c(out, '\n'); break;
+        case 'r': g_string_append_c(out, '\r'); break;
+        case 't': g_string_append_c(out, '\t'); break;
+        case 'u':
+            if (i + 4 >= end || !g_ascii_isxdigit(data[i + 1]) || !g_ascii_isxdigit(data[i + 2])
+                || !g_ascii_isxdigit(data[i + 3]) || !g_ascii_isxdigit(data[i + 4])) {
+                g_string_append_unichar(out, 0xfffd);
+                break;
+            }
+            c = (gunichar)(g_ascii_xdigit_value(data[i + 1]) << 12 | g_ascii_xdigit_value(data[i + 2]) << 8
+                           | g_ascii_xdigit_value(data[i + 3]) << 4 | g_ascii_xdigit_value(data[i + 4]));
+            i += 4;
+            if (c >= 0xd800 && c < 0xdc00 && i + 6 < end && data[i + 1] == '\\' && data[i + 2] == 'u'
+                && g_ascii_isxdigit(data[i + 3]) && g_ascii_isxdigit(data[i + 4])
+                && g_ascii_isxdigit(data[i + 5]) && g_ascii_isxdigit(data[i + 6])) {
+                low = (gunichar)(g_ascii_xdigit_value(data[i + 3]) << 12 | g_ascii_xdigit_value(data[i + 4]) << 8
+                                 | g_ascii_xdigit_value(data[i + 5]) << 4 | g_ascii_xdigit_value(data[i + 6]));
+                if (low >= 0xdc00 && low < 0xe000) {
+                    c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+                    i += 6;
+                }
+            }
+            g_string_append_unichar(out, c >= 0xd800 && c < 0xe000 ? 0xfffd : c);
+            break;
+        default:    /* \" \\ \/ */
+            g_string_append_c(out, (char)data[i]);
+            break;
+        }
+    }
 }
 
-GArray *
-kq1_json_members(const uint8_t *data, gsize len, kq1_span_t value)
+/* An object or array being read: its value and what has been read of it. */
+typedef struct {
+    int       value;    /* its kq1_json_value_t */
+    uint8_t   close;    /* '}' or ']' */
+    unsigned  n;        /* members or elements read so far */
+    int       last;     /* the last of them, -1 before the first */
+} container_t;
+
+void
+kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode *root, unsigned max_depth)
 {
-    GArray *members = g_array_new(false, false, sizeof(kq1_json_member_t));
-    gsize end = span_end(len, value);
-    gsize i = skip_space(data, value.offset, end);
+    enum { VALUE, AFTER_OPEN, AFTER_VALUE, ITEM, DONE } state = VALUE;
+    container_t *stack = g_new(container_t, max_depth + 1);
+    unsigned depth = 0;
+    GString *name = g_string_new(NULL);
+    gsize i = skip_space(data, 0, len);
+    /* What the value about to be read is: json-glib's node, and its name
+     * and where its member starts when it is a member. */
+    JsonNode *node = root;
+    const char *member_name = NULL;
+    gsize member_start = 0;
 
-    if (i >= end || data[i] != '{')
-        return members;
-    for (i++;;) {
-        kq1_json_member_t member;
-        gsize name_end;
+    doc->values = g_array_new(false, false, sizeof(kq1_json_value_t));
+    doc->names = g_string_chunk_new(64);
+    while (state != DONE) {
+        container_t *top = depth > 0 ? &stack[depth - 1] : NULL;
+        kq1_json_value_t value = { node, { i, 0 }, { 0, 0 }, member_name, -1, -1 };
+        kq1_json_value_t *v;
+        int added;
 
-        i = skip_space(data, i, end);
-        if (i >= end || data[i] != '"')
+        switch (state) {
+        case VALUE:
+            if (i >= len) {
+                state = DONE;
+                break;
+            }
+            if (member_name != NULL)
+                value.member.offset = member_start;
+            added = (int)doc->values->len;
+            g_array_append_val(doc->values, value);
+            if (top != NULL) {
+                if (top->last < 0)
+                    g_array_index(doc->values, kq1_json_value_t, top->value).first = added;
+                else
+                    g_array_index(doc->values, kq1_json_value_t, top->last).next = added;
+                top->last = added;
+            }
+            v = &g_array_index(doc->values, kq1_json_value_t, added);
+            if (data[i] == '{' || data[i] == '[') {
+                if (depth > max_depth) {
+                    state = DONE;
+                    break;
+                }
+                stack[depth].value = added;
+                stack[depth].close = data[i] == '{' ? '}' : ']';
+                stack[depth].n = 0;
+                stack[depth].last = -1;
+                depth++;
+                i++;
+                state = AFTER_OPEN;
+            } else {
+                i = skip_value(data, i, len);
+                v->value.length = i - v->value.offset;
+                if (v->name != NULL)
+                    v->member.length = i - v->member.offset;
+                state = AFTER_VALUE;
+            }
             break;
-        name_end = skip_string(data, i, end);
-        if (name_end >= end || data[name_end - 1] != '"')
+        case AFTER_OPEN:
+        case AFTER_VALUE:
+            if (top == NULL) {
+                state = DONE;
+                break;
+            }
+            i = skip_space(data, i, len);
+            if (i >= len) {
+                state = DONE;
+            } else if (data[i] == top->close) {
+                /* The container ends here. */
+                v = &g_array_index(doc->values, kq1_json_value_t, top->value);
+                v->value.length = i + 1 - v->value.offset;
+                if (v->name != NULL)
+                    v->member.length = i + 1 - v->member.offset;
+                depth--;
+                i++;
+                state = AFTER_VALUE;
+            } else if (state == AFTER_VALUE && data[i] == ',') {
+                i++;
+                state = ITEM;
+            } else {
+                state = state == AFTER_OPEN ? ITEM : DONE;
+            }
             break;
-        member.name.offset = i + 1;
-        member.name.length = name_end - i - 2;
-        member.member.offset = i;
-        i = skip_space(data, name_end, end);
-        if (i >= end || data[i] != ':')
+        case ITEM:
+            /* The next member or element of top. */
+            i = skip_space(data, i, len);
+            v = &g_array_index(doc->values, kq1_json_value_t, top->value);
+            if (top->close == ']') {
+                JsonArray *array = v->node != NULL && JSON_NODE_HOLDS_ARRAY(v->node) ? json_node_get_array(v->node) : NULL;
+
+                node = array != NULL && top->n < json_array_get_length(array)
+                       ? json_array_get_element(array, top->n) : NULL;
+                member_name = NULL;
+            } else {
+                JsonObject *object = v->node != NULL && JSON_NODE_HOLDS_OBJECT(v->node) ? json_node_get_object(v->node) : NULL;
+                kq1_span_t name_span;
+                gsize name_end;
+
+                if (i >= len || data[i] != '"') {
+                    state = DONE;
+                    break;
+                }
+                name_end = skip_string(data, i, len);
+                if (name_end >= len || data[name_end - 1] != '"') {
+                    state = DONE;
+                    break;
+                }
+                name_span.offset = i + 1;
+                name_span.length = name_end - i - 2;
+                unescape_name(data, name_span, name);
+                member_name = g_string_chunk_insert_len(doc->names, name->str, (gssize)name->len);
+                member_start = i;
+                node = object != NULL ? json_object_get_member(object, member_name) : NULL;
+                i = skip_space(data, name_end, len);
+                if (i >= len || data[i] != ':') {
+                    state = DONE;
+                    break;
+                }
+                i = skip_space(data, i + 1, len);
+            }
+            top->n++;
+            state = VALUE;
             break;
-        i = skip_space(data, i + 1, end);
-        member.value.offset = i;
-        i = skip_value(data, i, end);
-        member.value.length = i - member.value.offset;
-        member.member.length = i - member.member.offset;
-        g_array_append_val(members, member);
-        i = skip_space(data, i, end);
-        if (i >= end || data[i] != ',')
+        case DONE:
             break;
-        i++;
+        }
     }
-    return members;
+    g_string_free(name, true);
+    g_free(stack);
 }
 
-GArray *
-kq1_json_elements(const uint8_t *data, gsize len, kq1_span_t value)
+void
+kq1_json_doc_clear(kq1_json_doc_t *doc)
 {
-    GArray *elements = g_array_new(false, false, sizeof(kq1_span_t));
-    gsize end = span_end(len, value);
-    gsize i = skip_space(data, value.offset, end);
-
-    if (i >= end || data[i] != '[')
-        return elements;
-    for (i++;;) {
-        kq1_span_t element;
-
-        i = skip_space(data, i, end);
-        if (i >= end || data[i] == ']')
-            break;
-        element.offset = i;
-        i = skip_value(data, i, end);
-        element.length = i - element.offset;
-        if (element.length == 0)
-            break;      /* not a value: stop rather than loop */
-        g_array_append_val(elements, element);
-        i = skip_space(data, i, end);
-        if (i >= end || data[i] != ',')
-            break;
-        i++;
-    }
-    return elements;
+    if (doc->values != NULL)
+        g_array_free(doc->values, true);
+    if (doc->names != NULL)
+        g_string_chunk_free(doc->names);
+    doc->values = NULL;
+    doc->names = NULL;
 }
 
-bool
-kq1_span_equals(const uint8_t *data, kq1_span_t span, const char *text)
+const kq1_json_value_t *
+kq1_json_doc_value(const kq1_json_doc_t *doc, int position)
 {
-    gsize i;
-
-    for (i = 0; i < span.length; i++) {
-        if (text[i] == '\0' || data[span.offset + i] != (uint8_t)text[i])
-            return false;
-    }
-    return text[i] == '\0';
+    if (doc->values == NULL || position < 0 || (guint)position >= doc->values->len)
+        return NULL;
+    return &g_array_index(doc->values, kq1_json_value_t, position);
 }

@@ -1,9 +1,10 @@
 /* kq1-json-scan.h
- * Finds where things are in JSON text, without parsing it: where the
- * top-level value ends (and whether it nests too deep to parse), and the
- * byte spans of an object's members or an array's elements, so that each
- * Kq-1 field can highlight its own bytes.  Iterative, so no input can make it
- * recurse; GLib only.
+ * Where things are in JSON text. Before parsing: where the top-level value
+ * ends, and whether it nests too deep to parse. After json-glib has parsed
+ * it: the whole text read once into a document that ties each of
+ * json-glib's values to its bytes, so that each Kq-1 field can highlight
+ * its own bytes. Iterative, so no input can make it recurse; GLib and
+ * json-glib only.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,6 +16,7 @@
 #include <stdint.h>
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 typedef struct {
     gsize offset;
@@ -31,23 +33,34 @@ typedef enum {
  * not count. A scalar or non-JSON text is taken to run to len. */
 kq1_extent_t kq1_json_extent(const uint8_t *data, gsize len, unsigned max_depth, gsize *end);
 
+/* One value of a JSON text: json-glib's reading of it and the bytes it
+ * came from. */
 typedef struct {
-    kq1_span_t name;     /* the member name between its quotes, as written (escapes not undone) */
-    kq1_span_t member;   /* from the name's opening quote to the end of the value */
-    kq1_span_t value;
-} kq1_json_member_t;
+    JsonNode   *node;     /* json-glib's value (strings unescaped); NULL if not found */
+    kq1_span_t  value;    /* its bytes */
+    kq1_span_t  member;   /* "name": value, for a member of an object; {0, 0} otherwise */
+    const char *name;     /* the member's name, unescaped; NULL for an element or the root */
+    int         first;    /* index of its first member or element, -1 for none */
+    int         next;     /* index of the next member or element beside it, -1 for none */
+} kq1_json_value_t;
 
-/* The members of the object that value (a span of data) holds, in document
- * order, as kq1_json_member_t; empty if it is not an object. Meant for text
- * a JSON parser has accepted: on other text it stops early, but stays within
- * data[0..len). */
-GArray *kq1_json_members(const uint8_t *data, gsize len, kq1_span_t value);
+/* A JSON text read once: every value, with its bytes, in document order
+ * (index 0 is the text's top-level value). */
+typedef struct {
+    GArray       *values;   /* kq1_json_value_t */
+    GStringChunk *names;    /* the unescaped member names */
+} kq1_json_doc_t;
 
-/* The spans of the elements of the array that value holds (kq1_span_t), in
- * order; empty if it is not an array. */
-GArray *kq1_json_elements(const uint8_t *data, gsize len, kq1_span_t value);
+/* Reads data[0..len), a JSON text json-glib has parsed into root (so valid,
+ * and nested no deeper than max_depth), into doc. One pass over the bytes;
+ * each value is tied to json-glib's node for it. Text that is not what
+ * json-glib read ends the reading early, within data[0..len). */
+void kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode *root,
+                       unsigned max_depth);
 
-/* true when the span holds exactly this text. */
-bool kq1_span_equals(const uint8_t *data, kq1_span_t span, const char *text);
+void kq1_json_doc_clear(kq1_json_doc_t *doc);
+
+/* The value at position (a value's first or next), or NULL for -1. */
+const kq1_json_value_t *kq1_json_doc_value(const kq1_json_doc_t *doc, int position);
 
 #endif /* KQ1_JSON_SCAN_H */

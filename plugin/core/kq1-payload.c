@@ -105,6 +105,7 @@ typedef struct {
     gsize                      len;
     const kq1_alias_t         *aliases;
     unsigned                   n_aliases;
+    const kq1_json_value_t    *keys;    /* the payload's Keys, once found */
 } checker_t;
 
 /* The member spells the parameter: by default, or by a user's alias. */
@@ -149,12 +150,12 @@ check_array_elements(checker_t *c, const kq1_param_info_t *info, kq1_param_t par
  * false when the value cannot be used at all. */
 static bool
 check_value(checker_t *c, const kq1_param_info_t *info, const char *member, const char *at,
-            JsonNode *node, kq1_json_member_t raw, kq1_param_t param, int element)
+            JsonNode *node, kq1_span_t bytes, kq1_param_t param, int element)
 {
     bool usable = true;
 
     if (info->type == KQ1_TYPE_INTEGER) {
-        char *text = raw.value.length > 0 ? g_strndup((const char *)c->data + raw.value.offset, raw.value.length) : NULL;
+        char *text = bytes.length > 0 ? g_strndup((const char *)c->data + bytes.offset, bytes.length) : NULL;
         int64_t value = json_node_get_int(node);
 
         if (text != NULL && !g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &value, NULL)) {
@@ -169,8 +170,8 @@ check_value(checker_t *c, const kq1_param_info_t *info, const char *member, cons
     } else if (info->type == KQ1_TYPE_STRING) {
         const char *value = json_node_get_string(node);
 
-        if (raw.value.length > 0 && g_strstr_len((const char *)c->data + raw.value.offset,
-                                                 (gssize)raw.value.length, "\\u0000") != NULL)
+        if (bytes.length > 0 && g_strstr_len((const char *)c->data + bytes.offset,
+                                             (gssize)bytes.length, "\\u0000") != NULL)
             add_finding(c->payload, KQ1_FINDING_BAD_STRING, param, element,
                         "%s (%s)%s holds \\u0000: shown up to it", info->name, member, at);
         else if (!g_utf8_validate(value, -1, NULL))
@@ -181,23 +182,34 @@ check_value(checker_t *c, const kq1_param_info_t *info, const char *member, cons
     return usable;
 }
 
-/* Where the last member of the object called name is (json-glib keeps the
- * last of members that share a name), and how many there are. */
-static kq1_json_member_t
-find_member(GArray *raw_members, const uint8_t *data, const char *name, unsigned *count)
+/* Members that share a name: json-glib keeps the value of the last. The
+ * first member called like member: member itself unless an earlier one is. */
+static bool
+is_first_of_name(const kq1_json_doc_t *doc, const kq1_json_value_t *object, const kq1_json_value_t *member)
 {
-    kq1_json_member_t found = { { 0, 0 }, { 0, 0 }, { 0, 0 } };
+    for (const kq1_json_value_t *m = kq1_json_doc_value(doc, object->first); m != member;
+         m = kq1_json_doc_value(doc, m->next)) {
+        if (strcmp(m->name, member->name) == 0)
+            return false;
+    }
+    return true;
+}
 
-    *count = 0;
-    for (unsigned i = 0; i < raw_members->len; i++) {
-        const kq1_json_member_t *raw = &g_array_index(raw_members, kq1_json_member_t, i);
+/* The last member called like member (from member on), and how many are. */
+static const kq1_json_value_t *
+last_of_name(const kq1_json_doc_t *doc, const kq1_json_value_t *member, unsigned *count)
+{
+    const kq1_json_value_t *last = member;
 
-        if (kq1_span_equals(data, raw->name, name)) {
-            found = *raw;
+    *count = 1;
+    for (const kq1_json_value_t *m = kq1_json_doc_value(doc, member->next); m != NULL;
+         m = kq1_json_doc_value(doc, m->next)) {
+        if (strcmp(m->name, member->name) == 0) {
+            last = m;
             (*count)++;
         }
     }
-    return found;
+    return last;
 }
 
 /* The member spells the parameter as this message uses it. */
@@ -215,22 +227,29 @@ use_matches(const checker_t *c, const kq1_param_use_t *use, const char *member)
  * a second use row of Extension (QKD 014's two extension members) is kept
  * beside the first. */
 static void
-check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
+check_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t object_span,
              const kq1_param_use_t *uses, unsigned n_uses, int element, kq1_params_t *out)
 {
+    const kq1_json_doc_t *doc = &c->payload->doc;
     bool seen[KQ1_PARAM_COUNT] = { false };
     bool seen_use[KQ1_MAX_USES] = { false };
-    GList *members = obj ? json_object_get_members(obj) : NULL;
-    GArray *raw_members = kq1_json_members(c->data, c->len, object_span);
     char *at = where(element);
 
     n_uses = MIN(n_uses, KQ1_MAX_USES);
     out->self = object_span;
-    for (GList *l = members; l != NULL; l = l->next) {
-        const char *member = l->data;
-        unsigned count = 0;
-        kq1_json_member_t raw = find_member(raw_members, c->data, member, &count);
+    for (const kq1_json_value_t *m = object != NULL ? kq1_json_doc_value(doc, object->first) : NULL; m != NULL;
+         m = kq1_json_doc_value(doc, m->next)) {
+        const char *member = m->name;
+        unsigned count;
+        const kq1_json_value_t *last;
 
+        /* Judged once, where the name first occurs, with json-glib's value
+         * (the last one's) and the last one's bytes. */
+        if (member == NULL || !is_first_of_name(doc, object, m))
+            continue;
+        last = last_of_name(doc, m, &count);
+        if (last->node == NULL)
+            continue;   /* not what json-glib read: cannot happen on text it accepted */
         for (unsigned u = 0; u < n_uses; u++) {
             kq1_param_t param = uses[u].param;
             const kq1_param_info_t *info = kq1_param_info(param);
@@ -246,7 +265,7 @@ check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
                             info->name, at, member);
             seen[param] = true;
             seen_use[u] = true;
-            node = json_object_get_member(obj, member);
+            node = last->node;
             if (!node_has_type(node, info->type)) {
                 add_finding(c->payload, KQ1_FINDING_WRONG_TYPE, param, element,
                             "%s (%s)%s is %s, expected %s",
@@ -257,23 +276,23 @@ check_object(checker_t *c, JsonObject *obj, kq1_span_t object_span,
             }
             if (info->type == KQ1_TYPE_ARRAY_OF_OBJECTS && param != KQ1_PARAM_KEYS)
                 check_array_elements(c, info, param, element, json_node_get_array(node));
-            if (!check_value(c, info, member, at, node, raw, param, element)) {
+            if (!check_value(c, info, member, at, node, last->value, param, element)) {
                 out->node[param] = NULL;
                 break;
             }
             if (second_extension) {
                 out->second_extension = node;
-                out->second_extension_span = raw.member;
+                out->second_extension_span = last->member;
             } else {
                 out->node[param] = node;
-                out->span[param] = raw.member;
-                out->value[param] = raw.value;
+                out->span[param] = last->member;
+                out->value[param] = last->value;
+                if (param == KQ1_PARAM_KEYS && element < 0)
+                    c->keys = last;
             }
             break;
         }
     }
-    g_list_free(members);
-    g_array_free(raw_members, true);
     g_free(at);
 
     for (unsigned u = 0; u < n_uses; u++) {
@@ -345,37 +364,26 @@ static void
 check_keys(checker_t *c)
 {
     kq1_payload_t *p = c->payload;
-    JsonArray *keys;
-    GArray *spans;
-    unsigned n;
+    const kq1_json_doc_t *doc = &p->doc;
+    unsigned i = 0;
 
-    if (p->top.node[KQ1_PARAM_KEYS] == NULL)
+    if (p->top.node[KQ1_PARAM_KEYS] == NULL || c->keys == NULL)
         return;
-    keys = json_node_get_array(p->top.node[KQ1_PARAM_KEYS]);
-    n = json_array_get_length(keys);
-    spans = kq1_json_elements(c->data, c->len, p->top.value[KQ1_PARAM_KEYS]);
-    g_array_set_size(p->keys, n);
-    for (unsigned i = 0; i < n; i++) {
-        JsonNode *item = json_array_get_element(keys, i);
+    g_array_set_size(p->keys, json_array_get_length(json_node_get_array(p->top.node[KQ1_PARAM_KEYS])));
+    for (const kq1_json_value_t *item = kq1_json_doc_value(doc, c->keys->first); item != NULL && i < p->keys->len;
+         item = kq1_json_doc_value(doc, item->next), i++) {
         kq1_params_t *params = &g_array_index(p->keys, kq1_params_t, i);
-        kq1_span_t span = { 0, 0 };
 
-        /* The scanner and json-glib agree on valid JSON; should they not,
-         * the element is shown over the whole text instead. */
-        if (spans->len == n)
-            span = g_array_index(spans, kq1_span_t, i);
-        params->self = span;
-        if (!JSON_NODE_HOLDS_OBJECT(item)) {
+        params->self = item->value;
+        if (item->node == NULL || !JSON_NODE_HOLDS_OBJECT(item->node)) {
             add_finding(p, KQ1_FINDING_WRONG_TYPE, KQ1_PARAM_KEYS, (int)i,
                         "Keys[%u] is %s, expected an object (%s, %s)",
-                        i, describe_node(item), c->msg->name, c->msg->table);
+                        i, item->node != NULL ? describe_node(item->node) : "a value", c->msg->name, c->msg->table);
             continue;
         }
-        check_object(c, json_node_get_object(item), span, c->msg->element_params,
-                     c->msg->n_element_params, (int)i, params);
+        check_object(c, item, item->value, c->msg->element_params, c->msg->n_element_params, (int)i, params);
         check_key(c, params, (int)i);
     }
-    g_array_free(spans, true);
 }
 
 /* One parser serves every payload: making one costs more than most
@@ -441,6 +449,7 @@ parse(kq1_payload_t *p, const uint8_t *data, gsize len)
         add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1, "Payload holds no JSON value");
         return false;
     }
+    kq1_json_doc_read(&p->doc, data, end, p->root, KQ1_MAX_JSON_DEPTH);
     p->parsed = true;
     return true;
 }
@@ -452,7 +461,7 @@ kq1_payload_check(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
                   const kq1_alias_t *aliases, unsigned n_aliases)
 {
     kq1_payload_t *p = g_new0(kq1_payload_t, 1);
-    checker_t checker = { p, msg, data, len, aliases, n_aliases };
+    checker_t checker = { p, msg, data, len, aliases, n_aliases, NULL };
 
     p->keys = g_array_new(false, true, sizeof(kq1_params_t));
     p->findings = g_array_new(false, false, sizeof(kq1_finding_t));
@@ -472,7 +481,7 @@ check_payload(checker_t *checker, const kq1_message_info_t *msg)
 {
     kq1_payload_t *p = checker->payload;
     kq1_span_t text = { 0, 0 };
-    JsonObject *obj = NULL;
+    const kq1_json_value_t *object = NULL;
 
     if (!parse(p, checker->data, checker->len) && kq1_payload_count(p, KQ1_FINDING_BAD_JSON) > 0)
         return;     /* nothing can be said of members that could not be read */
@@ -483,14 +492,14 @@ check_payload(checker_t *checker, const kq1_message_info_t *msg)
                         "Payload is %s, expected a JSON object", describe_node(p->root));
             return;
         }
-        obj = json_node_get_object(p->root);
+        object = kq1_json_doc_value(&p->doc, 0);
         text.length = p->json_len;
     }
     if (msg == NULL)
         return;
 
     /* An empty payload is read as an object with no members. */
-    check_object(checker, obj, text, msg->params, msg->n_params, -1, &p->top);
+    check_object(checker, object, text, msg->params, msg->n_params, -1, &p->top);
     check_key(checker, &p->top, -1);
     if (msg->element_params != NULL)
         check_keys(checker);
@@ -516,6 +525,7 @@ kq1_payload_free(kq1_payload_t *payload)
     g_array_free(payload->keys, true);
     if (payload->root != NULL)
         json_node_unref(payload->root);
+    kq1_json_doc_clear(&payload->doc);
     g_free(payload);
 }
 

@@ -67,6 +67,7 @@ typedef struct {
 
 typedef struct {
     JsonNode     *root;       /* the parsed payload, or NULL */
+    kq1_json_doc_t doc;       /* its values with their bytes, read once */
     gsize         json_len;   /* payload bytes taken by the JSON text (whitespace included) */
     bool          parsed;     /* the JSON text parsed: safe to hand to a JSON dissector */
     kq1_params_t  top;        /* the payload's own members */
