@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the README's test command (scripts/test.sh) on other Debian releases,
 # each in a chroot made with mmdebstrap, then builds the .deb package there,
 # installs it with apt and decodes a sample with the installed plugin.
