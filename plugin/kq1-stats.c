@@ -63,7 +63,9 @@ kq1_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
 
     if (info->verdict != KQ1_VERDICT_NONE) {
         tick_stat_node(st, st_responses, 0, false);
-        tick_stat_node(st, info->verdict == KQ1_VERDICT_OK ? "OK" : "Failed", st_node_responses, false);
+        tick_stat_node(st, info->verdict == KQ1_VERDICT_OK ? "OK"
+                           : info->verdict == KQ1_VERDICT_FAILED ? "Failed" : "Unknown (neither a success nor a failure word)",
+                       st_node_responses, false);
     }
     if (info->n_keys > 0) {
         for (unsigned i = 0; i < info->n_keys; i++)
@@ -136,6 +138,7 @@ verdict_name(kq1_verdict_t verdict)
     switch (verdict) {
     case KQ1_VERDICT_OK:     return "ok";
     case KQ1_VERDICT_FAILED: return "failed";
+    case KQ1_VERDICT_UNKNOWN: return "unknown";
     case KQ1_VERDICT_NONE:   return "-";
     }
     return "-";

@@ -16,7 +16,8 @@
 typedef enum {
     KQ1_VERDICT_NONE,       /* no Response parameter */
     KQ1_VERDICT_OK,
-    KQ1_VERDICT_FAILED
+    KQ1_VERDICT_FAILED,
+    KQ1_VERDICT_UNKNOWN     /* a Response that is neither a success nor a failure word */
 } kq1_verdict_t;
 
 typedef struct {

@@ -18,12 +18,10 @@
 #include <epan/strutil.h>
 #include <epan/tap.h>
 #include <epan/uat.h>
+#include <wsutil/strtoi.h>
 #include <wsutil/wmem/wmem_user_cb.h>
 
 #include "kq1-view.h"
-
-/* The Version the first edition of Q.4162 is used with. */
-#define KQ1_VERSION 1
 
 /* Dissector layers kept free for what comes after Kq-1 in a frame. */
 #define KQ1_LAYER_MARGIN 16
@@ -106,6 +104,8 @@ static expert_field ei_kq1_key_length_mismatch = EI_INIT;
 static expert_field ei_kq1_key_length_in_bytes = EI_INIT;
 static expert_field ei_kq1_hash_mismatch = EI_INIT;
 static expert_field ei_kq1_hash_unknown = EI_INIT;
+static expert_field ei_kq1_hash_not_matched = EI_INIT;
+static expert_field ei_kq1_key_count_not_default = EI_INIT;
 static expert_field ei_kq1_no_request = EI_INIT;
 static expert_field ei_kq1_no_response = EI_INIT;
 static expert_field ei_kq1_failure_response = EI_INIT;
@@ -122,9 +122,16 @@ static dissector_handle_t json_handle;
 static int proto_json = -1;
 static int kq1_tap = -1;
 
-/* Preferences */
+/* Preferences. Where Q.4162 is silent the plugin assumes; each assumption
+ * is one of these, and each finding that rests on one names it. */
 static kq1_ws_bool_t kq1_hide_keys = false;
 static const char *kq1_success_words = "success,ok,200,accepted";
+static const char *kq1_failure_words = "fail,failed,failure,error,refused,rejected,denied";
+static int kq1_key_length_unit = KQ1_UNIT_BITS;
+static int kq1_hash_input = KQ1_HASH_OVER_EITHER;
+static int kq1_hash_algorithm = KQ1_HASH_BY_LENGTH;
+static unsigned kq1_default_number_of_keys = 0;    /* 0: unknown, not checked */
+static const char *kq1_versions = "";              /* empty: any Version */
 
 /* The "Kq-1 JSON member names" table: member names users add per message
  * and parameter, and the same compiled for the payload checker. */
@@ -372,6 +379,7 @@ add_findings(proto_tree *tree, packet_info *pinfo, tvbuff_t *payload_tvb, const 
         case KQ1_FINDING_KEY_LENGTH_MISMATCH: ei = &ei_kq1_key_length_mismatch; break;
         case KQ1_FINDING_KEY_LENGTH_IN_BYTES: ei = &ei_kq1_key_length_in_bytes; break;
         case KQ1_FINDING_HASH_MISMATCH:     ei = &ei_kq1_hash_mismatch;     break;
+        case KQ1_FINDING_HASH_NOT_MATCHED:  ei = &ei_kq1_hash_not_matched;  break;
         case KQ1_FINDING_HASH_UNKNOWN:      ei = &ei_kq1_hash_unknown;      break;
         case KQ1_FINDING_OUT_OF_RANGE:      ei = &ei_kq1_out_of_range;      break;
         case KQ1_FINDING_BAD_STRING:        ei = &ei_kq1_bad_string;        break;
@@ -546,6 +554,33 @@ check_command_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, proto_it
                                      ctx->server_port, kq1_direction_name(expected), expected);
 }
 
+/* The Version is one of kq1.versions (comma-separated), or that list is empty. */
+static bool
+version_expected(uint32_t version)
+{
+    const char *next = kq1_versions;
+
+    while (*next != '\0') {
+        uint32_t listed;
+        const char *end;
+
+        while (*next == ' ' || *next == ',')
+            next++;
+        if (*next == '\0')
+            break;
+        if (!ws_strtou32(next, &end, &listed)) {
+            /* Not a number: skip to the next comma. */
+            end = next + strcspn(next, ",");
+        } else if (listed == version) {
+            return true;
+        }
+        next = end;
+        while (*next != '\0' && *next != ',')
+            next++;
+    }
+    return kq1_versions[strspn(kq1_versions, " ,")] == '\0';
+}
+
 /* --- what the transports use (kq1-view.h) -------------------------------- */
 
 /* Frees a checked payload with the packet's memory (wmem_free_all or the
@@ -564,7 +599,9 @@ kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb)
     unsigned length = tvb_captured_length(tvb);
     /* tvb_get_ptr may throw: before anything is allocated. */
     const uint8_t *data = length > 0 ? tvb_get_ptr(tvb, 0, length) : NULL;
-    kq1_payload_t *payload = kq1_payload_check(msg, data, length, aliases, n_aliases);
+    kq1_settings_t settings = { aliases, n_aliases, (kq1_length_unit_t)kq1_key_length_unit,
+                                (kq1_hash_input_t)kq1_hash_input, (kq1_hash_algorithm_t)kq1_hash_algorithm };
+    kq1_payload_t *payload = kq1_payload_check(msg, data, length, &settings);
 
     wmem_register_callback(pinfo->pool, free_payload_with_packet, payload);
     return payload;
@@ -682,74 +719,94 @@ add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_message
     proto_item_set_generated(item);
 }
 
-/* A Response judged against the success words (reason: what a failure
- * says beside it, or NULL), as kq1.response_ok over its bytes. */
 kq1_verdict_t
-kq1_judge_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
-                   const kq1_message_info_t *msg, const char *response, const char *reason)
+kq1_add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
+                const kq1_message_info_t *msg, const char *response, kq1_verdict_t verdict, const char *why)
 {
-    bool ok = kq1_response_is_success(response, kq1_success_words);
-    proto_item *item = proto_tree_add_boolean(tree, hf_kq1_response_ok, tvb, offset, length, ok);
+    proto_item *item;
 
+    if (verdict != KQ1_VERDICT_OK && verdict != KQ1_VERDICT_FAILED)
+        return verdict;
+    item = proto_tree_add_boolean(tree, hf_kq1_response_ok, tvb, offset, length, verdict == KQ1_VERDICT_OK);
     proto_item_set_generated(item);
-    if (!ok && reason != NULL)
-        expert_add_info_format(pinfo, item, &ei_kq1_failure_response, "%s failed: %s \"%s\"",
-                               msg->name, kq1_escaped(pinfo, response), kq1_escaped(pinfo, reason));
-    else if (!ok)
-        expert_add_info_format(pinfo, item, &ei_kq1_failure_response, "%s failed: \"%s\"",
-                               msg->name, kq1_escaped(pinfo, response));
-    return ok ? KQ1_VERDICT_OK : KQ1_VERDICT_FAILED;
+    if (verdict == KQ1_VERDICT_FAILED)
+        expert_add_info_format(pinfo, item, &ei_kq1_failure_response, "%s failed: \"%s\" (%s)",
+                               msg->name, kq1_escaped(pinfo, response), why);
+    return verdict;
 }
 
-/* The Response parameter of a payload, judged. */
+/* The Response parameter of a payload, judged by the success and failure
+ * words: Q.4162 gives no wording, so neither matching leaves it unknown. */
 static kq1_verdict_t
 add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_message_info_t *msg,
             const kq1_payload_t *payload)
 {
     const char *response = kq1_params_string(&payload->top, KQ1_PARAM_RESPONSE);
+    kq1_verdict_t verdict;
     int offset, length;
 
     if (response == NULL)
         return KQ1_VERDICT_NONE;
+    if (kq1_response_says(response, kq1_success_words))
+        verdict = KQ1_VERDICT_OK;
+    else if (kq1_response_says(response, kq1_failure_words))
+        verdict = KQ1_VERDICT_FAILED;
+    else
+        verdict = KQ1_VERDICT_UNKNOWN;
     item_range(json_tvb, payload->top.span[KQ1_PARAM_RESPONSE], &offset, &length);
-    return kq1_judge_response(tree, pinfo, json_tvb, offset, length, msg, response, NULL);
+    return kq1_add_verdict(tree, pinfo, json_tvb, offset, length, msg, response, verdict,
+                           "one of the failure words, see preference kq1.failure_words");
 }
 
-/* A Response to key request against its Key request: how many keys, and
- * how large (Size of key in bits; in bytes accepted with a note). */
 void
 kq1_check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb,
-                          const kq1_payload_t *payload, const kq1_transaction_t *request, kq1_verdict_t verdict)
+                          const kq1_payload_t *payload, const kq1_transaction_t *request, kq1_verdict_t verdict,
+                          const char *default_rule)
 {
-    int64_t wanted = request->has_number ? request->number : 1;  /* ETSI GS QKD 014's default */
     int offset, length;
 
     if (payload->top.node[KQ1_PARAM_KEYS] == NULL || verdict == KQ1_VERDICT_FAILED)
         return;
     item_range(json_tvb, payload->top.span[KQ1_PARAM_KEYS], &offset, &length);
-    if ((int64_t)payload->keys->len != wanted)
+    if (request->has_number && (int64_t)payload->keys->len != request->number)
         proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_key_count, json_tvb, offset, length,
-                                     "Keys holds %u key(s) but the Key request in frame %u asked for %"
-                                     PRId64, payload->keys->len, request->request_frame, wanted);
+                                     "Keys holds %u key(s) but the Key request in frame %u asked for %" PRId64,
+                                     payload->keys->len, request->request_frame, request->number);
+    else if (!request->has_number && default_rule != NULL && payload->keys->len != 1)
+        proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_key_count, json_tvb, offset, length,
+                                     "Keys holds %u keys but the Key request in frame %u gave no number, "
+                                     "which is 1 (%s)", payload->keys->len, request->request_frame, default_rule);
+    else if (!request->has_number && default_rule == NULL && kq1_default_number_of_keys > 0
+             && payload->keys->len != kq1_default_number_of_keys)
+        proto_tree_add_expert_format(tree, pinfo, &ei_kq1_key_count_not_default, json_tvb, offset, length,
+                                     "Keys holds %u key(s); the Key request in frame %u gave no Number of keys, "
+                                     "assuming %u by default (Q.4162 gives no value; see preference "
+                                     "kq1.default_number_of_keys)",
+                                     payload->keys->len, request->request_frame, kq1_default_number_of_keys);
     if (!request->has_size)
         return;
     for (unsigned i = 0; i < payload->keys->len; i++) {
         const kq1_params_t *element = &g_array_index(payload->keys, kq1_params_t, i);
-        uint64_t bits = (uint64_t)element->key.len * 8;
+        uint64_t bytes = element->key.len, bits = bytes * 8;
+        bool in_bits = (int64_t)bits == request->size, in_bytes = (int64_t)bytes == request->size;
 
-        if (element->key.encoding == KQ1_KEY_UNDECODED || (int64_t)bits == request->size)
+        if (element->key.encoding == KQ1_KEY_UNDECODED)
+            continue;
+        if ((kq1_key_length_unit == KQ1_UNIT_BITS && in_bits) || (kq1_key_length_unit == KQ1_UNIT_BYTES && in_bytes)
+            || (kq1_key_length_unit == KQ1_UNIT_EITHER && (in_bits || in_bytes)))
             continue;
         item_range(json_tvb, element->self, &offset, &length);
-        if ((int64_t)element->key.len == request->size)
+        if (in_bits || in_bytes)
             proto_tree_add_expert_format(tree, pinfo, &ei_kq1_key_length_in_bytes, json_tvb, offset, length,
-                                         "Size of key %" PRId64 " in the Key request (frame %u) is "
-                                         "Keys[%u]'s length in bytes; Kq-1 counts bits (%" PRIu64 ")",
-                                         request->size, request->request_frame, i, bits);
+                                         "Size of key %" PRId64 " in the Key request (frame %u) is Keys[%u]'s "
+                                         "length in %s, not in %s as assumed (Q.4162 gives no unit; see "
+                                         "preference kq1.key_length_unit)", request->size, request->request_frame,
+                                         i, in_bits ? "bits" : "bytes", in_bits ? "bytes" : "bits");
         else
             proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_key_size, json_tvb, offset, length,
-                                         "Keys[%u] is %" PRIu64 " bits but the Key request in frame %u "
-                                         "asked for %" PRId64 "-bit keys",
-                                         i, bits, request->request_frame, request->size);
+                                         "Keys[%u] is %" PRIu64 " bits (%" PRIu64 " bytes) but the Key request "
+                                         "in frame %u asked for a size of %" PRId64, i, bits, bytes,
+                                         request->request_frame, request->size);
     }
 }
 
@@ -815,11 +872,11 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
 
     encoding = ctx != NULL ? ctx->encoding : ENC_BIG_ENDIAN;
     version_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_version, tvb, 0, 2, encoding, &version);
-    /* Q.4162 (12/2023) is the first edition; any version is decoded alike. */
-    if (version != KQ1_VERSION)
+    /* Q.4162 gives no Version value; any version is decoded alike. */
+    if (!version_expected(version))
         expert_add_info_format(pinfo, version_item, &ei_kq1_unknown_version,
-                               "Version %u: Q.4162 (12/2023) messages are version %u; decoded as such",
-                               version, KQ1_VERSION);
+                               "Version %u is not among the versions expected (%s, see preference kq1.versions; "
+                               "Q.4162 gives no value); decoded as the others", version, kq1_versions);
     proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_message_id, tvb, 2, 4, encoding, &message_id);
     code_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_command_code, tvb, 6, 2, encoding, &code);
     code_tree = proto_item_add_subtree(code_item, ett_kq1_command_code);
@@ -879,7 +936,8 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     if (analysis != NULL) {
         add_links(kq1_tree, pinfo, tvb, msg, payload, analysis, tap);
         if (code == KQ1_KEY_REQUEST_RESPONSE && analysis->transaction != NULL)
-            kq1_check_against_request(kq1_tree, pinfo, json_tvb, payload, analysis->transaction, tap->verdict);
+            kq1_check_against_request(kq1_tree, pinfo, json_tvb, payload, analysis->transaction, tap->verdict,
+                                      NULL);
     }
     finish_pdu(pinfo, msg, (uint16_t)code, message_id, payload);
     tap_queue_packet(kq1_tap, pinfo, tap);
@@ -1073,10 +1131,10 @@ kq1_view_register(int proto, module_t *module)
 
     static ei_register_info ei[] = {
         { &ei_kq1_missing_mandatory,
-          { "kq1.missing_mandatory", PI_PROTOCOL, PI_ERROR,
+          { "kq1.missing_mandatory", PI_PROTOCOL, PI_WARN,
             "Mandatory parameter missing", EXPFILL } },
         { &ei_kq1_wrong_type,
-          { "kq1.wrong_type", PI_PROTOCOL, PI_ERROR,
+          { "kq1.wrong_type", PI_PROTOCOL, PI_WARN,
             "Parameter of the wrong JSON type", EXPFILL } },
         { &ei_kq1_duplicate_member,
           { "kq1.duplicate_member", PI_PROTOCOL, PI_WARN,
@@ -1097,34 +1155,40 @@ kq1_view_register(int proto, module_t *module)
           { "kq1.short_header", PI_MALFORMED, PI_ERROR,
             "Header cut short", EXPFILL } },
         { &ei_kq1_key_encoding,
-          { "kq1.key_encoding", PI_PROTOCOL, PI_WARN,
+          { "kq1.key_encoding", PI_ASSUMPTION, PI_NOTE,
             "Key neither base64 nor hex", EXPFILL } },
         { &ei_kq1_key_length_mismatch,
-          { "kq1.key_length_mismatch", PI_PROTOCOL, PI_ERROR,
+          { "kq1.key_length_mismatch", PI_ASSUMPTION, PI_NOTE,
             "Key length disagrees with the key", EXPFILL } },
         { &ei_kq1_key_length_in_bytes,
-          { "kq1.key_length_in_bytes", PI_PROTOCOL, PI_NOTE,
-            "Key length or size given in bytes, not bits", EXPFILL } },
+          { "kq1.key_length_in_bytes", PI_ASSUMPTION, PI_NOTE,
+            "Key length or size given in the other unit than assumed", EXPFILL } },
         { &ei_kq1_hash_mismatch,
-          { "kq1.hash_mismatch", PI_CHECKSUM, PI_ERROR,
+          { "kq1.hash_mismatch", PI_CHECKSUM, PI_WARN,
             "Hash value does not match the key", EXPFILL } },
+        { &ei_kq1_hash_not_matched,
+          { "kq1.hash_not_matched", PI_ASSUMPTION, PI_NOTE,
+            "Hash value matches no reading of the key assumed", EXPFILL } },
+        { &ei_kq1_key_count_not_default,
+          { "kq1.key_count_not_default", PI_ASSUMPTION, PI_NOTE,
+            "Number of keys differs from the default assumed", EXPFILL } },
         { &ei_kq1_hash_unknown,
-          { "kq1.hash_unknown_algorithm", PI_PROTOCOL, PI_NOTE,
+          { "kq1.hash_unknown_algorithm", PI_ASSUMPTION, PI_CHAT,
             "Hash value of no known algorithm", EXPFILL } },
         { &ei_kq1_no_request,
-          { "kq1.no_request", PI_SEQUENCE, PI_WARN,
+          { "kq1.no_request", PI_SEQUENCE, PI_NOTE,
             "Response to no request", EXPFILL } },
         { &ei_kq1_no_response,
-          { "kq1.no_response", PI_SEQUENCE, PI_WARN,
+          { "kq1.no_response", PI_SEQUENCE, PI_NOTE,
             "Request without response", EXPFILL } },
         { &ei_kq1_failure_response,
-          { "kq1.failure_response", PI_RESPONSE_CODE, PI_WARN,
+          { "kq1.failure_response", PI_RESPONSE_CODE, PI_NOTE,
             "Response reports a failure", EXPFILL } },
         { &ei_kq1_wrong_key_count,
           { "kq1.wrong_key_count", PI_PROTOCOL, PI_WARN,
             "Number of keys differs from the request", EXPFILL } },
         { &ei_kq1_wrong_key_size,
-          { "kq1.wrong_key_size", PI_PROTOCOL, PI_WARN,
+          { "kq1.wrong_key_size", PI_ASSUMPTION, PI_NOTE,
             "Key size differs from the request", EXPFILL } },
         { &ei_kq1_key_id_reused,
           { "kq1.key_id_reused", PI_SECURITY, PI_WARN,
@@ -1139,8 +1203,8 @@ kq1_view_register(int proto, module_t *module)
           { "kq1.too_many_findings", PI_PROTOCOL, PI_NOTE,
             "More findings than are listed", EXPFILL } },
         { &ei_kq1_unknown_version,
-          { "kq1.unknown_version", PI_PROTOCOL, PI_NOTE,
-            "Version other than 1", EXPFILL } },
+          { "kq1.unknown_version", PI_ASSUMPTION, PI_NOTE,
+            "Version not among those expected", EXPFILL } },
         { &ei_kq1_key_id_unknown,
           { "kq1.key_id_unknown", PI_SEQUENCE, PI_NOTE,
             "Key ID asked for by ID but never delivered", EXPFILL } },
@@ -1155,6 +1219,27 @@ kq1_view_register(int proto, module_t *module)
                         "The JSON member name an implementation uses for it"),
         UAT_END_FIELDS
     };
+    static const enum_val_t key_length_unit_vals[] = {
+        { "bits",   "Bits",                KQ1_UNIT_BITS },
+        { "bytes",  "Bytes",               KQ1_UNIT_BYTES },
+        { "either", "Bits or bytes",       KQ1_UNIT_EITHER },
+        { NULL, NULL, 0 }
+    };
+    static const enum_val_t hash_input_vals[] = {
+        { "either",  "The decoded key or the key text", KQ1_HASH_OVER_EITHER },
+        { "key",     "The decoded key",                 KQ1_HASH_OVER_KEY },
+        { "text",    "The key text as sent",            KQ1_HASH_OVER_TEXT },
+        { NULL, NULL, 0 }
+    };
+    static const enum_val_t hash_algorithm_vals[] = {
+        { "by-length", "Named by the digest's length", KQ1_HASH_BY_LENGTH },
+        { "md5",       "MD5",                          KQ1_HASH_MD5 },
+        { "sha1",      "SHA-1",                        KQ1_HASH_SHA1 },
+        { "sha256",    "SHA-256",                      KQ1_HASH_SHA256 },
+        { "sha384",    "SHA-384",                      KQ1_HASH_SHA384 },
+        { "sha512",    "SHA-512",                      KQ1_HASH_SHA512 },
+        { NULL, NULL, 0 }
+    };
     uat_t *alias_uat;
     expert_module_t *expert_kq1;
 
@@ -1166,8 +1251,35 @@ kq1_view_register(int proto, module_t *module)
 
     prefs_register_string_preference(module, "success_words", "Success words",
                                      "Comma-separated words a successful Response is, or starts with "
-                                     "(case is ignored); any other Response is a failure",
+                                     "(case is ignored). Q.4162 gives no wording: a Response that is "
+                                     "neither a success nor a failure word has an unknown verdict",
                                      &kq1_success_words);
+    prefs_register_string_preference(module, "failure_words", "Failure words",
+                                     "Comma-separated words a failed Response is, or starts with "
+                                     "(case is ignored)",
+                                     &kq1_failure_words);
+    prefs_register_enum_preference(module, "key_length_unit", "Unit of Key length and Size of key",
+                                   "Q.4162 gives no unit: what Key length and Size of key are compared "
+                                   "with (the decoded key's bits, its bytes, or either)",
+                                   &kq1_key_length_unit, key_length_unit_vals, false);
+    prefs_register_enum_preference(module, "hash_input", "What Hash value is computed over",
+                                   "Q.4162 does not say: the decoded key bytes, the Key's text as sent, "
+                                   "or either (a Hash value that matches one is verified)",
+                                   &kq1_hash_input, hash_input_vals, false);
+    prefs_register_enum_preference(module, "hash_algorithm", "Hash algorithm",
+                                   "Q.4162 names none: the one the digest's length names (MD5, SHA-1, "
+                                   "SHA-256, SHA-384, SHA-512), or a fixed one. With a fixed algorithm and "
+                                   "input a mismatch is a warning, otherwise a note",
+                                   &kq1_hash_algorithm, hash_algorithm_vals, false);
+    prefs_register_uint_preference(module, "default_number_of_keys", "Default Number of keys",
+                                   "Table 3 applies a default when a Key request gives no Number of keys "
+                                   "but does not give its value: 0 leaves the count of keys in the "
+                                   "response unchecked (over HTTP, ETSI GS QKD 014's default of 1 applies)",
+                                   10, &kq1_default_number_of_keys);
+    prefs_register_string_preference(module, "versions", "Versions expected",
+                                     "Comma-separated Version values your implementations use; empty "
+                                     "accepts any (Q.4162 gives no value)",
+                                     &kq1_versions);
     prefs_register_bool_preference(module, "hide_keys", "Hide key material",
                                    "Show each Key as [redacted, its size] and star it out in the JSON "
                                    "tree, for captures shown to others (the packet bytes still hold it). "

@@ -60,15 +60,19 @@ void kq1_add_key_id_unknown(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb,
  * kq1.response_time. */
 void kq1_add_link(proto_tree *tree, tvbuff_t *tvb, bool to_request, uint32_t frame, const nstime_t *delta);
 
-/* kq1.response_ok, and kq1.failure_response quoting the response and the
- * reason given with it (may be NULL). */
-kq1_verdict_t kq1_judge_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
-                                 const kq1_message_info_t *msg, const char *response, const char *reason);
+/* A Response's verdict as kq1.response_ok, and a failure as
+ * kq1.failure_response quoting the response and why it is one; an unknown
+ * verdict adds nothing. Returns verdict. */
+kq1_verdict_t kq1_add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
+                              const kq1_message_info_t *msg, const char *response, kq1_verdict_t verdict,
+                              const char *why);
 
-/* kq1.wrong_key_count and kq1.wrong_key_size of a Response to key request. */
+/* A Response to key request against its Key request: how many keys (with no
+ * Number of keys in the request: 1 where default_rule, a stated default,
+ * is given; else preference kq1.default_number_of_keys), and how large. */
 void kq1_check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb,
                                const kq1_payload_t *payload, const kq1_transaction_t *request,
-                               kq1_verdict_t verdict);
+                               kq1_verdict_t verdict, const char *default_rule);
 
 void kq1_queue_tap(packet_info *pinfo, kq1_tap_info_t *info);
 

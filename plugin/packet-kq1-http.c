@@ -267,8 +267,19 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info
     /* The Response is the status code. */
     response = wmem_strdup_printf(pinfo->pool, "%u", code);
     kq1_add_string(kq1_tree, pinfo, code_fi->ds_tvb, code_fi->start, code_fi->length, KQ1_PARAM_RESPONSE, response);
-    tap->verdict = kq1_judge_response(kq1_tree, pinfo, code_fi->ds_tvb, code_fi->start, code_fi->length, msg,
-                                      response, code >= 200 && code < 300 ? NULL : error_message(pinfo, body_fi));
+    if (code >= 200 && code < 300) {
+        tap->verdict = kq1_add_verdict(kq1_tree, pinfo, code_fi->ds_tvb, code_fi->start, code_fi->length, msg,
+                                       response, KQ1_VERDICT_OK, NULL);
+    } else {
+        const char *reason = error_message(pinfo, body_fi);
+
+        tap->verdict = kq1_add_verdict(kq1_tree, pinfo, code_fi->ds_tvb, code_fi->start, code_fi->length, msg,
+                                       response, KQ1_VERDICT_FAILED,
+                                       reason != NULL
+                                       ? wmem_strdup_printf(pinfo->pool, "an HTTP error status, \"%s\"",
+                                                            kq1_escaped(pinfo, reason))
+                                       : "an HTTP error status");
+    }
     if (request_fi != NULL) {
         request = (kq1_transaction_t *)wmem_map_lookup(requests,
                                                        GUINT_TO_POINTER(fvalue_get_uinteger(KQ1_FIELD_VALUE(request_fi))));
@@ -289,7 +300,8 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info
             first = key_reuse(pinfo, payload);
         kq1_add_checked_payload(kq1_tree, pinfo, body, payload, first, first ? payload->keys->len : 0);
         if (method == QKD014_ENC_KEYS && request != NULL)
-            kq1_check_against_request(kq1_tree, pinfo, body, payload, request, tap->verdict);
+            kq1_check_against_request(kq1_tree, pinfo, body, payload, request, tap->verdict,
+                                      "ETSI GS QKD 014's default");
         if (method == QKD014_DEC_KEYS) {
             /* The keys the other SAE was given by Get key. */
             for (unsigned i = 0; i < payload->keys->len; i++) {

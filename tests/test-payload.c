@@ -82,7 +82,7 @@ build_object(const row_t *table, gsize n, uint16_t code, gsize changed, bool omi
 static kq1_payload_t *
 check(uint16_t code, const char *json)
 {
-    return kq1_payload_check(kq1_message_lookup(code), (const uint8_t *)json, strlen(json), NULL, 0);
+    return kq1_payload_check(kq1_message_lookup(code), (const uint8_t *)json, strlen(json), NULL);
 }
 
 static const kq1_finding_t *
@@ -438,7 +438,7 @@ test_deep_nesting(void)
     char *json;
 
     memset(deep, '[', 65535);
-    p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)deep, 65535, NULL, 0);
+    p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)deep, 65535, NULL);
     g_assert_false(p->parsed);
     g_assert_cmpuint(p->findings->len, ==, 1);
     g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_BAD_JSON);
@@ -475,7 +475,7 @@ test_trailing_bytes(void)
 {
     static const char payload[] = "{\"key\":\"AAAA\",\"key_ID\":\"k\"} \0\0GARBAGE";
     kq1_payload_t *p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)payload,
-                                         sizeof payload - 1, NULL, 0);
+                                         sizeof payload - 1, NULL);
 
     g_assert_true(p->parsed);
     g_assert_cmpuint(p->json_len, ==, strlen(payload));   /* the JSON and its space */
@@ -495,14 +495,14 @@ test_trailing_bytes(void)
 static void
 test_empty_payload(void)
 {
-    kq1_payload_t *p = kq1_payload_check(kq1_message_lookup(0x3101), NULL, 0, NULL, 0);
+    kq1_payload_t *p = kq1_payload_check(kq1_message_lookup(0x3101), NULL, 0, NULL);
 
     g_assert_false(p->parsed);
     g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 2);
     g_assert_cmpuint(p->findings->len, ==, 2);
     kq1_payload_free(p);
 
-    p = kq1_payload_check(kq1_message_lookup(0x1303), (const uint8_t *)"  ", 2, NULL, 0);
+    p = kq1_payload_check(kq1_message_lookup(0x1303), (const uint8_t *)"  ", 2, NULL);
     g_assert_cmpuint(p->findings->len, ==, 0);      /* every Table 3 parameter is optional */
     kq1_payload_free(p);
 }
@@ -528,7 +528,7 @@ static void
 test_unknown_message(void)
 {
     static const char json[] = "{\"anything\":1}";
-    kq1_payload_t *p = kq1_payload_check(NULL, (const uint8_t *)json, strlen(json), NULL, 0);
+    kq1_payload_t *p = kq1_payload_check(NULL, (const uint8_t *)json, strlen(json), NULL);
 
     g_assert_true(p->parsed);
     g_assert_cmpuint(p->findings->len, ==, 0);
@@ -573,22 +573,28 @@ test_hash_verification(void)
     const char *algorithm;
     char *wrong = g_strdup(KEYKEY_SHA256);
 
-    g_assert_cmpint(kq1_key_verify_hash(key, 6, KEYKEY_SHA256, &algorithm), ==, KQ1_HASH_VERIFIED);
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, KEYKEY_SHA256, KQ1_HASH_BY_LENGTH, &algorithm), ==, KQ1_HASH_VERIFIED);
     g_assert_cmpstr(algorithm, ==, "SHA-256");
     g_assert_cmpint(kq1_key_verify_hash(key, 6, "BD53800C0754815AAC4203B3D0EE169DE4A7603CEB5C9EAA5805399EA72D920C",
-                                        &algorithm), ==, KQ1_HASH_VERIFIED);
-    g_assert_cmpint(kq1_key_verify_hash(key, 6, KEYKEY_MD5, &algorithm), ==, KQ1_HASH_VERIFIED);
+                                        KQ1_HASH_BY_LENGTH, &algorithm), ==, KQ1_HASH_VERIFIED);
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, KEYKEY_MD5, KQ1_HASH_BY_LENGTH, &algorithm), ==, KQ1_HASH_VERIFIED);
     g_assert_cmpstr(algorithm, ==, "MD5");
-    g_assert_cmpint(kq1_key_verify_hash(key, 6, KEYKEY_SHA1_BASE64, &algorithm), ==, KQ1_HASH_VERIFIED);
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, KEYKEY_SHA1_BASE64, KQ1_HASH_BY_LENGTH, &algorithm), ==, KQ1_HASH_VERIFIED);
     g_assert_cmpstr(algorithm, ==, "SHA-1");
 
     wrong[0] = 'c';
-    g_assert_cmpint(kq1_key_verify_hash(key, 6, wrong, &algorithm), ==, KQ1_HASH_MISMATCH);
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, wrong, KQ1_HASH_BY_LENGTH, &algorithm), ==, KQ1_HASH_MISMATCH);
     g_assert_cmpstr(algorithm, ==, "SHA-256");
-    g_assert_cmpint(kq1_key_verify_hash(key, 5, KEYKEY_SHA256, &algorithm), ==, KQ1_HASH_MISMATCH);
-    g_assert_cmpint(kq1_key_verify_hash(key, 6, "00ff", &algorithm), ==, KQ1_HASH_UNKNOWN);
+    g_assert_cmpint(kq1_key_verify_hash(key, 5, KEYKEY_SHA256, KQ1_HASH_BY_LENGTH, &algorithm), ==, KQ1_HASH_MISMATCH);
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, "00ff", KQ1_HASH_BY_LENGTH, &algorithm), ==, KQ1_HASH_UNKNOWN);
     g_assert_null(algorithm);
-    g_assert_cmpint(kq1_key_verify_hash(key, 6, "not a digest", &algorithm), ==, KQ1_HASH_UNKNOWN);
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, "not a digest", KQ1_HASH_BY_LENGTH, &algorithm), ==, KQ1_HASH_UNKNOWN);
+
+    /* A fixed algorithm: its digest verifies, another length is a mismatch. */
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, KEYKEY_SHA256, KQ1_HASH_SHA256, &algorithm), ==, KQ1_HASH_VERIFIED);
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, KEYKEY_MD5, KQ1_HASH_SHA256, &algorithm), ==, KQ1_HASH_MISMATCH);
+    g_assert_cmpstr(algorithm, ==, "SHA-256");
+    g_assert_cmpint(kq1_key_verify_hash(key, 6, KEYKEY_MD5, KQ1_HASH_MD5, &algorithm), ==, KQ1_HASH_VERIFIED);
     g_free(wrong);
 }
 
@@ -596,6 +602,7 @@ test_hash_verification(void)
 static void
 test_key_findings(void)
 {
+    kq1_payload_t *p;
     static const struct {
         const char *json;
         kq1_finding_kind_t kind;        /* the one finding, or -1 for none */
@@ -610,14 +617,16 @@ test_key_findings(void)
         { "{\"key\":\"a2V5a2V5\",\"key_ID\":\"k\",\"hash_value\":\"" KEYKEY_MD5 "0\"}",
           KQ1_FINDING_HASH_UNKNOWN, KQ1_HASH_UNKNOWN },
         { "{\"key\":\"a2V5a2V6\",\"key_ID\":\"k\",\"hash\":\"" KEYKEY_MD5 "\"}",
-          KQ1_FINDING_HASH_MISMATCH, KQ1_HASH_MISMATCH },
+          KQ1_FINDING_HASH_NOT_MATCHED, KQ1_HASH_MISMATCH },
+        /* Hex that is base64 too, no Key length: the reading its hash verifies. */
+        { "{\"key\":\"6b65796b6579\",\"key_ID\":\"k\",\"hash_value\":\"" KEYKEY_SHA256 "\"}",
+          (kq1_finding_kind_t)-1, KQ1_HASH_VERIFIED },
         { "{\"key\":\"not base64!\",\"key_ID\":\"k\",\"key_length\":48}",
           KQ1_FINDING_KEY_ENCODING, KQ1_HASH_ABSENT },
     };
 
     for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-        kq1_payload_t *p = check(0x3101, cases[i].json);
-
+        p = check(0x3101, cases[i].json);
         g_test_message("%s", cases[i].json);
         if ((int)cases[i].kind < 0) {
             g_assert_cmpuint(p->findings->len, ==, 0);
@@ -630,7 +639,7 @@ test_key_findings(void)
     }
 
     /* Keys of a Response to key request are decoded too, each on its own. */
-    kq1_payload_t *p = check(0x3104, "{\"keys\":[{\"key\":\"a2V5a2V5\",\"key_ID\":\"a\"},"
+    p = check(0x3104, "{\"keys\":[{\"key\":\"a2V5a2V5\",\"key_ID\":\"a\"},"
                                      "{\"key\":\"?\",\"key_ID\":\"b\"}],\"response\":\"ok\"}");
     g_assert_cmpuint(g_array_index(p->keys, kq1_params_t, 0).key.len, ==, 6);
     g_assert_cmpuint(p->findings->len, ==, 1);
@@ -639,24 +648,85 @@ test_key_findings(void)
     kq1_payload_free(p);
 }
 
+/* The assumptions where Q.4162 is silent follow the settings (the
+ * dissector's preferences). */
+static void
+test_key_assumptions(void)
+{
+    kq1_settings_t settings = { NULL, 0, KQ1_UNIT_BITS, KQ1_HASH_OVER_EITHER, KQ1_HASH_BY_LENGTH };
+    char *over_text = g_compute_checksum_for_string(G_CHECKSUM_SHA256, "a2V5a2V5", -1);
+    char *json = g_strdup_printf("{\"key\":\"a2V5a2V5\",\"key_ID\":\"k\",\"hash_value\":\"%s\"}", over_text);
+    const char *in_bytes = "{\"key\":\"a2V5a2V5\",\"key_ID\":\"k\",\"key_length\":6}";
+    const char *in_bits = "{\"key\":\"a2V5a2V5\",\"key_ID\":\"k\",\"key_length\":48}";
+    kq1_payload_t *p;
+
+#define CHECK(text) kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)(text), strlen(text), &settings)
+    /* Hash over the key text: verified by default ("either"). */
+    p = CHECK(json);
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    g_assert_cmpint(p->top.hash_status, ==, KQ1_HASH_VERIFIED);
+    g_assert_true(p->top.hash_over_text);
+    kq1_payload_free(p);
+    /* Over the decoded key only: not matched, a finding that names the assumption. */
+    settings.hash_input = KQ1_HASH_OVER_KEY;
+    p = CHECK(json);
+    g_assert_cmpuint(p->findings->len, ==, 1);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_HASH_NOT_MATCHED);
+    g_assert_cmpstr(finding(p, 0)->text, ==, "Hash value (hash_value) is not the SHA-256 digest of the decoded key, "
+                    "assuming the algorithm its length names (Q.4162 names no algorithm or input; see preferences "
+                    "kq1.hash_algorithm and kq1.hash_input)");
+    kq1_payload_free(p);
+    /* Algorithm and input both fixed: a plain mismatch. */
+    settings.hash_algorithm = KQ1_HASH_SHA256;
+    p = CHECK(json);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_HASH_MISMATCH);
+    g_assert_cmpstr(finding(p, 0)->text, ==, "Hash value (hash_value) is not the SHA-256 digest of the decoded key "
+                    "(preferences kq1.hash_algorithm and kq1.hash_input)");
+    kq1_payload_free(p);
+
+    /* Key length: bits by default, bytes or either by choice. */
+    p = CHECK(in_bytes);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_KEY_LENGTH_IN_BYTES);
+    kq1_payload_free(p);
+    settings.key_length_unit = KQ1_UNIT_EITHER;
+    p = CHECK(in_bytes);
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    kq1_payload_free(p);
+    p = CHECK(in_bits);
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    kq1_payload_free(p);
+    settings.key_length_unit = KQ1_UNIT_BYTES;
+    p = CHECK(in_bytes);
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    kq1_payload_free(p);
+    p = CHECK(in_bits);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_KEY_LENGTH_IN_BYTES);
+    g_assert_cmpstr(finding(p, 0)->text, ==, "Key length (key_length) 48 is the key's length in bits, not in bytes "
+                    "(6) as assumed (Q.4162 gives no unit; see preference kq1.key_length_unit)");
+    kq1_payload_free(p);
+#undef CHECK
+    g_free(json);
+    g_free(over_text);
+}
+
 static void
 test_response_verdict(void)
 {
     static const char *defaults = "success,ok,200,accepted";
 
-    g_assert_true(kq1_response_is_success("success", defaults));
-    g_assert_true(kq1_response_is_success("SUCCESS", defaults));
-    g_assert_true(kq1_response_is_success("Success: stored", defaults));
-    g_assert_true(kq1_response_is_success("200 OK", defaults));
-    g_assert_true(kq1_response_is_success(" ok", defaults));
-    g_assert_true(kq1_response_is_success("Accepted.", defaults));
-    g_assert_false(kq1_response_is_success("failure: no key data", defaults));
-    g_assert_false(kq1_response_is_success("okay", defaults));
-    g_assert_false(kq1_response_is_success("2000", defaults));
-    g_assert_false(kq1_response_is_success("", defaults));
-    g_assert_true(kq1_response_is_success("Done", " done , fine "));
-    g_assert_false(kq1_response_is_success("success", " done , fine "));
-    g_assert_false(kq1_response_is_success("anything", ""));
+    g_assert_true(kq1_response_says("success", defaults));
+    g_assert_true(kq1_response_says("SUCCESS", defaults));
+    g_assert_true(kq1_response_says("Success: stored", defaults));
+    g_assert_true(kq1_response_says("200 OK", defaults));
+    g_assert_true(kq1_response_says(" ok", defaults));
+    g_assert_true(kq1_response_says("Accepted.", defaults));
+    g_assert_false(kq1_response_says("failure: no key data", defaults));
+    g_assert_false(kq1_response_says("okay", defaults));
+    g_assert_false(kq1_response_says("2000", defaults));
+    g_assert_false(kq1_response_says("", defaults));
+    g_assert_true(kq1_response_says("Done", " done , fine "));
+    g_assert_false(kq1_response_says("success", " done , fine "));
+    g_assert_false(kq1_response_says("anything", ""));
 }
 
 /* A user's member names, per message or for all. */
@@ -669,23 +739,24 @@ test_user_aliases(void)
     };
     static const char supply[] = "{\"material\":\"a2V5\",\"key-identifier\":\"k7\"}";
     static const char response[] = "{\"keyIdentifier\":\"k7\",\"response\":\"ok\"}";
+    const kq1_settings_t settings = { aliases, 2, KQ1_UNIT_BITS, KQ1_HASH_OVER_EITHER, KQ1_HASH_BY_LENGTH };
     kq1_payload_t *p;
     kq1_param_t param;
     uint16_t code;
 
-    p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)supply, strlen(supply), aliases, 2);
+    p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)supply, strlen(supply), &settings);
     g_assert_cmpuint(p->findings->len, ==, 0);
     g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "k7");
     g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY), ==, "a2V5");
     kq1_payload_free(p);
 
     /* The Key ID alias is for Key supply only. */
-    p = kq1_payload_check(kq1_message_lookup(0x1302), (const uint8_t *)response, strlen(response), aliases, 2);
+    p = kq1_payload_check(kq1_message_lookup(0x1302), (const uint8_t *)response, strlen(response), &settings);
     g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 1);
     kq1_payload_free(p);
 
     /* Without the table, the defaults only. */
-    p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)supply, strlen(supply), NULL, 0);
+    p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)supply, strlen(supply), NULL);
     g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 2);
     kq1_payload_free(p);
 
@@ -726,7 +797,7 @@ test_qkd014_messages(void)
     g_assert_cmpstr(container->table, ==, "Table II.2");
     g_assert_null(kq1_message_lookup(0));
 
-    p = kq1_payload_check(get_key, (const uint8_t *)request, strlen(request), NULL, 0);
+    p = kq1_payload_check(get_key, (const uint8_t *)request, strlen(request), NULL);
     g_assert_cmpuint(p->findings->len, ==, 0);
     g_assert_true(kq1_params_integer(&p->top, KQ1_PARAM_NUMBER_OF_KEYS, &value));
     g_assert_cmpint(value, ==, 2);
@@ -735,7 +806,7 @@ test_qkd014_messages(void)
     kq1_payload_free(p);
 
     /* key_extension is QKD 014's own, not Kq-1's Key extension (key_ID_extension). */
-    p = kq1_payload_check(container, (const uint8_t *)keys, strlen(keys), NULL, 0);
+    p = kq1_payload_check(container, (const uint8_t *)keys, strlen(keys), NULL);
     g_assert_cmpuint(p->findings->len, ==, 1);
     g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_MISSING_MANDATORY);
     g_assert_cmpstr(finding(p, 0)->text, ==, "Key (key) missing in Keys[1]: mandatory in each key of "
@@ -748,15 +819,15 @@ test_qkd014_messages(void)
     static const char upper[] = "{\"Keys\":[]}";
     static const char kq1_name[] = "{\"extension\":[]}";
 
-    p = kq1_payload_check(container, (const uint8_t *)upper, strlen(upper), NULL, 0);
+    p = kq1_payload_check(container, (const uint8_t *)upper, strlen(upper), NULL);
     g_assert_cmpuint(p->findings->len, ==, 0);      /* keys: same name, other case */
     kq1_payload_free(p);
-    p = kq1_payload_check(container, (const uint8_t *)kq1_name, strlen(kq1_name), NULL, 0);
+    p = kq1_payload_check(container, (const uint8_t *)kq1_name, strlen(kq1_name), NULL);
     g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 1);
     g_assert_null(p->top.node[KQ1_PARAM_EXTENSION]);
     kq1_payload_free(p);
 
-    p = kq1_payload_check(with_ids, (const uint8_t *)ids, strlen(ids), NULL, 0);
+    p = kq1_payload_check(with_ids, (const uint8_t *)ids, strlen(ids), NULL);
     g_assert_cmpuint(p->keys->len, ==, 2);
     g_assert_cmpstr(kq1_params_string(&g_array_index(p->keys, kq1_params_t, 0), KQ1_PARAM_KEY_ID), ==, "k1");
     g_assert_cmpuint(p->findings->len, ==, 1);
@@ -802,12 +873,12 @@ test_hostile_strings(void)
     static const char nul[] = "{\"key_ID\":\"a\0b\"}";
     kq1_payload_t *p;
 
-    p = kq1_payload_check(kq1_message_lookup(0x1302), (const uint8_t *)not_utf8, sizeof not_utf8 - 1, NULL, 0);
+    p = kq1_payload_check(kq1_message_lookup(0x1302), (const uint8_t *)not_utf8, sizeof not_utf8 - 1, NULL);
     g_assert_cmpuint(p->findings->len, ==, 1);
     g_assert_cmpstr(finding(p, 0)->text, ==, "Payload is not UTF-8 (RFC 8259): an invalid byte sequence at payload byte 11");
     kq1_payload_free(p);
 
-    p = kq1_payload_check(kq1_message_lookup(0x1302), (const uint8_t *)nul, sizeof nul - 1, NULL, 0);
+    p = kq1_payload_check(kq1_message_lookup(0x1302), (const uint8_t *)nul, sizeof nul - 1, NULL);
     g_assert_cmpstr(finding(p, 0)->text, ==, "Payload is not UTF-8 (RFC 8259): a NUL byte at payload byte 12");
     kq1_payload_free(p);
 
@@ -893,6 +964,7 @@ main(int argc, char **argv)
     g_test_add_func("/payload/not-an-object", test_not_an_object);
     g_test_add_func("/payload/unknown-message", test_unknown_message);
     g_test_add_func("/payload/key-findings", test_key_findings);
+    g_test_add_func("/payload/key-assumptions", test_key_assumptions);
     g_test_add_func("/payload/response-verdict", test_response_verdict);
     g_test_add_func("/payload/user-aliases", test_user_aliases);
     g_test_add_func("/payload/qkd014", test_qkd014_messages);

@@ -166,7 +166,11 @@ class PluginLoaded(Kq1TestCase):
         prefs = self.tshark.run("-G", "currentprefs").stdout.splitlines()
         self.assertEqual([line for line in prefs if line.startswith("#kq1.")],
                          ["#kq1.desegment: TRUE", "#kq1.byte_order: Big-endian (network byte order)",
-                          "#kq1.success_words: success,ok,200,accepted", "#kq1.hide_keys: FALSE"])
+                          "#kq1.success_words: success,ok,200,accepted",
+                          "#kq1.failure_words: fail,failed,failure,error,refused,rejected,denied",
+                          "#kq1.key_length_unit: Bits", "#kq1.hash_input: The decoded key or the key text",
+                          "#kq1.hash_algorithm: Named by the digest's length", "#kq1.default_number_of_keys: 0",
+                          "#kq1.versions: ", "#kq1.hide_keys: FALSE"])
 
 
 class Proactive(Kq1TestCase):
@@ -271,7 +275,7 @@ class Segmented(Kq1TestCase):
         self.assertEqual(frames[0].pdus[0].experts, [
             ("kq1.short_header", "Header cut short: 6 of its 10 bytes are in the captured data")])
         self.assertEqual(frames[1].pdus[0].expert_names(),
-                         ["kq1.unknown_version", "kq1.unknown_command", "kq1.length_mismatch"])
+                         ["kq1.unknown_command", "kq1.length_mismatch"])
         self.assertEqual(frames[3].pdus[0].get("kq1.message_id"), "1001")
         self.assertEqual(len(frames[4].pdus), 3)
         for frame in self.tshark.frames("kq1-segmented.pcapng", "-o", "kq1.desegment:FALSE"):
@@ -313,7 +317,8 @@ class MissingMandatory(Kq1TestCase):
             [expect(dict(header(2, 0x3101, 263), **{"kq1.key_id": [KID[1]], "kq1.key": []}),
                     (MISSING, "Key (key) missing: mandatory in Key supply (Table 1)"))],
             [expect(key_supply_response(1001, KID[1], "failure: no key data", length=83),
-                    ("kq1.failure_response", 'Response to key supply failed: "failure: no key data"'))],
+                    ("kq1.failure_response", 'Response to key supply failed: "failure: no key data"'
+                                             ' (one of the failure words, see preference kq1.failure_words)'))],
             [expect(key_supply(3, 2))],
             [expect(dict(header(1002, 0x1302, 49), **{"kq1.key_id": [KID[2]], "kq1.response": []}),
                     (MISSING, "Response (response) missing: mandatory in Response to key supply (Table 2)"))],
@@ -515,20 +520,27 @@ class Analysis(Kq1TestCase):
                                                "kq1.hash_algorithm": ["SHA-256"]}), 1)],
             [response(supply_response(1001, A_KID[0]), 0)],
             [request(dict(header(2, 0x3101, 316), **{"kq1.hash_status": ["2"], "kq1.hash_algorithm": ["SHA-256"]}),
-                     3, ("kq1.hash_mismatch", "Hash value (hash_value) is not the SHA-256 digest of the key"))],
+                     3, ("kq1.hash_not_matched", "Hash value (hash_value) is not the SHA-256 digest of the "
+                                                 "decoded key or the key text, assuming the algorithm its length "
+                                                 "names (Q.4162 names no algorithm or input; see preferences "
+                                                 "kq1.hash_algorithm and kq1.hash_input)"))],
             [response(supply_response(1002, A_KID[1]), 2)],
             [request(dict(header(3, 0x3101, 316), **{"kq1.key_length": ["512"], "kq1.key_bits": ["256"]}), 5,
-                     ("kq1.key_length_mismatch", "Key length (key_length) is 512 bits but the key is 256 bits"))],
+                     ("kq1.key_length_mismatch", "Key length (key_length) is 512 but the key is 256 bits, "
+                                                 "assuming Key length counts bits (see preference "
+                                                 "kq1.key_length_unit)"))],
             [response(supply_response(1003, A_KID[2]), 4)],
             [request(dict(header(4, 0x3101, 315), **{"kq1.key_length": ["32"]}), 7,
-                     ("kq1.key_length_in_bytes", "Key length (key_length) 32 is the key's length in bytes; "
-                                                 "Kq-1 counts bits (256)"))],
+                     ("kq1.key_length_in_bytes", "Key length (key_length) 32 is the key's length in bytes, "
+                                                 "not in bits (256) as assumed (Q.4162 gives no unit; see "
+                                                 "preference kq1.key_length_unit)"))],
             [response(supply_response(1004, A_KID[3]), 6)],
             [request(dict(header(5, 0x3101, 316), **{"kq1.key_id": [A_KID[0]],
                                                      "kq1.key_id_first_frame": ["{f[0]}"]}), 9,
                      (REUSED, "Key ID %s was already supplied in frame {f[0]}" % A_KID[0]))],
             [response(dict(header(1005, 0x1302, 127), **{"kq1.response_ok": ["{false}"]}), 8,
-                      (FAILED, 'Response to key supply failed: "failure: key ID already supplied"'))],
+                      (FAILED, 'Response to key supply failed: "failure: key ID already supplied"'
+                               ' (one of the failure words, see preference kq1.failure_words)'))],
             # a hex key with an MD5 hash
             [request(dict(header(6, 0x3101, 304), **{"kq1.key_bits": ["256"], "kq1.hash_status": ["1"],
                                                      "kq1.hash_algorithm": ["MD5"]}), 11)],
@@ -548,11 +560,12 @@ class Analysis(Kq1TestCase):
                       (REUSED, "Key ID %s was already supplied in frame {f[0]}" % A_KID[0]),
                       ("kq1.wrong_key_count", "Keys holds 2 key(s) but the Key request in frame {f[18]} "
                                               "asked for 3"),
-                      ("kq1.wrong_key_size", "Keys[1] is 128 bits but the Key request in frame {f[18]} "
-                                             "asked for 256-bit keys"))],
+                      ("kq1.wrong_key_size", "Keys[1] is 128 bits (16 bytes) but the Key request in frame "
+                                             "{f[18]} asked for a size of 256"))],
             [request(header(1011, 0x1303, 12), 21)],
             [response(dict(header(9, 0x3104, 54), **{"kq1.response_ok": ["{false}"]}), 20,
-                      (FAILED, 'Response to key request failed: "failure: no key material left"'))],
+                      (FAILED, 'Response to key request failed: "failure: no key material left"'
+                               ' (one of the failure words, see preference kq1.failure_words)'))],
             [expect(dict(header(10, 0x3104, 184), **{"kq1.response_to": []}),
                     ("kq1.no_request", "This Response to key request answers no unanswered Key request seen "
                                        "in this TCP conversation"))],
@@ -592,7 +605,26 @@ class Analysis(Kq1TestCase):
                         self.assertEqual(set(member[4:]), {"*"})
         # the checks still run
         self.assertEqual(frames[2].pdus[0].get("kq1.hash_status"), "2")
-        self.assertIn("kq1.hash_mismatch", frames[2].pdus[0].expert_names())
+        self.assertIn("kq1.hash_not_matched", frames[2].pdus[0].expert_names())
+
+    def test_assumptions_are_preferences(self):
+        # Fixed algorithm and input: the wrong hash is a plain mismatch (a
+        # warning), the good ones still verify.
+        frames = self.tshark.kq1_frames(self.sample, "-o", "kq1.hash_algorithm:sha256", "-o", "kq1.hash_input:key")
+        self.assertEqual(frames[0].pdus[0].get("kq1.hash_status"), "1")
+        self.assertEqual(frames[2].pdus[0].experts, [
+            ("kq1.hash_mismatch", "Hash value (hash_value) is not the SHA-256 digest of the decoded key "
+                                  "(preferences kq1.hash_algorithm and kq1.hash_input)")])
+        # The MD5 of the hex key is not SHA-256.
+        self.assertEqual(frames[10].pdus[0].expert_names(), ["kq1.hash_mismatch"])
+        # Key length in bits or bytes: neither 32 nor 256 is reported.
+        frames = self.tshark.kq1_frames(self.sample, "-o", "kq1.key_length_unit:either")
+        self.assertEqual(frames[6].pdus[0].experts, [])
+        self.assertEqual(frames[4].pdus[0].expert_names(), ["kq1.key_length_mismatch"])
+        # A Response that is no failure word has an unknown verdict: no expert, no kq1.response_ok.
+        frames = self.tshark.kq1_frames(self.sample, "-o", "kq1.failure_words:nope")
+        self.assertEqual(frames[9].pdus[0].experts, [])
+        self.assertEqual(frames[9].pdus[0].all("kq1.response_ok"), [])
 
     def test_stats_tree(self):
         out = self.tshark.run("-r", self.tshark.sample(self.sample), "-q", "-z", "kq1,tree").stdout
@@ -715,8 +747,7 @@ class ByteOrder(Kq1TestCase):
         # gives is never reached, which shows after the first pass.
         first = self.tshark.kq1_frames(self.sample, "-2")[0].pdus[0]
         self.assertEqual(first.get("kq1.command_code"), "0x0131")
-        self.assertEqual(first.experts[:2], [
-            ("kq1.unknown_version", "Version 256: Q.4162 (12/2023) messages are version 1; decoded as such"),
+        self.assertEqual(first.experts[:1], [
             ("kq1.unknown_command", "CommandCode 0x0131: high byte 0x01 is not a direction; in the other "
                                     "byte order it is Key supply (preference kq1.byte_order)")])
 
@@ -805,8 +836,8 @@ class Qkd014(Kq1TestCase):
         [expect({"kq1.key_id": [QKD014_KID[1]], "kq1.response_to": ["{f[8]}"]})],
         [expect({"kq1.number_of_keys": ["1000"]})],                                 # too many
         [expect({"kq1.response": ["400"], "kq1.response_ok": ["{false}"], "kq1.keys": []},
-                (FAILED, 'Response to key request failed: 400 "number of keys exceeds max_key_per_request '
-                         '(128)"'))],
+                (FAILED, 'Response to key request failed: "400" (an HTTP error status, "number of keys '
+                         'exceeds max_key_per_request (128)")'))],
         [expect({"kq1.number_of_keys": ["1"]})],
         [expect({"kq1.key_id": [QKD014_KID[3]], "kq1.key": []},
                 (MISSING, "Key (key) missing in Keys[0]: mandatory in each key of Response to key request "
@@ -867,9 +898,9 @@ class Hostile(Kq1TestCase):
     REUSED_4 = (REUSED, "Key ID c8e95fba-2aac-418b-8c0f-faf3c5debdb4 was already supplied in frame {f[0]}")
     NO_RESPONSE = ("kq1.no_response", "No response to this Key supply in the capture")
 
-    def hostile(self, sample):
+    def hostile(self, sample, *options):
         """The hostile Kq-1 frames; the clean exchange checked on the way."""
-        every_frame = self.tshark.frames(sample, "-2")
+        every_frame = self.tshark.frames(sample, "-2", *options)
         for frame in every_frame:
             self.assertFalse(frame.exception, "%s: frame %d threw an exception" % (sample, frame.number))
         frames = [frame for frame in every_frame if frame.pdus]
@@ -879,8 +910,8 @@ class Hostile(Kq1TestCase):
                           clean_response.experts), ("1001", shown_bool(True), []))
         return frames[:-2]
 
-    def assertExperts(self, sample, expected):
-        frames = self.hostile(sample)
+    def assertExperts(self, sample, expected, *options):
+        frames = self.hostile(sample, *options)
         numbers = [frame.number for frame in frames]
         self.assertEqual([pdu.experts for frame in frames for pdu in frame.pdus],
                          [[(name, with_frames(text, numbers)) for name, text in pdus] for pdus in expected])
@@ -948,7 +979,8 @@ class Hostile(Kq1TestCase):
     def test_numbers(self):
         self.assertExperts("hostile-numbers.pcapng", [
             [("kq1.value_out_of_range", "Key length (key_length) is -256: out of range (1 to 2147483647)"),
-             ("kq1.key_length_mismatch", "Key length (key_length) is -256 bits but the key is 256 bits"),
+             ("kq1.key_length_mismatch", "Key length (key_length) is -256 but the key is 256 bits, assuming "
+                                         "Key length counts bits (see preference kq1.key_length_unit)"),
              self.NO_RESPONSE],
             [("kq1.no_request", "This Response to key request answers no unanswered Key request seen in this "
                                 "TCP conversation")],
@@ -956,7 +988,8 @@ class Hostile(Kq1TestCase):
              self.NO_RESPONSE],
             [self.REUSED_4, ("kq1.value_out_of_range", "Key length (key_length) is 2147483648: out of range "
                                                        "(1 to 2147483647)"),
-             ("kq1.key_length_mismatch", "Key length (key_length) is 2147483648 bits but the key is 256 bits"),
+             ("kq1.key_length_mismatch", "Key length (key_length) is 2147483648 but the key is 256 bits, "
+                                         "assuming Key length counts bits (see preference kq1.key_length_unit)"),
              self.NO_RESPONSE],
             [self.REUSED_4, (WRONG, "Key length (key_length) is a number with a fraction or exponent, expected an "
                                     "integer"), self.NO_RESPONSE]])
@@ -971,23 +1004,28 @@ class Hostile(Kq1TestCase):
              self.NO_RESPONSE]])
 
     def test_versions(self):
-        version = "Version %d: Q.4162 (12/2023) messages are version 1; decoded as such"
+        # Q.4162 gives no Version value: any is accepted unless the user
+        # lists the versions expected.
+        self.assertExperts("hostile-versions.pcapng", [
+            [self.NO_RESPONSE], [self.REUSED_4, self.NO_RESPONSE], [self.REUSED_4, self.NO_RESPONSE]])
+        version = ("Version %d is not among the versions expected (1, see preference kq1.versions; Q.4162 gives "
+                   "no value); decoded as the others")
         self.assertExperts("hostile-versions.pcapng", [
             [("kq1.unknown_version", version % 0), self.NO_RESPONSE],
             [("kq1.unknown_version", version % 2), self.REUSED_4, self.NO_RESPONSE],
-            [("kq1.unknown_version", version % 65535), self.REUSED_4, self.NO_RESPONSE]])
+            [("kq1.unknown_version", version % 65535), self.REUSED_4, self.NO_RESPONSE]], "-o", "kq1.versions:1")
 
     def test_zeros(self):
         # 409 ten-byte headers of zeros, then 6 bytes of one more
         pdus = [pdu for frame in self.hostile("hostile-zeros.pcapng") for pdu in frame.pdus]
         self.assertEqual(len(pdus), 410)
         for pdu in pdus[:-1]:
-            self.assertEqual(pdu.expert_names(), ["kq1.unknown_version", "kq1.unknown_command"])
+            self.assertEqual(pdu.expert_names(), ["kq1.unknown_command"])
         self.assertEqual(pdus[-1].expert_names(), ["kq1.short_header"])
 
     def test_ones(self):
         pdu, = self.hostile("hostile-ones.pcapng")[0].pdus
-        self.assertEqual(pdu.expert_names(), ["kq1.unknown_version", "kq1.unknown_command", "kq1.length_mismatch"])
+        self.assertEqual(pdu.expert_names(), ["kq1.unknown_command", "kq1.length_mismatch"])
 
     def test_random(self):
         pdus = [pdu for frame in self.hostile("hostile-random.pcapng") for pdu in frame.pdus]

@@ -96,6 +96,24 @@ kq1_key_decode(const char *text, uint64_t expected_bits, kq1_key_t *key)
     }
 }
 
+bool
+kq1_key_decode_other(const char *text, const kq1_key_t *key, kq1_key_t *other)
+{
+    gsize n = strlen(text);
+
+    memset(other, 0, sizeof *other);
+    if (!is_base64(text, n) || !is_hex(text, n) || key->encoding == KQ1_KEY_UNDECODED)
+        return false;
+    if (key->encoding == KQ1_KEY_BASE64) {
+        other->encoding = KQ1_KEY_HEX;
+        other->data = decode_hex(text, n, &other->len);
+    } else {
+        other->encoding = KQ1_KEY_BASE64;
+        other->data = decode_base64(text, n, &other->len);
+    }
+    return true;
+}
+
 void
 kq1_key_clear(kq1_key_t *key)
 {
@@ -117,9 +135,13 @@ static const algorithm_t algorithms[] = {
     { 64, G_CHECKSUM_SHA512, "SHA-512" },
 };
 
+/* The algorithm to check a digest of digest_len bytes with: the fixed one,
+ * or the one that length names (NULL for none). */
 static const algorithm_t *
-algorithm_for(gsize digest_len)
+algorithm_for(kq1_hash_algorithm_t algorithm, gsize digest_len)
 {
+    if (algorithm != KQ1_HASH_BY_LENGTH)
+        return &algorithms[algorithm - KQ1_HASH_MD5];
     for (gsize i = 0; i < G_N_ELEMENTS(algorithms); i++) {
         if (algorithms[i].digest_len == digest_len)
             return &algorithms[i];
@@ -131,9 +153,9 @@ algorithm_for(gsize digest_len)
  * UNKNOWN otherwise. */
 static kq1_hash_status_t
 check_digest(const uint8_t *key, gsize len, const uint8_t *digest, gsize digest_len,
-             const char **algorithm)
+             kq1_hash_algorithm_t algorithm, const char **name)
 {
-    const algorithm_t *alg = algorithm_for(digest_len);
+    const algorithm_t *alg = algorithm_for(algorithm, digest_len);
     GChecksum *checksum;
     uint8_t computed[64];
     gsize computed_len = sizeof computed;
@@ -144,39 +166,40 @@ check_digest(const uint8_t *key, gsize len, const uint8_t *digest, gsize digest_
     g_checksum_update(checksum, key, (gssize)len);
     g_checksum_get_digest(checksum, computed, &computed_len);
     g_checksum_free(checksum);
-    *algorithm = alg->name;
+    *name = alg->name;
     return computed_len == digest_len && memcmp(computed, digest, digest_len) == 0
            ? KQ1_HASH_VERIFIED : KQ1_HASH_MISMATCH;
 }
 
 kq1_hash_status_t
-kq1_key_verify_hash(const uint8_t *key, gsize len, const char *hash_text, const char **algorithm)
+kq1_key_verify_hash(const uint8_t *key, gsize len, const char *hash_text, kq1_hash_algorithm_t algorithm,
+                    const char **found)
 {
     gsize n = strlen(hash_text);
     kq1_hash_status_t status = KQ1_HASH_UNKNOWN;
     const char *name = NULL;
 
-    *algorithm = NULL;
+    *found = NULL;
     /* Hex first (the usual way to write a digest), then base64: 64 hex
      * digits are SHA-256 in hex but also 48 bytes (SHA-384) in base64. */
     if (is_hex(hash_text, n)) {
         gsize digest_len;
         uint8_t *digest = decode_hex(hash_text, n, &digest_len);
 
-        status = check_digest(key, len, digest, digest_len, &name);
+        status = check_digest(key, len, digest, digest_len, algorithm, &name);
         g_free(digest);
         if (status != KQ1_HASH_UNKNOWN)
-            *algorithm = name;
+            *found = name;
     }
     if (status != KQ1_HASH_VERIFIED && is_base64(hash_text, n)) {
         gsize digest_len;
         uint8_t *digest = decode_base64(hash_text, n, &digest_len);
-        kq1_hash_status_t base64_status = check_digest(key, len, digest, digest_len, &name);
+        kq1_hash_status_t base64_status = check_digest(key, len, digest, digest_len, algorithm, &name);
 
         g_free(digest);
         if (base64_status == KQ1_HASH_VERIFIED || status == KQ1_HASH_UNKNOWN) {
             status = base64_status;
-            *algorithm = base64_status == KQ1_HASH_UNKNOWN ? NULL : name;
+            *found = base64_status == KQ1_HASH_UNKNOWN ? NULL : name;
         }
     }
     return status;

@@ -41,9 +41,25 @@ void kq1_key_decode(const char *text, uint64_t expected_bits, kq1_key_t *key);
 
 void kq1_key_clear(kq1_key_t *key);
 
-/* Verifies hash_text (hex or base64; its length names the algorithm) over
- * the key bytes. *algorithm is set to the algorithm's name, or NULL. */
-kq1_hash_status_t kq1_key_verify_hash(const uint8_t *key, gsize len, const char *hash_text,
-                                      const char **algorithm);
+/* The algorithm of a Hash value: Q.4162 names none. */
+typedef enum {
+    KQ1_HASH_BY_LENGTH,     /* the one the digest's length names */
+    KQ1_HASH_MD5,
+    KQ1_HASH_SHA1,
+    KQ1_HASH_SHA256,
+    KQ1_HASH_SHA384,
+    KQ1_HASH_SHA512
+} kq1_hash_algorithm_t;
+
+/* Verifies hash_text (hex or base64) as a digest of data[0..len) under
+ * algorithm. *name is set to the algorithm's name, or NULL when the
+ * digest's length names none (KQ1_HASH_UNKNOWN). Under a fixed algorithm a
+ * digest of another length is a mismatch. */
+kq1_hash_status_t kq1_key_verify_hash(const uint8_t *data, gsize len, const char *hash_text,
+                                      kq1_hash_algorithm_t algorithm, const char **name);
+
+/* The other reading of key text that is valid both as base64 and as hex
+ * (key read one way: the other way); false when there is none. */
+bool kq1_key_decode_other(const char *text, const kq1_key_t *key, kq1_key_t *other);
 
 #endif /* KQ1_KEYCHECK_H */

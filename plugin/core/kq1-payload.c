@@ -103,8 +103,7 @@ typedef struct {
     const kq1_message_info_t  *msg;
     const uint8_t             *data;    /* the payload's bytes, for member spans */
     gsize                      len;
-    const kq1_alias_t         *aliases;
-    unsigned                   n_aliases;
+    const kq1_settings_t      *settings;
     const kq1_json_value_t    *keys;    /* the payload's Keys, once found */
 } checker_t;
 
@@ -114,8 +113,8 @@ member_matches(const checker_t *c, kq1_param_t param, const char *member)
 {
     if (kq1_member_matches(param, member))
         return true;
-    for (unsigned i = 0; i < c->n_aliases; i++) {
-        const kq1_alias_t *alias = &c->aliases[i];
+    for (unsigned i = 0; i < c->settings->n_aliases; i++) {
+        const kq1_alias_t *alias = &c->settings->aliases[i];
 
         if (alias->param == param && (alias->code == 0 || alias->code == c->msg->code)
             && kq1_member_names_equal(alias->member, member))
@@ -312,8 +311,93 @@ check_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t object_spa
     }
 }
 
-/* Decodes the Key of one object and checks Key length and Hash value
- * against it (Table 1; only Key in the elements of Keys). */
+/* "the decoded key", "the key text" or "the decoded key or the key text":
+ * what a Hash value is checked over. */
+static const char *
+hash_input_name(kq1_hash_input_t input)
+{
+    switch (input) {
+    case KQ1_HASH_OVER_KEY:  return "the decoded key";
+    case KQ1_HASH_OVER_TEXT: return "the key text";
+    case KQ1_HASH_OVER_EITHER: break;
+    }
+    return "the decoded key or the key text";
+}
+
+/* The Hash value over one reading of the key, under the settings: the
+ * decoded key, the key text as sent, or either. */
+static kq1_hash_status_t
+verify_hash(const checker_t *c, const kq1_key_t *key, const char *text, const char *hash,
+            const char **algorithm, bool *over_text)
+{
+    kq1_hash_input_t input = c->settings->hash_input;
+    kq1_hash_status_t status = KQ1_HASH_UNKNOWN;
+    const char *name = NULL;
+
+    *algorithm = NULL;
+    *over_text = false;
+    if (input != KQ1_HASH_OVER_TEXT)
+        status = kq1_key_verify_hash(key->data, key->len, hash, c->settings->hash_algorithm, algorithm);
+    if (status != KQ1_HASH_VERIFIED && input != KQ1_HASH_OVER_KEY) {
+        kq1_hash_status_t over = kq1_key_verify_hash((const uint8_t *)text, strlen(text), hash,
+                                                     c->settings->hash_algorithm, &name);
+
+        if (over == KQ1_HASH_VERIFIED || status == KQ1_HASH_UNKNOWN) {
+            status = over;
+            *algorithm = name;
+            *over_text = over == KQ1_HASH_VERIFIED;
+        }
+    }
+    return status;
+}
+
+/* Key length against the decoded key, in the unit the settings assume. */
+static void
+check_key_length(checker_t *c, const kq1_params_t *params, int64_t length, int element)
+{
+    uint64_t bytes = params->key.len, bits = bytes * 8;
+    bool in_bits = (uint64_t)length == bits, in_bytes = (uint64_t)length == bytes;
+
+    switch (c->settings->key_length_unit) {
+    case KQ1_UNIT_BITS:
+        if (in_bits)
+            return;
+        if (in_bytes)
+            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_IN_BYTES, KQ1_PARAM_KEY_LENGTH, element,
+                        "Key length (key_length) %" PRId64 " is the key's length in bytes, not in bits "
+                        "(%" PRIu64 ") as assumed (Q.4162 gives no unit; see preference kq1.key_length_unit)",
+                        length, bits);
+        else
+            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
+                        "Key length (key_length) is %" PRId64 " but the key is %" PRIu64 " bits, assuming "
+                        "Key length counts bits (see preference kq1.key_length_unit)", length, bits);
+        return;
+    case KQ1_UNIT_BYTES:
+        if (in_bytes)
+            return;
+        if (in_bits)
+            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_IN_BYTES, KQ1_PARAM_KEY_LENGTH, element,
+                        "Key length (key_length) %" PRId64 " is the key's length in bits, not in bytes "
+                        "(%" PRIu64 ") as assumed (Q.4162 gives no unit; see preference kq1.key_length_unit)",
+                        length, bytes);
+        else
+            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
+                        "Key length (key_length) is %" PRId64 " but the key is %" PRIu64 " bytes, assuming "
+                        "Key length counts bytes (see preference kq1.key_length_unit)", length, bytes);
+        return;
+    case KQ1_UNIT_EITHER:
+        if (!in_bits && !in_bytes)
+            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
+                        "Key length (key_length) is %" PRId64 " but the key is %" PRIu64 " bits (%" PRIu64
+                        " bytes)", length, bits, bytes);
+        return;
+    }
+}
+
+/* Decodes the Key of one object and checks Hash value and Key length
+ * against it (Table 1; only Key in the elements of Keys). Q.4162 names no
+ * key encoding, unit, hash algorithm or hash input: what is assumed is the
+ * settings', and each finding says so. */
 static void
 check_key(checker_t *c, kq1_params_t *params, int element)
 {
@@ -321,7 +405,7 @@ check_key(checker_t *c, kq1_params_t *params, int element)
     const char *hash = kq1_params_string(params, KQ1_PARAM_HASH_VALUE);
     bool has_length;
     int64_t length = 0;
-    uint64_t bits;
+    kq1_key_t other;
     char *at;
 
     if (text == NULL)
@@ -331,33 +415,50 @@ check_key(checker_t *c, kq1_params_t *params, int element)
     at = where(element);
     if (params->key.encoding == KQ1_KEY_UNDECODED) {
         add_finding(c->payload, KQ1_FINDING_KEY_ENCODING, KQ1_PARAM_KEY, element,
-                    "Key (key)%s is neither base64 nor hex: not checked", at);
+                    "Key (key)%s is neither base64 nor hex, the encodings assumed (Q.4162 names none): "
+                    "its length and hash are not checked", at);
         g_free(at);
         return;
     }
     g_free(at);
-    bits = (uint64_t)params->key.len * 8;
-    if (has_length && (uint64_t)length != bits) {
-        if ((uint64_t)length == params->key.len)
-            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_IN_BYTES, KQ1_PARAM_KEY_LENGTH, element,
-                        "Key length (key_length) %" PRId64 " is the key's length in bytes; "
-                        "Kq-1 counts bits (%" PRIu64 ")", length, bits);
-        else
-            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
-                        "Key length (key_length) is %" PRId64 " bits but the key is %"
-                        PRIu64 " bits", length, bits);
+    if (hash != NULL) {
+        params->hash_status = verify_hash(c, &params->key, text, hash, &params->hash_algorithm,
+                                          &params->hash_over_text);
+        /* Text that reads both as hex and as base64: the reading the hash
+         * verifies is the key. */
+        if (params->hash_status != KQ1_HASH_VERIFIED && kq1_key_decode_other(text, &params->key, &other)) {
+            const char *algorithm;
+            bool over_text;
+
+            if (verify_hash(c, &other, text, hash, &algorithm, &over_text) == KQ1_HASH_VERIFIED && !over_text) {
+                kq1_key_clear(&params->key);
+                params->key = other;
+                params->hash_status = KQ1_HASH_VERIFIED;
+                params->hash_algorithm = algorithm;
+            } else {
+                kq1_key_clear(&other);
+            }
+        }
+        if (params->hash_status == KQ1_HASH_MISMATCH) {
+            if (c->settings->hash_algorithm != KQ1_HASH_BY_LENGTH && c->settings->hash_input != KQ1_HASH_OVER_EITHER)
+                add_finding(c->payload, KQ1_FINDING_HASH_MISMATCH, KQ1_PARAM_HASH_VALUE, element,
+                            "Hash value (hash_value) is not the %s digest of %s (preferences kq1.hash_algorithm "
+                            "and kq1.hash_input)", params->hash_algorithm, hash_input_name(c->settings->hash_input));
+            else
+                add_finding(c->payload, KQ1_FINDING_HASH_NOT_MATCHED, KQ1_PARAM_HASH_VALUE, element,
+                            "Hash value (hash_value) is not the %s digest of %s, assuming %s (Q.4162 names no "
+                            "algorithm or input; see preferences kq1.hash_algorithm and kq1.hash_input)",
+                            params->hash_algorithm, hash_input_name(c->settings->hash_input),
+                            c->settings->hash_algorithm == KQ1_HASH_BY_LENGTH
+                            ? "the algorithm its length names" : "that algorithm");
+        } else if (params->hash_status == KQ1_HASH_UNKNOWN) {
+            add_finding(c->payload, KQ1_FINDING_HASH_UNKNOWN, KQ1_PARAM_HASH_VALUE, element,
+                        "Hash value (hash_value) is not an MD5, SHA-1, SHA-256, SHA-384 or SHA-512 "
+                        "digest in hex or base64: not verified");
+        }
     }
-    if (hash == NULL)
-        return;
-    params->hash_status = kq1_key_verify_hash(params->key.data, params->key.len, hash,
-                                              &params->hash_algorithm);
-    if (params->hash_status == KQ1_HASH_MISMATCH)
-        add_finding(c->payload, KQ1_FINDING_HASH_MISMATCH, KQ1_PARAM_HASH_VALUE, element,
-                    "Hash value (hash_value) is not the %s digest of the key", params->hash_algorithm);
-    else if (params->hash_status == KQ1_HASH_UNKNOWN)
-        add_finding(c->payload, KQ1_FINDING_HASH_UNKNOWN, KQ1_PARAM_HASH_VALUE, element,
-                    "Hash value (hash_value) is not an MD5, SHA-1, SHA-256, SHA-384 or SHA-512 "
-                    "digest in hex or base64: not verified");
+    if (has_length)
+        check_key_length(c, params, length, element);
 }
 
 static void
@@ -458,10 +559,11 @@ static void check_payload(checker_t *checker, const kq1_message_info_t *msg);
 
 kq1_payload_t *
 kq1_payload_check(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
-                  const kq1_alias_t *aliases, unsigned n_aliases)
+                  const kq1_settings_t *settings)
 {
+    static const kq1_settings_t defaults;
     kq1_payload_t *p = g_new0(kq1_payload_t, 1);
-    checker_t checker = { p, msg, data, len, aliases, n_aliases, NULL };
+    checker_t checker = { p, msg, data, len, settings != NULL ? settings : &defaults, NULL };
 
     p->keys = g_array_new(false, true, sizeof(kq1_params_t));
     p->findings = g_array_new(false, false, sizeof(kq1_finding_t));
@@ -563,9 +665,9 @@ kq1_payload_count(const kq1_payload_t *payload, kq1_finding_kind_t kind)
 }
 
 bool
-kq1_response_is_success(const char *response, const char *success_words)
+kq1_response_says(const char *response, const char *word_list)
 {
-    char **words = g_strsplit(success_words, ",", -1);
+    char **words = g_strsplit(word_list, ",", -1);
     bool success = false;
 
     while (g_ascii_isspace(*response))

@@ -27,9 +27,10 @@ typedef enum {
     KQ1_FINDING_BAD_JSON,
     KQ1_FINDING_LENGTH_MISMATCH,
     KQ1_FINDING_KEY_ENCODING,           /* Key is neither base64 nor hex */
-    KQ1_FINDING_KEY_LENGTH_MISMATCH,    /* Key length disagrees with the key */
-    KQ1_FINDING_KEY_LENGTH_IN_BYTES,    /* Key length gives bytes, not bits: accepted */
-    KQ1_FINDING_HASH_MISMATCH,
+    KQ1_FINDING_KEY_LENGTH_MISMATCH,    /* Key length disagrees with the key in the unit assumed */
+    KQ1_FINDING_KEY_LENGTH_IN_BYTES,    /* Key length gives the other unit than assumed */
+    KQ1_FINDING_HASH_MISMATCH,          /* under the algorithm and input the user fixed */
+    KQ1_FINDING_HASH_NOT_MATCHED,       /* under none of the readings assumed */
     KQ1_FINDING_HASH_UNKNOWN,           /* Hash value of no known digest length */
     KQ1_FINDING_OUT_OF_RANGE,           /* an integer parameter below 1 or too large */
     KQ1_FINDING_BAD_STRING,             /* a string with \u0000 or a lone surrogate */
@@ -62,7 +63,8 @@ typedef struct {
     kq1_span_t  second_extension_span;
     kq1_key_t   key;                     /* the Key, decoded, when there is one */
     kq1_hash_status_t hash_status;       /* of the Hash value over the Key */
-    const char *hash_algorithm;          /* that the Hash value's length names, or NULL */
+    const char *hash_algorithm;          /* that the Hash value was checked with, or NULL */
+    bool        hash_over_text;          /* it matched the key text as sent, not the decoded key */
 } kq1_params_t;
 
 typedef struct {
@@ -76,11 +78,35 @@ typedef struct {
     unsigned      findings_left_out;   /* past KQ1_MAX_FINDINGS */
 } kq1_payload_t;
 
+/* The unit of Key length: Q.4162 gives none. */
+typedef enum {
+    KQ1_UNIT_BITS,
+    KQ1_UNIT_BYTES,
+    KQ1_UNIT_EITHER
+} kq1_length_unit_t;
+
+/* What a Hash value is computed over: Q.4162 does not say. */
+typedef enum {
+    KQ1_HASH_OVER_EITHER,      /* the decoded key or the key text, whichever matches */
+    KQ1_HASH_OVER_KEY,         /* the decoded key bytes */
+    KQ1_HASH_OVER_TEXT         /* the Key's text as sent */
+} kq1_hash_input_t;
+
+/* Where the Recommendation is silent, what the checker assumes (the
+ * dissector's preferences); all zero is the default. */
+typedef struct {
+    const kq1_alias_t    *aliases;           /* member names users added, n_aliases of them */
+    unsigned              n_aliases;
+    kq1_length_unit_t     key_length_unit;
+    kq1_hash_input_t      hash_input;
+    kq1_hash_algorithm_t  hash_algorithm;
+} kq1_settings_t;
+
 /* Parses and checks a payload of len bytes (not NUL-terminated) sent as msg;
  * msg NULL (an unknown CommandCode) parses the JSON without judging members.
- * aliases (n_aliases of them, may be NULL) are member names users added. */
+ * settings NULL: the defaults. */
 kq1_payload_t *kq1_payload_check(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
-                                 const kq1_alias_t *aliases, unsigned n_aliases);
+                                 const kq1_settings_t *settings);
 
 void kq1_payload_free(kq1_payload_t *payload);
 
@@ -94,10 +120,10 @@ const char *kq1_params_string(const kq1_params_t *params, kq1_param_t param);
 /* true and *value set when params holds this parameter as an integer. */
 bool kq1_params_integer(const kq1_params_t *params, kq1_param_t param, int64_t *value);
 
-/* true when a Response says success: it is one of the comma-separated
- * success_words, or starts with one followed by something other than a
- * letter or digit ("200 OK", "success: stored"); case is ignored. */
-bool kq1_response_is_success(const char *response, const char *success_words);
+/* true when a Response is one of the comma-separated words, or starts with
+ * one followed by something other than a letter or digit ("200 OK",
+ * "success: stored"); case is ignored. */
+bool kq1_response_says(const char *response, const char *words);
 
 /* How many findings of this kind the payload has. */
 unsigned kq1_payload_count(const kq1_payload_t *payload, kq1_finding_kind_t kind);
