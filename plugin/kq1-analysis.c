@@ -15,27 +15,35 @@
 #include "config.h"
 
 #include <epan/packet.h>
+#include <epan/to_str.h>
 #include <epan/proto_data.h>
 
 #include "kq1-analysis.h"
 
-/* Where a key ID was supplied first: enough to tell a retransmission of that
- * message from a new supply of the same ID. */
-typedef struct {
+/* One supply of a key ID: enough to tell a retransmission of that message,
+ * a second supply by the same QKD module or to the same KM (a reuse) and
+ * the other half of the key's pair (the same key ID at the matching
+ * module's KM). */
+typedef struct key_origin {
     uint32_t            frame;
     kq1_conversation_t *conversation;
     uint32_t            message_id;
     unsigned            element;
+    const char         *module;     /* who supplied it: its QKD module ID, else its endpoint */
+    const char         *km;         /* who it was supplied to: the KM's endpoint */
+    struct key_origin  *next;       /* the next supply of the same key ID */
 } key_origin_t;
 
 static int proto_kq1_analysis = -1;
-static wmem_map_t *key_origins;   /* key ID -> key_origin_t, for the whole capture */
+static wmem_map_t *key_origins;   /* key ID -> its first key_origin_t, for the whole capture */
+static wmem_map_t *identities;    /* the capture's one copy of each module and KM identity */
 
 void
 kq1_analysis_register(int proto)
 {
     proto_kq1_analysis = proto;
     key_origins = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
+    identities = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
 }
 
 kq1_conversation_t *
@@ -59,41 +67,91 @@ new_transaction(packet_info *pinfo, uint32_t message_id)
     return transaction;
 }
 
-/* The capture's one copy of a key ID, kept with where it was first supplied. */
+/* The capture's one copy of a key ID (its first supply, or NULL when new). */
 static const char *
-intern_key_id(packet_info *pinfo, kq1_conversation_t *conversation, uint32_t message_id, unsigned element,
-              const char *key_id, key_origin_t **origin)
+intern_key_id(const char *key_id, key_origin_t **first)
 {
     gpointer stored_key, stored_origin;
 
     if (wmem_map_lookup_extended(key_origins, key_id, (const void **)&stored_key, &stored_origin)) {
-        *origin = (key_origin_t *)stored_origin;
+        *first = (key_origin_t *)stored_origin;
         return (const char *)stored_key;
     }
-    *origin = NULL;
+    *first = NULL;
     stored_key = wmem_strdup(wmem_file_scope(), key_id);
-    stored_origin = wmem_new(wmem_file_scope(), key_origin_t);
-    ((key_origin_t *)stored_origin)->frame = pinfo->num;
-    ((key_origin_t *)stored_origin)->conversation = conversation;
-    ((key_origin_t *)stored_origin)->message_id = message_id;
-    ((key_origin_t *)stored_origin)->element = element;
-    wmem_map_insert(key_origins, stored_key, stored_origin);
+    wmem_map_insert(key_origins, stored_key, NULL);
     return (const char *)stored_key;
 }
 
-uint32_t
-kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, uint32_t message_id,
-                unsigned element, const char *key_id)
+/* The capture's one copy of a module or KM identity. */
+static const char *
+intern_identity(char *identity)
 {
-    key_origin_t *origin;
+    const char *stored = (const char *)wmem_map_lookup(identities, identity);
 
-    intern_key_id(pinfo, conversation, message_id, element, key_id, &origin);
-    if (origin == NULL)
-        return 0;
-    if (origin->conversation == conversation && origin->message_id == message_id
-        && origin->element == element)
-        return 0;   /* the same message again: a retransmission */
-    return origin->frame;
+    if (stored == NULL) {
+        stored = wmem_strdup(wmem_file_scope(), identity);
+        wmem_map_insert(identities, (void *)stored, (void *)stored);
+    }
+    return stored;
+}
+
+/* "address:port" of one end of this packet. */
+static char *
+endpoint(packet_info *pinfo, bool source)
+{
+    return wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, source ? &pinfo->src : &pinfo->dst),
+                              source ? pinfo->srcport : pinfo->destport);
+}
+
+kq1_key_link_t
+kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, uint32_t message_id,
+                    unsigned element, const char *key_id, const char *module_id)
+{
+    kq1_key_link_t link = { 0, 0 };
+    key_origin_t *first, *origin, *last = NULL;
+    const char *stored = intern_key_id(key_id, &first);
+    const char *module = intern_identity(module_id != NULL ? wmem_strdup_printf(pinfo->pool, "id:%s", module_id)
+                                                           : endpoint(pinfo, true));
+    const char *km = intern_identity(endpoint(pinfo, false));
+
+    for (origin = first; origin != NULL; origin = origin->next) {
+        if (conversation != NULL && origin->conversation == conversation && origin->message_id == message_id
+            && origin->element == element)
+            return link;    /* the same message again: a retransmission */
+        if (link.reused_from == 0 && (origin->module == module || origin->km == km))
+            link.reused_from = origin->frame;
+        last = origin;
+    }
+    if (first != NULL && link.reused_from == 0)
+        link.pair_partner = first->frame;
+    origin = wmem_new(wmem_file_scope(), key_origin_t);
+    origin->frame = pinfo->num;
+    origin->conversation = conversation;
+    origin->message_id = message_id;
+    origin->element = element;
+    origin->module = module;
+    origin->km = km;
+    origin->next = NULL;
+    if (last != NULL)
+        last->next = origin;
+    else
+        wmem_map_insert(key_origins, (void *)stored, origin);
+    return link;
+}
+
+void
+kq1_note_roles(packet_info *pinfo, kq1_conversation_t *conversation, uint8_t direction)
+{
+    if (PINFO_FD_VISITED(pinfo) || conversation->roles_frame != 0 || pinfo->srcport == pinfo->destport)
+        return;
+    if (direction == KQ1_DIR_QKD_TO_KM)
+        conversation->server_port = pinfo->destport;
+    else if (direction == KQ1_DIR_KM_TO_QKD)
+        conversation->server_port = pinfo->srcport;
+    else
+        return;
+    conversation->roles_frame = pinfo->num;
 }
 
 bool
@@ -159,16 +217,16 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, uint16_
         if (key_id == NULL)
             break;
         analysis->n_keys = 1;
-        analysis->key_first_frame = wmem_new0(wmem_file_scope(), uint32_t);
-        analysis->key_first_frame[0] = kq1_note_key_supply(pinfo, conversation, message_id, 0, key_id);
+        analysis->key_links = wmem_new0(wmem_file_scope(), kq1_key_link_t);
+        analysis->key_links[0] = kq1_note_key_supply(pinfo, conversation, message_id, 0, key_id,
+                                                     kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID));
         transaction = (kq1_transaction_t *)wmem_map_lookup(conversation->supplies, key_id);
         if (transaction == NULL || transaction->request_message_id != message_id) {
-            key_origin_t *origin;
+            key_origin_t *first;
 
             transaction = new_transaction(pinfo, message_id);
             /* keyed by the capture's copy of the key ID: no second one */
-            wmem_map_insert(conversation->supplies,
-                            intern_key_id(pinfo, conversation, message_id, 0, key_id, &origin), transaction);
+            wmem_map_insert(conversation->supplies, intern_key_id(key_id, &first), transaction);
         }
         analysis->transaction = transaction;
         analysis->is_request = true;
@@ -211,12 +269,12 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, uint16_
         }
         analysis->transaction = transaction;
         analysis->n_keys = payload->keys->len;
-        analysis->key_first_frame = wmem_alloc0_array(wmem_file_scope(), uint32_t, payload->keys->len);
+        analysis->key_links = wmem_alloc0_array(wmem_file_scope(), kq1_key_link_t, payload->keys->len);
         for (unsigned i = 0; i < payload->keys->len; i++) {
             const char *id = kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i),
                                                KQ1_PARAM_KEY_ID);
             if (id != NULL)
-                analysis->key_first_frame[i] = kq1_note_key_supply(pinfo, conversation, message_id, i, id);
+                analysis->key_links[i] = kq1_note_key_supply(pinfo, conversation, message_id, i, id, NULL);
         }
         break;
     default:

@@ -32,18 +32,27 @@ typedef struct {
      * connection or the capture ends first, TCP never hands it over. */
     uint32_t       unfinished[2];
     uint32_t       server_port;   /* the KM's TCP port, 0 until known */
+    uint32_t       roles_frame;   /* the frame whose message set server_port, 0 if only the port did */
     unsigned       encoding;      /* byte order of the headers found, 0 until known */
     wmem_map_t    *supplies;      /* Key ID -> kq1_transaction_t of its last Key supply */
     wmem_list_t   *requests;      /* unanswered Key requests (kq1_transaction_t), oldest first */
     kq1_transaction_t *last_answered_request;   /* to know its response if it comes again */
 } kq1_conversation_t;
 
+/* What an earlier supply of the same key ID makes of this one: a reuse (by
+ * the same QKD module, or to the same KM) or the other half of the key's
+ * pair (Section 3.1.5: the same key ID at the matching module's KM). */
+typedef struct {
+    uint32_t reused_from;     /* the frame of the earlier supply it reuses, 0 if none */
+    uint32_t pair_partner;    /* the frame of its pair's other half, 0 if none */
+} kq1_key_link_t;
+
 /* What the analysis found for one PDU, kept for every later pass. */
 typedef struct {
     kq1_transaction_t *transaction;   /* the request's own, or the one a response answers */
     bool               is_request;
     unsigned           n_keys;        /* keys this PDU supplies, in order */
-    uint32_t          *key_first_frame;   /* per key: where its ID was supplied before, 0 if not */
+    kq1_key_link_t    *key_links;     /* per key: what earlier supplies of its ID make of it */
 } kq1_pdu_analysis_t;
 
 /* Called once, by the protocol's registration. */
@@ -58,11 +67,16 @@ const kq1_pdu_analysis_t *kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t
                                           unsigned pdu_index, uint16_t code, uint32_t message_id,
                                           const kq1_payload_t *payload);
 
-/* Records a supply of key_id (by this message, at element of its keys);
- * returns 0 if it is the first, else the frame of the first. The same
- * message seen again (same conversation, MessageID, element) is not a reuse. */
-uint32_t kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, uint32_t message_id,
-                            unsigned element, const char *key_id);
+/* Records a supply of key_id (by this message, at element of its keys,
+ * from the QKD module called module_id, or NULL to know it by its
+ * endpoint; to the KM at the packet's destination). The same message seen
+ * again (same conversation, MessageID, element) links to nothing. */
+kq1_key_link_t kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, uint32_t message_id,
+                                   unsigned element, const char *key_id, const char *module_id);
+
+/* The roles of the conversation (which end is the KM) from its first message
+ * with a valid direction byte; the TCP port only until then. First pass. */
+void kq1_note_roles(packet_info *pinfo, kq1_conversation_t *conversation, uint8_t direction);
 
 /* true when key_id was supplied anywhere in the capture so far. */
 bool kq1_key_id_seen(const char *key_id);

@@ -67,6 +67,7 @@ static int hf_kq1_response_in = -1;
 static int hf_kq1_response_to = -1;
 static int hf_kq1_response_time = -1;
 static int hf_kq1_key_id_first_frame = -1;
+static int hf_kq1_key_id_pair_frame = -1;
 static int hf_kq1_json_skipped = -1;
 
 /* The field of each parameter, indexed by kq1_param_t. */
@@ -85,6 +86,9 @@ static int * const param_hf[KQ1_PARAM_COUNT] = {
     [KQ1_PARAM_KEY_EXTENSION]          = &hf_kq1_key_extension,
     [KQ1_PARAM_EXTENSION]              = &hf_kq1_extension,
 };
+
+/* A key no earlier supply says anything of. */
+static const kq1_key_link_t no_link = { 0, 0 };
 
 static int ett_kq1 = -1;
 static int ett_kq1_command_code = -1;
@@ -171,17 +175,19 @@ static const value_string direction_vals[] = {
     { 0, NULL }
 };
 
-/* Which way this PDU travels, from the TCP roles of Appendix I: the QKD
- * module connects to the KM, which listens on the Kq-1 port. Returns the
- * direction byte expected, or 0 when the roles cannot be told apart. */
+/* Which way this PDU travels, from the roles of its conversation (who is
+ * the KM). Returns the direction byte expected, or 0 when the roles cannot
+ * be told apart. */
 static uint8_t
 expected_direction(packet_info *pinfo, const kq1_pdu_context_t *ctx)
 {
-    if (ctx == NULL || ctx->server_port == 0 || pinfo->srcport == pinfo->destport)
+    uint32_t km_port = ctx != NULL ? ctx->conversation->server_port : 0;
+
+    if (km_port == 0 || pinfo->srcport == pinfo->destport)
         return 0;
-    if (pinfo->destport == ctx->server_port)
+    if (pinfo->destport == km_port)
         return KQ1_DIR_QKD_TO_KM;
-    if (pinfo->srcport == ctx->server_port)
+    if (pinfo->srcport == km_port)
         return KQ1_DIR_KM_TO_QKD;
     return 0;
 }
@@ -245,19 +251,24 @@ add_key_checks(proto_tree *tree, tvbuff_t *json_tvb, int offset, int length, con
     proto_item_set_generated(item);
 }
 
-/* After the Key ID: where that key ID was supplied before. */
+/* After the Key ID: an earlier supply it reuses, or its pair's other half. */
 static void
-add_key_reuse(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, int offset, int length,
-              const char *key_id, uint32_t first_frame)
+add_key_link(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, int offset, int length,
+             const char *key_id, kq1_key_link_t link)
 {
     proto_item *item;
 
-    if (first_frame == 0)
-        return;
-    item = proto_tree_add_uint(tree, hf_kq1_key_id_first_frame, json_tvb, offset, length, first_frame);
-    proto_item_set_generated(item);
-    expert_add_info_format(pinfo, item, &ei_kq1_key_id_reused,
-                           "Key ID %s was already supplied in frame %u", kq1_escaped(pinfo, key_id), first_frame);
+    if (link.reused_from != 0) {
+        item = proto_tree_add_uint(tree, hf_kq1_key_id_first_frame, json_tvb, offset, length, link.reused_from);
+        proto_item_set_generated(item);
+        expert_add_info_format(pinfo, item, &ei_kq1_key_id_reused,
+                               "Key ID %s was already supplied in frame %u", kq1_escaped(pinfo, key_id),
+                               link.reused_from);
+    }
+    if (link.pair_partner != 0) {
+        item = proto_tree_add_uint(tree, hf_kq1_key_id_pair_frame, json_tvb, offset, length, link.pair_partner);
+        proto_item_set_generated(item);
+    }
 }
 
 /* An object or array parameter, as compact JSON text. */
@@ -274,11 +285,11 @@ add_json_text(proto_tree *tree, packet_info *pinfo, int hf, tvbuff_t *tvb, int o
 }
 
 /* Adds the parameters found in one JSON object (the payload, or one element
- * of Keys) under tree, each over the bytes of its member. first_frame is
- * where the object's Key ID was supplied before (0 if not, or no supply). */
+ * of Keys) under tree, each over the bytes of its member. link is what
+ * earlier supplies of the object's Key ID make of it. */
 static void
 add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_params_t *params,
-           uint32_t first_frame)
+           kq1_key_link_t link)
 {
     int offset, length;
 
@@ -301,7 +312,7 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
             if (param == KQ1_PARAM_KEY)
                 add_key_checks(tree, json_tvb, offset, length, params);
             else if (param == KQ1_PARAM_KEY_ID)
-                add_key_reuse(tree, pinfo, json_tvb, offset, length, text, first_frame);
+                add_key_link(tree, pinfo, json_tvb, offset, length, text, link);
             else if (param == KQ1_PARAM_HASH_VALUE && params->hash_status != KQ1_HASH_ABSENT) {
                 item = proto_tree_add_uint(tree, hf_kq1_hash_status, json_tvb, offset, length,
                                            params->hash_status);
@@ -330,11 +341,11 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
     }
 }
 
-/* Keys, one subtree per element; key_first_frame (n_first of them, may be
- * NULL) says where each key's ID was supplied before. */
+/* Keys, one subtree per element; key_links (n_links of them, may be NULL)
+ * say what earlier supplies of each key's ID make of it. */
 static void
 add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
-         const uint32_t *key_first_frame, unsigned n_first)
+         const kq1_key_link_t *key_links, unsigned n_links)
 {
     proto_item *keys_item;
     proto_tree *keys_tree;
@@ -358,7 +369,7 @@ add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_pay
         if (key_id != NULL)
             proto_item_append_text(file_item, ", Key ID %s", kq1_escaped(pinfo, key_id));
         add_params(file_tree, pinfo, json_tvb, element,
-                   key_first_frame != NULL && i < n_first ? key_first_frame[i] : 0);
+                   key_links != NULL && i < n_links ? key_links[i] : no_link);
     }
 }
 
@@ -527,8 +538,7 @@ check_command_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, proto_it
                    const kq1_message_info_t *msg, uint16_t code, const kq1_pdu_context_t *ctx)
 {
     uint8_t direction = (uint8_t)(code >> 8);
-    uint8_t expected = expected_direction(pinfo, ctx);
-
+    uint8_t expected;
     const kq1_message_info_t *swapped = kq1_message_lookup(GUINT16_SWAP_LE_BE(code));
 
     if (kq1_direction_name(direction) == NULL) {
@@ -546,12 +556,20 @@ check_command_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, proto_it
     if (msg == NULL)
         expert_add_info_format(pinfo, code_item, &ei_kq1_unknown_command,
                                "CommandCode 0x%04x is not in Table I.1 of Q.4162", code);
+    if (ctx == NULL)
+        return;
+    /* Appendix I lets either end connect: the first message of the
+     * conversation says who is the KM. */
+    kq1_note_roles(pinfo, ctx->conversation, direction);
+    expected = expected_direction(pinfo, ctx);
     if (expected != 0 && direction != expected)
         proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_direction, tvb, 6, 2,
-                                     "CommandCode 0x%04x (%s) sent %s port %u, where only %s messages (0x%02xxx) go",
-                                     code, kq1_direction_name(direction),
-                                     expected == KQ1_DIR_QKD_TO_KM ? "towards the KM on" : "by the KM from",
-                                     ctx->server_port, kq1_direction_name(expected), expected);
+                                     "CommandCode 0x%04x (%s) sent by the %s: frame %u set the roles of this "
+                                     "conversation (the KM on port %u), where only %s messages (0x%02xxx) go "
+                                     "this way", code, kq1_direction_name(direction),
+                                     expected == KQ1_DIR_QKD_TO_KM ? "QKD module" : "KM",
+                                     ctx->conversation->roles_frame, ctx->conversation->server_port,
+                                     kq1_direction_name(expected), expected);
 }
 
 /* The Version is one of kq1.versions (comma-separated), or that list is empty. */
@@ -617,10 +635,10 @@ kq1_view_add_tree(proto_tree *tree, tvbuff_t *tvb, const char *text)
 
 void
 kq1_add_checked_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
-                        const uint32_t *key_first_frame, unsigned n_first)
+                        const kq1_key_link_t *key_links, unsigned n_links)
 {
-    add_params(tree, pinfo, json_tvb, &payload->top, 0);
-    add_keys(tree, pinfo, json_tvb, payload, key_first_frame, n_first);
+    add_params(tree, pinfo, json_tvb, &payload->top, no_link);
+    add_keys(tree, pinfo, json_tvb, payload, key_links, n_links);
     add_findings(tree, pinfo, json_tvb, payload);
 }
 
@@ -838,7 +856,7 @@ new_tap_info(packet_info *pinfo, uint16_t code, uint32_t message_id, const kq1_p
             tap->keys[i].key_id = wmem_strdup(pinfo->pool, valid_utf8(pinfo, text));
         tap->keys[i].bits = (uint32_t)(params->key.len * 8);
         tap->keys[i].hash_status = params->hash_status;
-        tap->keys[i].first_frame = analysis->key_first_frame[i];
+        tap->keys[i].first_frame = analysis->key_links[i].reused_from;
     }
     return tap;
 }
@@ -922,8 +940,8 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     if (payload->parsed) {
         add_params(kq1_tree, pinfo, json_tvb, &payload->top,
                    code == KQ1_KEY_SUPPLY && analysis != NULL && analysis->n_keys == 1
-                   ? analysis->key_first_frame[0] : 0);
-        add_keys(kq1_tree, pinfo, json_tvb, payload, analysis ? analysis->key_first_frame : NULL,
+                   ? analysis->key_links[0] : no_link);
+        add_keys(kq1_tree, pinfo, json_tvb, payload, analysis ? analysis->key_links : NULL,
                  analysis ? analysis->n_keys : 0);
         tap->verdict = add_verdict(kq1_tree, pinfo, json_tvb, msg, payload);
         if (payload->json_len < length)
@@ -1111,6 +1129,10 @@ kq1_view_register(int proto, module_t *module)
           { "JSON tree left out (too many messages in this frame for gui.max_tree_depth)", "kq1.json_skipped",
             FT_NONE, BASE_NONE, NULL, 0x0,
             "Wireshark 4.0 counts every dissector called in a frame against gui.max_tree_depth", HFILL } },
+        { &hf_kq1_key_id_pair_frame,
+          { "Pair partner in", "kq1.key_id_pair_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "The frame that supplied the other half of this key's pair (the same key ID from the "
+            "matching QKD module, to its own KM)", HFILL } },
         { &hf_kq1_key_id_first_frame,
           { "Key ID first supplied in", "kq1.key_id_first_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
             "The frame that supplied this key ID first", HFILL } },

@@ -20,7 +20,6 @@
 
 /* What the transport knows about one Appendix I message that its view needs. */
 typedef struct {
-    uint32_t server_port;           /* the KM's TCP port of this conversation, 0 if unknown */
     unsigned encoding;              /* of the header: ENC_BIG_ENDIAN or ENC_LITTLE_ENDIAN */
     kq1_conversation_t *conversation;
     int direction;                  /* index into kq1_conversation_t arrays */
@@ -43,10 +42,10 @@ proto_tree *kq1_view_add_tree(proto_tree *tree, tvbuff_t *tvb, const char *text)
  * also when an exception ends the dissection early. */
 const kq1_payload_t *kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb);
 
-/* Parameters, keys (key_first_frame: per key, where its ID was supplied
- * before; may be NULL) and findings of a checked payload. */
+/* Parameters, keys (key_links: per key, what earlier supplies of its ID
+ * make of it; may be NULL) and findings of a checked payload. */
 void kq1_add_checked_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb,
-                             const kq1_payload_t *payload, const uint32_t *key_first_frame, unsigned n_first);
+                             const kq1_payload_t *payload, const kq1_key_link_t *key_links, unsigned n_links);
 
 void kq1_add_integer(proto_tree *tree, tvbuff_t *tvb, int offset, int length, kq1_param_t param, int64_t value);
 void kq1_add_string(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,

@@ -221,20 +221,20 @@ error_message(packet_info *pinfo, field_info *body_fi)
 
 /* Where each delivered key's ID was delivered before (first pass), kept
  * for later passes. */
-static const uint32_t *
+static const kq1_key_link_t *
 key_reuse(packet_info *pinfo, const kq1_payload_t *payload)
 {
-    uint32_t *first = (uint32_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1, QKD014_DATA_KEY);
+    kq1_key_link_t *first = (kq1_key_link_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1, QKD014_DATA_KEY);
 
     if (first != NULL || PINFO_FD_VISITED(pinfo))
         return first;
-    first = wmem_alloc0_array(wmem_file_scope(), uint32_t, payload->keys->len + 1);
+    first = wmem_alloc0_array(wmem_file_scope(), kq1_key_link_t, payload->keys->len + 1);
     for (unsigned i = 0; i < payload->keys->len; i++) {
         const char *key_id = kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i), KQ1_PARAM_KEY_ID);
 
         /* HTTP responses are not seen twice; the frame stands for the message. */
         if (key_id != NULL)
-            first[i] = kq1_note_key_supply(pinfo, NULL, pinfo->num, i, key_id);
+            first[i] = kq1_note_key_supply(pinfo, NULL, pinfo->num, i, key_id, NULL);
     }
     p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1, QKD014_DATA_KEY, first);
     return first;
@@ -294,7 +294,7 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info
     if (code >= 200 && code < 300 && body_fi != NULL && body_fi->length > 0) {
         tvbuff_t *body = field_tvb(body_fi);
         const kq1_payload_t *payload = kq1_view_check(pinfo, msg, body);
-        const uint32_t *first = NULL;
+        const kq1_key_link_t *first = NULL;
 
         if (method == QKD014_ENC_KEYS)
             first = key_reuse(pinfo, payload);
@@ -322,7 +322,7 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info
 
                 tap->keys[i].key_id = key_id ? wmem_strdup(pinfo->pool, key_id) : NULL;
                 tap->keys[i].bits = (uint32_t)(key->key.len * 8);
-                tap->keys[i].first_frame = first ? first[i] : 0;
+                tap->keys[i].first_frame = first ? first[i].reused_from : 0;
             }
         }
     }

@@ -168,7 +168,6 @@ dissect_kq1_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, kq1_conv
 {
     kq1_pdu_context_t ctx = { 0 };
 
-    ctx.server_port = conversation->server_port;
     ctx.encoding = header_encoding(tvb, conversation);
     ctx.conversation = conversation;
     ctx.direction = direction_index(pinfo);
@@ -210,7 +209,7 @@ dissect_kq1_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
         ssl_starttls_post_ack(tls_handle, pinfo, kq1_handle);
         return call_dissector(tls_handle, tvb, pinfo, tree);
     }
-    /* The port that matched is the KM's (Appendix I: the QKD module connects). */
+    /* Until a message says otherwise, the port that matched is the KM's. */
     if (conversation->server_port == 0)
         conversation->server_port = pinfo->match_uint;
     return dissect_kq1_stream(tvb, pinfo, tree, conversation);

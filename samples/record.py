@@ -36,29 +36,31 @@ SAMPLES = os.path.dirname(os.path.abspath(__file__))
 KQ1_PORT = 4162
 
 
-def run_pair(port, km_role, module_role, byte_order="big", tls=None):
+def run_pair(port, km_role, module_role, byte_order="big", tls=None, host="127.0.0.1", km_connects=False):
     """Runs the KM (server) in a thread and the QKD module (client) here,
     over one TCP connection on loopback; tls is a (server, client) pair of
-    ssl.SSLContext for Kq-1 over TLS."""
-    listener = listen(port)
+    ssl.SSLContext for Kq-1 over TLS. With km_connects the QKD module
+    listens and the KM connects (Appendix I lets either end connect)."""
+    listener = listen(port, host)
+    server_role, client_role = (module_role, km_role) if km_connects else (km_role, module_role)
     failure = []
 
-    def km_thread():
+    def server_thread():
         try:
             sock = listener.accept()[0]
             if tls:
                 sock = tls[0].wrap_socket(sock, server_side=True)
             conn = Connection(sock, byte_order)
-            km_role(conn)
+            server_role(conn)
             conn.close()
         except Exception as error:  # reported below, in the main thread
             failure.append(error)
 
-    thread = threading.Thread(target=km_thread)
+    thread = threading.Thread(target=server_thread)
     thread.start()
     wrap = (lambda sock: tls[1].wrap_socket(sock, server_hostname=KM_HOSTNAME)) if tls else None
-    conn = connect(port, byte_order=byte_order, wrap=wrap)
-    module_role(conn)
+    conn = connect(port, host=host, byte_order=byte_order, wrap=wrap)
+    client_role(conn)
     conn.close()
     thread.join(timeout=20)
     listener.close()
@@ -206,22 +208,82 @@ def unknown_command():
 
 
 def wrong_direction():
+    """The first message (a Key supply) sets the roles; then each side sends
+    a message of the other's."""
     module = QkdModule()
     stray_supply = module.key_supply()
 
     def km_role(conn):
         km = KeyManager()
-        conn.receive()                                  # the module's stray Key request
         message = conn.receive()                        # a real Key supply
         conn.send(KEY_SUPPLY_RESPONSE, km.message_id(), km.key_supply_response(message[2]))
+        conn.receive()                                  # the module's stray Key request
         conn.send(KEY_SUPPLY, km.message_id(), stray_supply)   # KM sends a module's message
 
     def module_role(conn):
-        conn.send(KEY_REQUEST, module.message_id(), {"number": 1})  # module sends a KM's message
         module.supply_proactively(conn, 1)
+        conn.send(KEY_REQUEST, module.message_id(), {"number": 1})  # module sends a KM's message
         conn.receive()
 
     run_pair(KQ1_PORT, km_role, module_role)
+
+
+# --- conforming traffic where Q.4162 is silent: no warning may come of it -----
+
+def conforming():
+    """Traffic that follows the Recommendation where it is silent, each on
+    a connection of its own:
+    1. both halves of one key: Alice's module supplies it to her KM
+       (127.0.0.1), Bob's module the same key ID and bits to his (127.0.0.2);
+    2. the KM connects to a QKD module listening on 4162 and asks for keys
+       without a Number of keys; the module answers with two, "received";
+    3. Key supplies with a Hash value over the key text, a hex key whose
+       SHA-256 is right and that has no Key length, a Version 2 header, and
+       a KM that answers "received"."""
+    alice = QkdModule(seed=7)
+    bob = QkdModule(module_id="QKDM-Bob-01", matching_id="QKDM-Alice-01", seed=8)
+    pair = alice.key_supply()
+    other_half = dict(pair, qkd_module_ID=bob.module_id, matching_qkd_module_ID=bob.matching_id)
+    for module, payload, host in ((alice, pair, "127.0.0.1"), (bob, other_half, "127.0.0.2")):
+        run_pair(KQ1_PORT, KeyManager().serve_supplies,
+                 lambda conn, module=module, payload=payload: (conn.send(KEY_SUPPLY, module.message_id(), payload),
+                                                               conn.receive()),
+                 host=host)
+
+    server = QkdModule(seed=9)
+
+    def module_serves(conn):
+        for _, code, payload in conn.messages():
+            if code == KEY_REQUEST:
+                answer = server.key_request_response({"number": 2})
+                answer["response"] = "received"
+                conn.send(KEY_REQUEST_RESPONSE, server.message_id(), answer)
+
+    run_pair(KQ1_PORT, lambda conn: KeyManager().request_keys(conn, [{}]), module_serves, km_connects=True)
+
+    module = QkdModule(seed=10)
+    over_text = module.key_supply()
+    over_text["hash_value"] = hashlib.sha256(over_text["key"].encode()).hexdigest()
+    key_id, data = module.new_key(256)
+    hex_key = {"key": data.hex(), "key_ID": key_id, "qkd_module_ID": module.module_id,
+               "hash_value": hashlib.sha256(data).hexdigest()}
+
+    def received_km(conn):
+        km = KeyManager()
+        for _, code, payload in conn.messages():
+            response = km.key_supply_response(payload)
+            response["response"] = "received"
+            conn.send(KEY_SUPPLY_RESPONSE, km.message_id(), response)
+
+    def supplies(conn):
+        conn.send(KEY_SUPPLY, module.message_id(), over_text)
+        conn.receive()
+        conn.send(KEY_SUPPLY, module.message_id(), hex_key)
+        conn.receive()
+        conn.send_bytes(pdu(KEY_SUPPLY, module.message_id(), module.key_supply(), version=2))
+        conn.receive()
+
+    run_pair(KQ1_PORT, received_km, supplies)
 
 
 def bad_json():
@@ -664,6 +726,7 @@ SCENARIOS = {
     "kq1-wrong-type": (wrong_type, KQ1_PORT),
     "kq1-unknown-command": (unknown_command, KQ1_PORT),
     "kq1-wrong-direction": (wrong_direction, KQ1_PORT),
+    "kq1-conforming": (conforming, KQ1_PORT),
     "kq1-bad-json": (bad_json, KQ1_PORT),
     "kq1-length-mismatch": (length_mismatch, KQ1_PORT),
     # Captured with a 200-byte snapshot length, as users often do: every

@@ -396,17 +396,68 @@ class UnknownCommand(Kq1TestCase):
 
 
 class WrongDirection(Kq1TestCase):
+    """The first message (a Key supply) sets who is the KM; then each side
+    sends a message of the other's."""
+
     def test_frames(self):
-        self.assertFrames("kq1-wrong-direction.pcapng", [
-            [expect(dict(header(1, 0x1303, 12), **{"kq1.number_of_keys": ["1"]}),
-                    ("kq1.wrong_direction", "CommandCode 0x1303 (KM -> QKD module) sent towards the KM on "
-                                            "port 4162, where only QKD module -> KM messages (0x31xx) go"))],
-            [expect(key_supply(2, 1))],
+        frames = self.assertFrames("kq1-wrong-direction.pcapng", [
+            [expect(key_supply(1, 1))],
             [expect(key_supply_response(1001, KID[1]))],
+            [expect(dict(header(2, 0x1303, 12), **{"kq1.number_of_keys": ["1"]}),
+                    ("kq1.wrong_direction", "CommandCode 0x1303 (KM -> QKD module) sent by the QKD module: frame "
+                                            "{f[0]} set the roles of this conversation (the KM on port 4162), "
+                                            "where only QKD module -> KM messages (0x31xx) go this way"))],
             [expect(key_supply(1002, 0),
-                    ("kq1.wrong_direction", "CommandCode 0x3101 (QKD module -> KM) sent by the KM from "
-                                            "port 4162, where only KM -> QKD module messages (0x13xx) go"))],
+                    ("kq1.wrong_direction", "CommandCode 0x3101 (QKD module -> KM) sent by the KM: frame {f[0]} "
+                                            "set the roles of this conversation (the KM on port 4162), where only "
+                                            "KM -> QKD module messages (0x13xx) go this way"))],
         ])
+        self.assertEqual(frames[2].pdus[0].severities["kq1.wrong_direction"], "Warning")
+
+
+class Conforming(Kq1TestCase):
+    """Traffic that follows Q.4162 where it is silent (samples/record.py,
+    conforming()): not one Kq-1 expert info, in one pass or two."""
+
+    def test_no_findings(self):
+        for options in ((), ("-2",)):
+            frames = self.tshark.kq1_frames("kq1-conforming.pcapng", *options)
+            self.assertEqual(len(frames), 12)
+            for frame in frames:
+                for pdu in frame.pdus:
+                    self.assertEqual(pdu.experts, [], "frame %d %s" % (frame.number, options))
+
+    def test_what_it_shows(self):
+        frames = self.tshark.kq1_frames("kq1-conforming.pcapng", "-2")
+        pdus = [frame.pdus[0] for frame in frames]
+        # both halves of one key: linked, not a reuse
+        self.assertEqual(pdus[2].get("kq1.key_id"), pdus[0].get("kq1.key_id"))
+        self.assertEqual(pdus[2].get("kq1.key_id_pair_frame"), str(frames[0].number))
+        self.assertEqual(pdus[2].all("kq1.key_id_first_frame"), [])
+        # the KM connected: its Key request and the module's answer, two keys
+        self.assertEqual(pdus[4].get("kq1.command_code"), "0x1303")
+        self.assertEqual(pdus[5].get("kq1.keys"), "2")
+        self.assertEqual(pdus[5].get("kq1.response_to"), str(frames[4].number))
+        # "received" is neither a success nor a failure word: no verdict
+        self.assertEqual(pdus[5].all("kq1.response_ok"), [])
+        # a Hash value over the key text; a hex key read as hex because its hash says so
+        self.assertEqual(pdus[6].get("kq1.hash_status"), "1")
+        self.assertEqual(pdus[8].get("kq1.hash_status"), "1")
+        self.assertEqual(pdus[8].get("kq1.key_bits"), "256")
+        # Version 2
+        self.assertEqual(pdus[10].get("kq1.version"), "2")
+
+    def test_assumptions_can_be_tightened(self):
+        # The user's own assumptions turn into findings, as notes that name them.
+        frames = self.tshark.kq1_frames("kq1-conforming.pcapng", "-2", "-o", "kq1.versions:1",
+                                        "-o", "kq1.default_number_of_keys:1", "-o", "kq1.hash_input:key")
+        pdus = [frame.pdus[0] for frame in frames]
+        self.assertEqual(pdus[10].expert_names(), ["kq1.unknown_version"])
+        self.assertEqual(pdus[5].expert_names(), ["kq1.key_count_not_default"])
+        self.assertEqual(pdus[6].expert_names(), ["kq1.hash_not_matched"])
+        for pdu in pdus:
+            for name, severity in pdu.severities.items():
+                self.assertIn(severity, ("Note", "Chat"), name)
 
 
 class BadJson(Kq1TestCase):
@@ -925,8 +976,9 @@ class Hostile(Kq1TestCase):
         self.assertExperts("hostile-length-0.pcapng", [
             [(MISSING, "Key (key) missing: mandatory in Key supply (Table 1)"),
              (MISSING, "Key ID (key_ID) missing: mandatory in Key supply (Table 1)")],
-            [("kq1.wrong_direction", "CommandCode 0x1303 (KM -> QKD module) sent towards the KM on port 4162, "
-                                     "where only QKD module -> KM messages (0x31xx) go"),
+            [("kq1.wrong_direction", "CommandCode 0x1303 (KM -> QKD module) sent by the QKD module: frame "
+                                     "{f[0]} set the roles of this conversation (the KM on port 4162), where "
+                                     "only QKD module -> KM messages (0x31xx) go this way"),
              ("kq1.no_response", "No response to this Key request in the capture")],
             [self.NO_RESPONSE]])
 

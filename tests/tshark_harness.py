@@ -37,6 +37,7 @@ class Pdu:
         self.fields = {}       # field abbreviation -> [shown values, in tree order]
         self.hex = {}          # field abbreviation -> [the bytes each item covers, in hex]
         self.experts = []      # (expert abbreviation, message)
+        self.severities = {}   # expert abbreviation -> its severity ("Warning", "Note", ...)
         self.json_members = []  # "member:value" as the JSON dissector shows them
         self._walk(proto)
 
@@ -53,6 +54,8 @@ class Pdu:
                 message = next(field.get("show") for field in child
                                if field.get("name") == "_ws.expert.message")
                 self.experts.append((abbrev, message))
+                self.severities[abbrev] = next(field.get("showname").split(": ", 1)[1] for field in child
+                                               if field.get("name") == "_ws.expert.severity")
                 continue
             self.fields.setdefault(name, []).append(child.get("show"))
             self.hex.setdefault(name, []).append(child.get("value"))
