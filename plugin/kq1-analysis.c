@@ -282,6 +282,54 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, uint16_
     }
 }
 
+/* A run of MessageIDs one way of a conversation has used. */
+typedef struct {
+    uint32_t first, last;
+} id_range_t;
+
+/* Past this many runs of MessageIDs (a peer that numbers its messages at
+ * random) repeats are no longer looked for: the search would cost too much. */
+#define MAX_ID_RANGES 256
+
+/* Records a MessageID used one way; true when that way used it before for
+ * another message (Appendix I: "the unique ID of each message"). The ID of
+ * the message just before is that message again (a retransmission). */
+static bool
+note_message_id(kq1_conversation_t *conversation, int way, uint32_t id)
+{
+    wmem_array_t *ranges;
+    id_range_t *range, added = { id, id };
+    unsigned n;
+
+    if (conversation->any_id[way] && conversation->last_id[way] == id)
+        return false;
+    conversation->any_id[way] = true;
+    conversation->last_id[way] = id;
+    if (conversation->used_ids[way] == NULL)
+        conversation->used_ids[way] = wmem_array_new(wmem_file_scope(), sizeof(id_range_t));
+    ranges = conversation->used_ids[way];
+    n = wmem_array_get_count(ranges);
+    for (unsigned i = 0; i < n; i++) {
+        range = (id_range_t *)wmem_array_index(ranges, i);
+        if (id >= range->first && id <= range->last)
+            return true;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        range = (id_range_t *)wmem_array_index(ranges, i);
+        if (range->last != UINT32_MAX && id == range->last + 1) {
+            range->last = id;
+            return false;
+        }
+        if (range->first != 0 && id == range->first - 1) {
+            range->first = id;
+            return false;
+        }
+    }
+    if (n < MAX_ID_RANGES)
+        wmem_array_append_one(ranges, added);
+    return false;
+}
+
 const kq1_pdu_analysis_t *
 kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t *conversation, unsigned pdu_index,
                 uint16_t code, uint32_t message_id, const kq1_payload_t *payload)
@@ -302,6 +350,10 @@ kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t *conversation, unsigned p
     }
     analysis = wmem_new0(wmem_file_scope(), kq1_pdu_analysis_t);
     analyse_first_pass(pinfo, conversation, code, message_id, payload, analysis);
+    /* A response may repeat the MessageID of the request it answers. */
+    if (analysis->is_request || analysis->transaction == NULL
+        || analysis->transaction->request_message_id != message_id)
+        analysis->id_repeated = note_message_id(conversation, (code >> 8) == KQ1_DIR_QKD_TO_KM ? 0 : 1, message_id);
     wmem_array_append_one(frame, analysis);
     return analysis;
 }

@@ -37,6 +37,11 @@ typedef struct {
     wmem_map_t    *supplies;      /* Key ID -> kq1_transaction_t of its last Key supply */
     wmem_list_t   *requests;      /* unanswered Key requests (kq1_transaction_t), oldest first */
     kq1_transaction_t *last_answered_request;   /* to know its response if it comes again */
+    /* The MessageIDs each way has used (0: QKD module -> KM, 1: KM -> QKD
+     * module, by the direction byte), as ranges, and the last one. */
+    wmem_array_t  *used_ids[2];
+    uint32_t       last_id[2];
+    bool           any_id[2];
 } kq1_conversation_t;
 
 /* What an earlier supply of the same key ID makes of this one: a reuse (by
@@ -53,6 +58,7 @@ typedef struct {
     bool               is_request;
     unsigned           n_keys;        /* keys this PDU supplies, in order */
     kq1_key_link_t    *key_links;     /* per key: what earlier supplies of its ID make of it */
+    bool               id_repeated;   /* its MessageID was used before the same way, not by this message */
 } kq1_pdu_analysis_t;
 
 /* Called once, by the protocol's registration. */

@@ -121,6 +121,7 @@ static expert_field ei_kq1_out_of_range = EI_INIT;
 static expert_field ei_kq1_bad_string = EI_INIT;
 static expert_field ei_kq1_too_many_findings = EI_INIT;
 static expert_field ei_kq1_unknown_version = EI_INIT;
+static expert_field ei_kq1_message_id_repeated = EI_INIT;
 
 static dissector_handle_t json_handle;
 static int proto_json = -1;
@@ -868,7 +869,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     proto_tree *kq1_tree, *code_tree;
     uint32_t version, message_id, code, length, captured;
     unsigned encoding;
-    proto_item *version_item;
+    proto_item *version_item, *message_id_item;
     const kq1_message_info_t *msg;
     const kq1_payload_t *payload;
     const kq1_pdu_analysis_t *analysis = NULL;
@@ -895,7 +896,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
         expert_add_info_format(pinfo, version_item, &ei_kq1_unknown_version,
                                "Version %u is not among the versions expected (%s, see preference kq1.versions; "
                                "Q.4162 gives no value); decoded as the others", version, kq1_versions);
-    proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_message_id, tvb, 2, 4, encoding, &message_id);
+    message_id_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_message_id, tvb, 2, 4, encoding, &message_id);
     code_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_command_code, tvb, 6, 2, encoding, &code);
     code_tree = proto_item_add_subtree(code_item, ett_kq1_command_code);
     proto_tree_add_bitmask_list(code_tree, tvb, 6, 2, code_fields, encoding);
@@ -952,6 +953,11 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     }
     add_findings(kq1_tree, pinfo, payload_tvb, payload);
     if (analysis != NULL) {
+        if (analysis->id_repeated)
+            expert_add_info_format(pinfo, message_id_item, &ei_kq1_message_id_repeated,
+                                   "MessageID %u was used before by another %s message in this conversation "
+                                   "(Appendix I: the unique ID of each message)", message_id,
+                                   kq1_direction_name((uint8_t)(code >> 8)));
         add_links(kq1_tree, pinfo, tvb, msg, payload, analysis, tap);
         if (code == KQ1_KEY_REQUEST_RESPONSE && analysis->transaction != NULL)
             kq1_check_against_request(kq1_tree, pinfo, json_tvb, payload, analysis->transaction, tap->verdict,
@@ -1227,6 +1233,9 @@ kq1_view_register(int proto, module_t *module)
         { &ei_kq1_unknown_version,
           { "kq1.unknown_version", PI_ASSUMPTION, PI_NOTE,
             "Version not among those expected", EXPFILL } },
+        { &ei_kq1_message_id_repeated,
+          { "kq1.message_id_repeated", PI_SEQUENCE, PI_WARN,
+            "MessageID used before for another message", EXPFILL } },
         { &ei_kq1_key_id_unknown,
           { "kq1.key_id_unknown", PI_SEQUENCE, PI_NOTE,
             "Key ID asked for by ID but never delivered", EXPFILL } },

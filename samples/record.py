@@ -228,6 +228,24 @@ def wrong_direction():
     run_pair(KQ1_PORT, km_role, module_role)
 
 
+def message_id_repeated():
+    """MessageIDs 1, 2, 3, then 2 again on a new Key supply (a repeat);
+    the KM's responses repeat the MessageID of what they answer (allowed)."""
+    module = QkdModule(seed=11)
+
+    def km_role(conn):
+        km = KeyManager()
+        for message_id, code, payload in conn.messages():
+            conn.send(KEY_SUPPLY_RESPONSE, message_id, km.key_supply_response(payload))
+
+    def module_role(conn):
+        for message_id in (1, 2, 3, 2):
+            conn.send(KEY_SUPPLY, message_id, module.key_supply())
+            conn.receive()
+
+    run_pair(KQ1_PORT, km_role, module_role)
+
+
 # --- conforming traffic where Q.4162 is silent: no warning may come of it -----
 
 def conforming():
@@ -727,6 +745,7 @@ SCENARIOS = {
     "kq1-unknown-command": (unknown_command, KQ1_PORT),
     "kq1-wrong-direction": (wrong_direction, KQ1_PORT),
     "kq1-conforming": (conforming, KQ1_PORT),
+    "kq1-message-id-repeated": (message_id_repeated, KQ1_PORT),
     "kq1-bad-json": (bad_json, KQ1_PORT),
     "kq1-length-mismatch": (length_mismatch, KQ1_PORT),
     # Captured with a 200-byte snapshot length, as users often do: every

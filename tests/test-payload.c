@@ -815,6 +815,13 @@ test_qkd014_messages(void)
     g_assert_nonnull(p->top.node[KQ1_PARAM_EXTENSION]);
     kq1_payload_free(p);
 
+    /* key_container_extension as ETSI GS QKD 014 and its implementations
+     * send it, an object: accepted beside Table II.2's array of objects. */
+    p = kq1_payload_check(container, (const uint8_t *)"{\"keys\":[],\"key_container_extension\":{\"v\":1}}", 45, NULL);
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    g_assert_nonnull(p->top.node[KQ1_PARAM_EXTENSION]);
+    kq1_payload_free(p);
+
     /* Kq-1's own names are not QKD 014's. */
     static const char upper[] = "{\"Keys\":[]}";
     static const char kq1_name[] = "{\"extension\":[]}";

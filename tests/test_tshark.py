@@ -415,6 +415,22 @@ class WrongDirection(Kq1TestCase):
         self.assertEqual(frames[2].pdus[0].severities["kq1.wrong_direction"], "Warning")
 
 
+class MessageIdRepeated(Kq1TestCase):
+    """Key supplies with MessageIDs 1, 2, 3 and 2 again; the KM's responses
+    repeat the MessageID of the supply they answer, which is allowed."""
+
+    def test_repeat_is_a_warning(self):
+        for options in ((), ("-2",)):
+            frames = self.tshark.kq1_frames("kq1-message-id-repeated.pcapng", *options)
+            self.assertEqual([frame.pdus[0].get("kq1.message_id") for frame in frames],
+                             ["1", "1", "2", "2", "3", "3", "2", "2"])
+            self.assertEqual([pdu.experts for frame in frames for pdu in frame.pdus], [[]] * 6 + [
+                [("kq1.message_id_repeated", "MessageID 2 was used before by another QKD module -> KM message "
+                                             "in this conversation (Appendix I: the unique ID of each message)")],
+                []])
+            self.assertEqual(frames[6].pdus[0].severities["kq1.message_id_repeated"], "Warning")
+
+
 class Conforming(Kq1TestCase):
     """Traffic that follows Q.4162 where it is silent (samples/record.py,
     conforming()): not one Kq-1 expert info, in one pass or two."""

@@ -25,44 +25,44 @@ static const kq1_param_info_t param_info[KQ1_PARAM_COUNT] = {
 
 /* Table 1 - Parameters of key supply message */
 static const kq1_param_use_t key_supply_params[] = {
-    { KQ1_PARAM_KEY,                    true,  NULL },
-    { KQ1_PARAM_KEY_ID,                 true,  NULL },
-    { KQ1_PARAM_QKD_MODULE_ID,          false, NULL },
-    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, false, NULL },
-    { KQ1_PARAM_KEY_LENGTH,             false, NULL },
-    { KQ1_PARAM_GENERATION_TIMESTAMP,   false, NULL },
-    { KQ1_PARAM_HASH_VALUE,             false, NULL },
-    { KQ1_PARAM_EXTENSION,              false, NULL },
+    { KQ1_PARAM_KEY,                    true,  NULL, false },
+    { KQ1_PARAM_KEY_ID,                 true,  NULL, false },
+    { KQ1_PARAM_QKD_MODULE_ID,          false, NULL, false },
+    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, false, NULL, false },
+    { KQ1_PARAM_KEY_LENGTH,             false, NULL, false },
+    { KQ1_PARAM_GENERATION_TIMESTAMP,   false, NULL, false },
+    { KQ1_PARAM_HASH_VALUE,             false, NULL, false },
+    { KQ1_PARAM_EXTENSION,              false, NULL, false },
 };
 
 /* Table 2 - Parameters of response to key supply message */
 static const kq1_param_use_t key_supply_response_params[] = {
-    { KQ1_PARAM_KEY_ID,                 true,  NULL },
-    { KQ1_PARAM_QKD_MODULE_ID,          false, NULL },
-    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, false, NULL },
-    { KQ1_PARAM_RESPONSE,               true,  NULL },
-    { KQ1_PARAM_EXTENSION,              false, NULL },
+    { KQ1_PARAM_KEY_ID,                 true,  NULL, false },
+    { KQ1_PARAM_QKD_MODULE_ID,          false, NULL, false },
+    { KQ1_PARAM_MATCHING_QKD_MODULE_ID, false, NULL, false },
+    { KQ1_PARAM_RESPONSE,               true,  NULL, false },
+    { KQ1_PARAM_EXTENSION,              false, NULL, false },
 };
 
 /* Table 3 - Parameters of key request message */
 static const kq1_param_use_t key_request_params[] = {
-    { KQ1_PARAM_NUMBER_OF_KEYS, false, NULL },
-    { KQ1_PARAM_SIZE_OF_KEY,    false, NULL },
-    { KQ1_PARAM_EXTENSION,      false, NULL },
+    { KQ1_PARAM_NUMBER_OF_KEYS, false, NULL, false },
+    { KQ1_PARAM_SIZE_OF_KEY,    false, NULL, false },
+    { KQ1_PARAM_EXTENSION,      false, NULL, false },
 };
 
 /* Table 4 - Parameters of response to key request message: the top level ... */
 static const kq1_param_use_t key_request_response_params[] = {
-    { KQ1_PARAM_KEYS,      true,  NULL },
-    { KQ1_PARAM_RESPONSE,  true,  NULL },
-    { KQ1_PARAM_EXTENSION, false, NULL },
+    { KQ1_PARAM_KEYS,      true,  NULL, false },
+    { KQ1_PARAM_RESPONSE,  true,  NULL, false },
+    { KQ1_PARAM_EXTENSION, false, NULL, false },
 };
 
 /* ... and the "key file" that each element of Keys is. */
 static const kq1_param_use_t keys_element_params[] = {
-    { KQ1_PARAM_KEY,           true,  NULL },
-    { KQ1_PARAM_KEY_ID,        true,  NULL },
-    { KQ1_PARAM_KEY_EXTENSION, false, NULL },
+    { KQ1_PARAM_KEY,           true,  NULL, false },
+    { KQ1_PARAM_KEY_ID,        true,  NULL, false },
+    { KQ1_PARAM_KEY_EXTENSION, false, NULL, false },
 };
 
 #define ROWS(a) (a), G_N_ELEMENTS(a)
@@ -80,33 +80,33 @@ static const kq1_message_info_t messages[] = {
 /* Appendix II, Table II.1: the Key request as ETSI GS QKD 014's key request
  * (Get key, POST); number and size may also come in the URI's query. */
 static const kq1_param_use_t qkd014_get_key_params[] = {
-    { KQ1_PARAM_NUMBER_OF_KEYS, false, "number" },
-    { KQ1_PARAM_SIZE_OF_KEY,    false, "size" },
-    { KQ1_PARAM_EXTENSION,      false, "extension_mandatory" },
-    { KQ1_PARAM_EXTENSION,      false, "extension_optional" },
+    { KQ1_PARAM_NUMBER_OF_KEYS, false, "number", false },
+    { KQ1_PARAM_SIZE_OF_KEY,    false, "size", false },
+    { KQ1_PARAM_EXTENSION,      false, "extension_mandatory", false },
+    { KQ1_PARAM_EXTENSION,      false, "extension_optional", false },
 };
 
 /* Table II.2: the Response to key request as the key container; its
  * Response is the HTTP status code, not a member. */
 static const kq1_param_use_t qkd014_key_container_params[] = {
-    { KQ1_PARAM_KEYS,      true,  "keys" },
-    { KQ1_PARAM_EXTENSION, false, "key_container_extension" },
+    { KQ1_PARAM_KEYS,      true,  "keys", false },
+    { KQ1_PARAM_EXTENSION, false, "key_container_extension", true },
 };
 
 static const kq1_param_use_t qkd014_key_params[] = {
-    { KQ1_PARAM_KEY_ID,        true,  "key_ID" },
-    { KQ1_PARAM_KEY,           true,  "key" },
-    { KQ1_PARAM_KEY_EXTENSION, false, "key_ID_extension" },
+    { KQ1_PARAM_KEY_ID,        true,  "key_ID", false },
+    { KQ1_PARAM_KEY,           true,  "key", false },
+    { KQ1_PARAM_KEY_EXTENSION, false, "key_ID_extension", false },
 };
 
 /* Get key with key IDs (dec_keys, POST): the keys wanted, by Key ID. */
 static const kq1_param_use_t qkd014_key_ids_params[] = {
-    { KQ1_PARAM_KEYS, true, "key_IDs" },
+    { KQ1_PARAM_KEYS, true, "key_IDs", false },
 };
 
 static const kq1_param_use_t qkd014_key_id_params[] = {
-    { KQ1_PARAM_KEY_ID,        true,  "key_ID" },
-    { KQ1_PARAM_KEY_EXTENSION, false, "key_ID_extension" },
+    { KQ1_PARAM_KEY_ID,        true,  "key_ID", false },
+    { KQ1_PARAM_KEY_EXTENSION, false, "key_ID_extension", false },
 };
 
 static const kq1_message_info_t qkd014_messages[] = {

@@ -82,6 +82,9 @@ typedef struct {
     /* The one member name this message uses for it, or NULL for the
      * parameter's default member and aliases (Appendix II names its own). */
     const char  *member;
+    /* An object is accepted too (ETSI GS QKD 014's key_container_extension
+     * is an object where Table II.2 writes "Array of objects"). */
+    bool         object_too;
 } kq1_param_use_t;
 
 /* No message has more parameter rows than this (Table 1 has 8). */

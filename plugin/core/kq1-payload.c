@@ -265,7 +265,7 @@ check_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t object_spa
             seen[param] = true;
             seen_use[u] = true;
             node = last->node;
-            if (!node_has_type(node, info->type)) {
+            if (!node_has_type(node, info->type) && !(uses[u].object_too && JSON_NODE_HOLDS_OBJECT(node))) {
                 add_finding(c->payload, KQ1_FINDING_WRONG_TYPE, param, element,
                             "%s (%s)%s is %s, expected %s",
                             info->name, member, at, describe_node(node), kq1_type_name(info->type));
@@ -273,7 +273,7 @@ check_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t object_spa
                     out->node[param] = NULL;
                 break;
             }
-            if (info->type == KQ1_TYPE_ARRAY_OF_OBJECTS && param != KQ1_PARAM_KEYS)
+            if (info->type == KQ1_TYPE_ARRAY_OF_OBJECTS && param != KQ1_PARAM_KEYS && JSON_NODE_HOLDS_ARRAY(node))
                 check_array_elements(c, info, param, element, json_node_get_array(node));
             if (!check_value(c, info, member, at, node, last->value, param, element)) {
                 out->node[param] = NULL;
