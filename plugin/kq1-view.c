@@ -116,7 +116,6 @@ static expert_field ei_kq1_failure_response = EI_INIT;
 static expert_field ei_kq1_wrong_key_count = EI_INIT;
 static expert_field ei_kq1_wrong_key_size = EI_INIT;
 static expert_field ei_kq1_key_id_reused = EI_INIT;
-static expert_field ei_kq1_key_id_unknown = EI_INIT;
 static expert_field ei_kq1_out_of_range = EI_INIT;
 static expert_field ei_kq1_bad_string = EI_INIT;
 static expert_field ei_kq1_too_many_findings = EI_INIT;
@@ -662,15 +661,6 @@ kq1_add_wrong_type(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offs
 {
     proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_type, tvb, offset, length, "%s",
                                  kq1_escaped(pinfo, text));
-}
-
-void
-kq1_add_key_id_unknown(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
-                       const char *key_id)
-{
-    proto_tree_add_expert_format(tree, pinfo, &ei_kq1_key_id_unknown, tvb, offset, length,
-                                 "Key ID %s was not delivered by any Get key (enc_keys) in this capture",
-                                 kq1_escaped(pinfo, key_id));
 }
 
 void
@@ -1236,9 +1226,6 @@ kq1_view_register(int proto, module_t *module)
         { &ei_kq1_message_id_repeated,
           { "kq1.message_id_repeated", PI_SEQUENCE, PI_WARN,
             "MessageID used before for another message", EXPFILL } },
-        { &ei_kq1_key_id_unknown,
-          { "kq1.key_id_unknown", PI_SEQUENCE, PI_NOTE,
-            "Key ID asked for by ID but never delivered", EXPFILL } },
     };
 
     static uat_field_t alias_fields[] = {

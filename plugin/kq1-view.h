@@ -52,8 +52,6 @@ void kq1_add_string(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int off
                     kq1_param_t param, const char *value);
 void kq1_add_wrong_type(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
                         const char *text);
-void kq1_add_key_id_unknown(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
-                            const char *key_id);
 
 /* kq1.response_in (to_request false) or kq1.response_to and, with a delta,
  * kq1.response_time. */

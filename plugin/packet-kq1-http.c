@@ -1,19 +1,25 @@
 /* packet-kq1-http.c
  * Kq-1 over HTTP(S) as Q.4162 Appendix II maps it to ETSI GS QKD 014: the
  * Key request is Get key (enc_keys), the Response to key request its key
- * container, and the Response the HTTP status code. Get key with key IDs
- * (dec_keys) and Get status are recognised too. Other paths on the same
- * server are not Kq-1.
+ * container, and the Response the HTTP status code. Appendix II maps only
+ * Get key: Get key with key IDs (dec_keys) and Get status are decoded as
+ * what they are, ETSI GS QKD 014 messages (protocol "qkd014"), and are not
+ * counted as Kq-1. Other paths on the same server are neither.
  *
- * Wireshark 4.0's HTTP dissector hands JSON bodies to the JSON dissector by
- * media type and tells no one the URI, so this is a postdissector that asks
- * for HTTP's fields and reads the body from the data source HTTP made of it.
+ * HTTP hands JSON bodies to the JSON dissector by media type and tells no
+ * one the URI, so this is a postdissector that reads HTTP's fields. Wireshark
+ * gives a postdissector the fields it wants on the first pass only (a
+ * second pass, a re-applied filter and the GUI's packet details do not
+ * prime them): the first pass records where the URI, status code and body
+ * are (a data source of the frame and a span in it) with what HTTP said,
+ * and every pass, the first included, decodes from that record.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "config.h"
 
 #include <epan/packet.h>
+#include <epan/expert.h>
 #include <epan/proto_data.h>
 #include <wsutil/strtoi.h>
 
@@ -22,17 +28,24 @@
 
 #define QKD014_PREFIX "/api/v1/keys/"
 
-/* proto data key of a response's key reuse findings (keys 0.. belong to TCP Kq-1) */
-#define QKD014_DATA_KEY 0x10000
+/* proto data keys of a frame (keys 0 and 1 belong to Kq-1 over TCP) */
+#define QKD014_KEY_LINKS 0x10000
+#define QKD014_RECORD    0x10001
 
 typedef enum {
     QKD014_NONE,
     QKD014_ENC_KEYS,    /* Get key: Kq-1 Key request and Response to key request */
-    QKD014_DEC_KEYS,    /* Get key with key IDs */
-    QKD014_STATUS       /* Get status */
+    QKD014_DEC_KEYS,    /* Get key with key IDs: ETSI GS QKD 014 only */
+    QKD014_STATUS       /* Get status: ETSI GS QKD 014 only */
 } qkd014_method_t;
 
 static int proto_kq1 = -1;
+static int proto_qkd014 = -1;
+
+static int hf_qkd014_method = -1;
+static int hf_qkd014_key_id = -1;
+static int ett_qkd014 = -1;
+static expert_field ei_qkd014_key_id_unknown = EI_INIT;
 
 /* HTTP's fields this reads (registered by HTTP, looked up by name). */
 static int http_method_id = -1;
@@ -42,9 +55,29 @@ static int http_response_for_uri_id = -1;
 static int http_request_in_id = -1;
 static int http_file_data_id = -1;
 
-/* Request frame (enc_keys, dec_keys) -> kq1_transaction_t: its time, and
- * what Get key asked for, for checking the key container that answers it. */
+/* Request frame (enc_keys) -> kq1_transaction_t: its time, and what Get key
+ * asked for, for checking the key container that answers it. */
 static wmem_map_t *requests;
+
+/* Bytes of the frame: the data source at this place in the frame's list of
+ * them, and a span in it (length 0: none). */
+typedef struct {
+    unsigned source;
+    int      offset;
+    int      length;
+} frame_bytes_t;
+
+/* What the first pass learned of one QKD 014 HTTP message from HTTP. */
+typedef struct {
+    qkd014_method_t method;
+    bool            response;
+    const char     *http_method;    /* of a request */
+    const char     *uri;            /* a request's, or the URI of a response's request */
+    uint32_t        code;           /* of a response */
+    uint32_t        request_frame;  /* of a response: its request's frame, 0 if unknown */
+    frame_bytes_t   start;          /* a request's URI, a response's status code */
+    frame_bytes_t   body;
+} qkd014_record_t;
 
 /* The QKD 014 method a path (or URL) names, from ".../api/v1/keys/{SAE_ID}/{method}". */
 static qkd014_method_t
@@ -71,6 +104,8 @@ classify(const char *uri)
     return QKD014_NONE;
 }
 
+/* --- the first pass: what HTTP's fields say ----------------------------- */
+
 /* The only field_info of hf in tree, or NULL (none, or several HTTP
  * messages in one frame, which are not told apart). */
 static field_info *
@@ -81,10 +116,77 @@ single_field(proto_tree *tree, int hf)
     return found != NULL && found->len == 1 ? (field_info *)g_ptr_array_index(found, 0) : NULL;
 }
 
-static tvbuff_t *
-field_tvb(field_info *fi)
+/* Where a field's bytes are, as frame_bytes_t; false when its data source
+ * is not one of the frame's. */
+static bool
+locate(packet_info *pinfo, const field_info *fi, frame_bytes_t *where)
 {
-    return tvb_new_subset_length(fi->ds_tvb, fi->start, fi->length);
+    unsigned source = 0;
+
+    for (GSList *ds = pinfo->data_src; ds != NULL; ds = ds->next, source++) {
+        if (get_data_source_tvb((struct data_source *)ds->data) == fi->ds_tvb) {
+            where->source = source;
+            where->offset = fi->start;
+            where->length = fi->length;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The record of this frame's QKD 014 message from HTTP's fields, or NULL. */
+static qkd014_record_t *
+record_message(proto_tree *tree, packet_info *pinfo)
+{
+    qkd014_record_t record = { 0 }, *kept;
+    field_info *start_fi, *uri_fi, *method_fi, *request_fi, *body_fi;
+    const char *uri;
+
+    /* A response names its request's URI: http.response_for.uri in
+     * Wireshark 4.0, a generated http.request.uri in 4.4 and 4.6 (where
+     * http.response_for.uri is gone). */
+    if ((start_fi = single_field(tree, http_code_id)) != NULL) {
+        uri_fi = single_field(tree, http_response_for_uri_id > 0 ? http_response_for_uri_id : http_uri_id);
+        record.response = true;
+        record.code = fvalue_get_uinteger(KQ1_FIELD_VALUE(start_fi));
+        if ((request_fi = single_field(tree, http_request_in_id)) != NULL)
+            record.request_frame = fvalue_get_uinteger(KQ1_FIELD_VALUE(request_fi));
+    } else if ((start_fi = single_field(tree, http_uri_id)) != NULL) {
+        uri_fi = start_fi;
+        method_fi = single_field(tree, http_method_id);
+        record.http_method = method_fi != NULL ? fvalue_get_string(KQ1_FIELD_VALUE(method_fi)) : "?";
+    } else {
+        return NULL;
+    }
+    if (uri_fi == NULL)
+        return NULL;
+    uri = fvalue_get_string(KQ1_FIELD_VALUE(uri_fi));
+    record.method = classify(uri);
+    if (record.method == QKD014_NONE || !locate(pinfo, start_fi, &record.start))
+        return NULL;
+    body_fi = single_field(tree, http_file_data_id);
+    if (body_fi != NULL && body_fi->length > 0 && !locate(pinfo, body_fi, &record.body))
+        return NULL;
+    kept = wmem_new(wmem_file_scope(), qkd014_record_t);
+    *kept = record;
+    kept->uri = wmem_strdup(wmem_file_scope(), uri);
+    kept->http_method = record.http_method != NULL ? wmem_strdup(wmem_file_scope(), record.http_method) : NULL;
+    return kept;
+}
+
+/* --- every pass: the decode from the record ------------------------------- */
+
+/* The bytes a record points at, or NULL when the frame does not hold them. */
+static tvbuff_t *
+bytes_tvb(packet_info *pinfo, const frame_bytes_t *where)
+{
+    struct data_source *ds = (struct data_source *)g_slist_nth_data(pinfo->data_src, where->source);
+    tvbuff_t *tvb = ds != NULL ? get_data_source_tvb(ds) : NULL;
+
+    if (tvb == NULL || where->length <= 0 || where->offset < 0
+        || (unsigned)where->offset + (unsigned)where->length > tvb_captured_length(tvb))
+        return NULL;
+    return tvb_new_subset_length(tvb, where->offset, where->length);
 }
 
 static proto_tree *
@@ -96,12 +198,27 @@ add_kq1_item(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const char *me
                                                 message, method));
 }
 
-/* number=, size= and key_ID= of a query, as Kq-1 fields over the URI's bytes. */
-static void
-add_query(proto_tree *tree, packet_info *pinfo, field_info *uri_fi, const char *uri,
-          kq1_transaction_t *request)
+/* An ETSI GS QKD 014 message that is not Kq-1: its own item. */
+static proto_tree *
+add_qkd014_item(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const char *message)
 {
-    tvbuff_t *tvb = field_tvb(uri_fi);
+    proto_item *item;
+    proto_tree *subtree;
+
+    col_append_fstr(pinfo->cinfo, COL_INFO, " [ETSI GS QKD 014 %s]", message);
+    item = proto_tree_add_protocol_format(tree, proto_qkd014, tvb, 0, 0,
+                                          "ETSI GS QKD 014, %s (not a Kq-1 message: Q.4162 Appendix II "
+                                          "maps only Get key)", message);
+    subtree = proto_item_add_subtree(item, ett_qkd014);
+    item = proto_tree_add_string(subtree, hf_qkd014_method, tvb, 0, 0, message);
+    proto_item_set_generated(item);
+    return subtree;
+}
+
+/* number= and size= of a Get key query, as Kq-1 fields over the URI's bytes. */
+static void
+add_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *uri_tvb, const char *uri, kq1_transaction_t *request)
+{
     const char *query = strchr(uri, '?');
 
     if (query == NULL)
@@ -117,63 +234,99 @@ add_query(proto_tree *tree, packet_info *pinfo, field_info *uri_fi, const char *
         start = *end == '&' ? end + 1 : end;
         if (value == NULL)
             continue;
-        if (offset + length > (int)tvb_captured_length(tvb))
+        if (uri_tvb == NULL || offset + length > (int)tvb_captured_length(uri_tvb))
             offset = length = 0;    /* HTTP's text and bytes differ: no highlight */
         *value++ = '\0';
-        if (strcmp(name, "key_ID") == 0) {
-            kq1_add_string(tree, pinfo, tvb, offset, length, KQ1_PARAM_KEY_ID, value);
-            continue;
-        }
         if (strcmp(name, "number") != 0 && strcmp(name, "size") != 0)
             continue;
         if (!ws_strtoi64(value, NULL, &number)) {
-            kq1_add_wrong_type(tree, pinfo, tvb, offset, length,
+            kq1_add_wrong_type(tree, pinfo, uri_tvb, offset, length,
                                wmem_strdup_printf(pinfo->pool, "%s in the query is \"%s\", expected an integer",
                                                   name, value));
             continue;
         }
         if (strcmp(name, "number") == 0) {
-            kq1_add_integer(tree, tvb, offset, length, KQ1_PARAM_NUMBER_OF_KEYS, number);
+            kq1_add_integer(tree, uri_tvb, offset, length, KQ1_PARAM_NUMBER_OF_KEYS, number);
             request->has_number = true;
             request->number = number;
         } else {
-            kq1_add_integer(tree, tvb, offset, length, KQ1_PARAM_SIZE_OF_KEY, number);
+            kq1_add_integer(tree, uri_tvb, offset, length, KQ1_PARAM_SIZE_OF_KEY, number);
             request->has_size = true;
             request->size = number;
         }
     }
 }
 
+/* key_ID= of a Get key with key IDs query, over the URI's bytes. */
 static void
-dissect_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info *uri_fi)
+add_key_id_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *uri_tvb, const char *uri)
 {
-    const char *uri = fvalue_get_string(KQ1_FIELD_VALUE(uri_fi));
-    field_info *method_fi = single_field(tree, http_method_id);
-    field_info *body_fi = single_field(tree, http_file_data_id);
-    qkd014_method_t method = classify(uri);
-    const char *http_method = method_fi != NULL ? fvalue_get_string(KQ1_FIELD_VALUE(method_fi)) : "?";
+    const char *query = strchr(uri, '?');
+
+    if (query == NULL)
+        return;
+    for (const char *start = query + 1; *start != '\0'; ) {
+        const char *end = start + strcspn(start, "&");
+        int offset = (int)(start - uri);
+        int length = (int)(end - start);
+
+        if (uri_tvb == NULL || offset + length > (int)tvb_captured_length(uri_tvb))
+            offset = length = 0;
+        if (length > 7 && strncmp(start, "key_ID=", 7) == 0)
+            proto_tree_add_string(tree, hf_qkd014_key_id, uri_tvb, offset, length,
+                                  wmem_strndup(pinfo->pool, start + 7, (size_t)(end - start - 7)));
+        start = *end == '&' ? end + 1 : end;
+    }
+}
+
+/* The key IDs of a dec_keys body or key container, each checked against
+ * the keys Get key delivered. */
+static void
+add_key_ids(proto_tree *tree, packet_info *pinfo, tvbuff_t *body, const kq1_payload_t *payload, bool delivered)
+{
+    for (unsigned i = 0; i < payload->keys->len; i++) {
+        const kq1_params_t *key = &g_array_index(payload->keys, kq1_params_t, i);
+        const char *key_id = kq1_params_string(key, KQ1_PARAM_KEY_ID);
+        proto_item *item;
+
+        if (key_id == NULL)
+            continue;
+        item = proto_tree_add_string(tree, hf_qkd014_key_id, body, (int)key->self.offset, (int)key->self.length,
+                                     key_id);
+        if (delivered && !kq1_key_id_seen(key_id))
+            expert_add_info_format(pinfo, item, &ei_qkd014_key_id_unknown,
+                                   "Key ID %s was not delivered by any Get key (enc_keys) in this capture",
+                                   kq1_escaped(pinfo, key_id));
+    }
+}
+
+static void
+dissect_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd014_record_t *record)
+{
+    tvbuff_t *uri_tvb = bytes_tvb(pinfo, &record->start);
+    tvbuff_t *body = record->body.length > 0 ? bytes_tvb(pinfo, &record->body) : NULL;
     kq1_transaction_t request = { 0 };
     kq1_tap_info_t *tap;
-    proto_tree *kq1_tree;
+    proto_tree *subtree;
 
-    if (method == QKD014_NONE)
-        return;
-    if (method == QKD014_STATUS) {
-        add_kq1_item(tree, pinfo, tvb, "Get status", http_method);
+    if (record->method == QKD014_STATUS) {
+        add_qkd014_item(tree, pinfo, tvb, "Get status");
         return;
     }
-    kq1_tree = add_kq1_item(tree, pinfo, tvb,
-                            method == QKD014_ENC_KEYS ? "Key request" : "Key request with key IDs",
-                            method == QKD014_ENC_KEYS ? "Get key" : "Get key with key IDs");
-    add_query(kq1_tree, pinfo, uri_fi, uri, &request);
-    if (body_fi != NULL && body_fi->length > 0) {
-        tvbuff_t *body = field_tvb(body_fi);
-        const kq1_payload_t *payload = kq1_view_check(pinfo, kq1_qkd014_message(method == QKD014_ENC_KEYS
-                                                                                ? KQ1_QKD014_GET_KEY
-                                                                                : KQ1_QKD014_GET_KEY_WITH_IDS),
-                                                      body);
+    if (record->method == QKD014_DEC_KEYS) {
+        subtree = add_qkd014_item(tree, pinfo, tvb, "Get key with key IDs");
+        add_key_id_query(subtree, pinfo, uri_tvb, record->uri);
+        if (body != NULL)
+            add_key_ids(subtree, pinfo, body,
+                        kq1_view_check(pinfo, kq1_qkd014_message(KQ1_QKD014_GET_KEY_WITH_IDS), body), false);
+        return;
+    }
+    subtree = add_kq1_item(tree, pinfo, tvb, "Key request", "Get key");
+    add_query(subtree, pinfo, uri_tvb, record->uri, &request);
+    if (body != NULL) {
+        const kq1_payload_t *payload = kq1_view_check(pinfo, kq1_qkd014_message(KQ1_QKD014_GET_KEY), body);
 
-        kq1_add_checked_payload(kq1_tree, pinfo, body, payload, NULL, 0);
+        kq1_add_checked_payload(subtree, pinfo, body, payload, NULL, 0);
         request.has_number |= kq1_params_integer(&payload->top, KQ1_PARAM_NUMBER_OF_KEYS, &request.number);
         request.has_size |= kq1_params_integer(&payload->top, KQ1_PARAM_SIZE_OF_KEY, &request.size);
     }
@@ -192,138 +345,117 @@ dissect_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info 
 
 /* The Error body of a refusal says why: its "message". */
 static const char *
-error_message(packet_info *pinfo, field_info *body_fi)
+error_message(packet_info *pinfo, tvbuff_t *body)
 {
-    tvbuff_t *body;
-    JsonParser *parser;
-    const char *text;
+    const kq1_payload_t *payload;
     const char *message = NULL;
 
-    if (body_fi == NULL || body_fi->length <= 0)
+    if (body == NULL)
         return NULL;
-    body = field_tvb(body_fi);
-    /* tvb_get_ptr may throw: before the parser is made. */
-    text = (const char *)tvb_get_ptr(body, 0, body_fi->length);
-    parser = json_parser_new();
-    if (json_parser_load_from_data(parser, text, body_fi->length, NULL)) {
-        JsonNode *root = json_parser_get_root(parser);
+    /* Parsed as a message with no parameters: only its JSON is read. */
+    payload = kq1_view_check(pinfo, NULL, body);
+    if (payload->root != NULL && JSON_NODE_HOLDS_OBJECT(payload->root)) {
+        JsonNode *node = json_object_get_member(json_node_get_object(payload->root), "message");
 
-        if (root != NULL && JSON_NODE_HOLDS_OBJECT(root)) {
-            JsonNode *node = json_object_get_member(json_node_get_object(root), "message");
-
-            if (node != NULL && JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING)
-                message = wmem_strdup(pinfo->pool, json_node_get_string(node));
-        }
+        if (node != NULL && JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING)
+            message = wmem_strdup(pinfo->pool, json_node_get_string(node));
     }
-    g_object_unref(parser);
     return message;
 }
 
 /* Where each delivered key's ID was delivered before (first pass), kept
  * for later passes. */
 static const kq1_key_link_t *
-key_reuse(packet_info *pinfo, const kq1_payload_t *payload)
+key_links(packet_info *pinfo, const kq1_payload_t *payload)
 {
-    kq1_key_link_t *first = (kq1_key_link_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1, QKD014_DATA_KEY);
+    kq1_key_link_t *links = (kq1_key_link_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1,
+                                                               QKD014_KEY_LINKS);
 
-    if (first != NULL || PINFO_FD_VISITED(pinfo))
-        return first;
-    first = wmem_alloc0_array(wmem_file_scope(), kq1_key_link_t, payload->keys->len + 1);
+    if (links != NULL || PINFO_FD_VISITED(pinfo))
+        return links;
+    links = wmem_alloc0_array(wmem_file_scope(), kq1_key_link_t, payload->keys->len + 1);
     for (unsigned i = 0; i < payload->keys->len; i++) {
         const char *key_id = kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i), KQ1_PARAM_KEY_ID);
 
         /* HTTP responses are not seen twice; the frame stands for the message. */
         if (key_id != NULL)
-            first[i] = kq1_note_key_supply(pinfo, NULL, pinfo->num, i, key_id, NULL);
+            links[i] = kq1_note_key_supply(pinfo, NULL, pinfo->num, i, key_id, NULL);
     }
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1, QKD014_DATA_KEY, first);
-    return first;
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1, QKD014_KEY_LINKS, links);
+    return links;
 }
 
 static void
-dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info *code_fi, const char *url)
+dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd014_record_t *record)
 {
-    qkd014_method_t method = classify(url);
-    field_info *body_fi = single_field(tree, http_file_data_id);
-    field_info *request_fi = single_field(tree, http_request_in_id);
     const kq1_message_info_t *msg = kq1_qkd014_message(KQ1_QKD014_KEY_CONTAINER);
-    uint32_t code = fvalue_get_uinteger(KQ1_FIELD_VALUE(code_fi));
+    tvbuff_t *code_tvb = bytes_tvb(pinfo, &record->start);
+    tvbuff_t *body = record->body.length > 0 ? bytes_tvb(pinfo, &record->body) : NULL;
+    bool success = record->code >= 200 && record->code < 300;
     kq1_transaction_t *request = NULL;
     kq1_tap_info_t *tap;
-    proto_tree *kq1_tree;
+    proto_tree *subtree;
     char *response;
 
-    if (method == QKD014_NONE)
-        return;
-    if (method == QKD014_STATUS) {
-        add_kq1_item(tree, pinfo, tvb, "Status", "Get status");
+    if (record->method == QKD014_STATUS) {
+        add_qkd014_item(tree, pinfo, tvb, "Status");
         return;
     }
-    kq1_tree = add_kq1_item(tree, pinfo, tvb, msg->name,
-                            method == QKD014_ENC_KEYS ? "Get key" : "Get key with key IDs");
+    if (record->method == QKD014_DEC_KEYS) {
+        subtree = add_qkd014_item(tree, pinfo, tvb, "Key container for Get key with key IDs");
+        if (success && body != NULL)
+            add_key_ids(subtree, pinfo, body, kq1_view_check(pinfo, msg, body), true);
+        return;
+    }
+    subtree = add_kq1_item(tree, pinfo, tvb, msg->name, "Get key");
     tap = wmem_new0(pinfo->pool, kq1_tap_info_t);
     tap->code = KQ1_KEY_REQUEST_RESPONSE;
 
     /* The Response is the status code. */
-    response = wmem_strdup_printf(pinfo->pool, "%u", code);
-    kq1_add_string(kq1_tree, pinfo, code_fi->ds_tvb, code_fi->start, code_fi->length, KQ1_PARAM_RESPONSE, response);
-    if (code >= 200 && code < 300) {
-        tap->verdict = kq1_add_verdict(kq1_tree, pinfo, code_fi->ds_tvb, code_fi->start, code_fi->length, msg,
+    response = wmem_strdup_printf(pinfo->pool, "%u", record->code);
+    if (code_tvb == NULL)
+        code_tvb = tvb;
+    kq1_add_string(subtree, pinfo, code_tvb, 0, (int)tvb_captured_length(code_tvb), KQ1_PARAM_RESPONSE, response);
+    if (success) {
+        tap->verdict = kq1_add_verdict(subtree, pinfo, code_tvb, 0, (int)tvb_captured_length(code_tvb), msg,
                                        response, KQ1_VERDICT_OK, NULL);
     } else {
-        const char *reason = error_message(pinfo, body_fi);
+        const char *reason = error_message(pinfo, body);
 
-        tap->verdict = kq1_add_verdict(kq1_tree, pinfo, code_fi->ds_tvb, code_fi->start, code_fi->length, msg,
+        tap->verdict = kq1_add_verdict(subtree, pinfo, code_tvb, 0, (int)tvb_captured_length(code_tvb), msg,
                                        response, KQ1_VERDICT_FAILED,
                                        reason != NULL
                                        ? wmem_strdup_printf(pinfo->pool, "an HTTP error status, \"%s\"",
                                                             kq1_escaped(pinfo, reason))
                                        : "an HTTP error status");
     }
-    if (request_fi != NULL) {
-        request = (kq1_transaction_t *)wmem_map_lookup(requests,
-                                                       GUINT_TO_POINTER(fvalue_get_uinteger(KQ1_FIELD_VALUE(request_fi))));
+    if (record->request_frame != 0) {
+        request = (kq1_transaction_t *)wmem_map_lookup(requests, GUINT_TO_POINTER(record->request_frame));
         if (request != NULL) {
             nstime_delta(&tap->response_time, &pinfo->abs_ts, &request->request_time);
             tap->answered = true;
-            kq1_add_link(kq1_tree, tvb, true, request->request_frame, &tap->response_time);
+            kq1_add_link(subtree, tvb, true, request->request_frame, &tap->response_time);
         }
     }
 
     /* A success carries a key container; a refusal an Error, not judged here. */
-    if (code >= 200 && code < 300 && body_fi != NULL && body_fi->length > 0) {
-        tvbuff_t *body = field_tvb(body_fi);
+    if (success && body != NULL) {
         const kq1_payload_t *payload = kq1_view_check(pinfo, msg, body);
-        const kq1_key_link_t *first = NULL;
+        const kq1_key_link_t *links = key_links(pinfo, payload);
 
-        if (method == QKD014_ENC_KEYS)
-            first = key_reuse(pinfo, payload);
-        kq1_add_checked_payload(kq1_tree, pinfo, body, payload, first, first ? payload->keys->len : 0);
-        if (method == QKD014_ENC_KEYS && request != NULL)
-            kq1_check_against_request(kq1_tree, pinfo, body, payload, request, tap->verdict,
+        kq1_add_checked_payload(subtree, pinfo, body, payload, links, links ? payload->keys->len : 0);
+        if (request != NULL)
+            kq1_check_against_request(subtree, pinfo, body, payload, request, tap->verdict,
                                       "ETSI GS QKD 014's default");
-        if (method == QKD014_DEC_KEYS) {
-            /* The keys the other SAE was given by Get key. */
-            for (unsigned i = 0; i < payload->keys->len; i++) {
-                const kq1_params_t *key = &g_array_index(payload->keys, kq1_params_t, i);
-                const char *key_id = kq1_params_string(key, KQ1_PARAM_KEY_ID);
+        tap->n_keys = payload->keys->len;
+        tap->keys = wmem_alloc0_array(pinfo->pool, kq1_tap_key_t, payload->keys->len);
+        for (unsigned i = 0; i < payload->keys->len; i++) {
+            const kq1_params_t *key = &g_array_index(payload->keys, kq1_params_t, i);
+            const char *key_id = kq1_params_string(key, KQ1_PARAM_KEY_ID);
 
-                if (key_id != NULL && !kq1_key_id_seen(key_id))
-                    kq1_add_key_id_unknown(kq1_tree, pinfo, body, (int)key->self.offset,
-                                           (int)key->self.length, key_id);
-            }
-        }
-        if (method == QKD014_ENC_KEYS) {
-            tap->n_keys = payload->keys->len;
-            tap->keys = wmem_alloc0_array(pinfo->pool, kq1_tap_key_t, payload->keys->len);
-            for (unsigned i = 0; i < payload->keys->len; i++) {
-                const kq1_params_t *key = &g_array_index(payload->keys, kq1_params_t, i);
-                const char *key_id = kq1_params_string(key, KQ1_PARAM_KEY_ID);
-
-                tap->keys[i].key_id = key_id ? wmem_strdup(pinfo->pool, key_id) : NULL;
-                tap->keys[i].bits = (uint32_t)(key->key.len * 8);
-                tap->keys[i].first_frame = first ? first[i].reused_from : 0;
-            }
+            tap->keys[i].key_id = key_id ? wmem_strdup(pinfo->pool, key_id) : NULL;
+            tap->keys[i].bits = (uint32_t)(key->key.len * 8);
+            tap->keys[i].first_frame = links ? links[i].reused_from : 0;
         }
     }
     kq1_queue_tap(pinfo, tap);
@@ -332,26 +464,48 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, field_info
 static int
 dissect_kq1_qkd014(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    field_info *uri_fi, *code_fi, *for_fi;
+    qkd014_record_t *record = (qkd014_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1,
+                                                                  QKD014_RECORD);
 
-    if (tree == NULL)
+    if (record == NULL && !PINFO_FD_VISITED(pinfo) && tree != NULL) {
+        record = record_message(tree, pinfo);
+        if (record != NULL)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1, QKD014_RECORD, record);
+    }
+    if (record == NULL)
         return 0;
-    /* A response names its request's URI: http.response_for.uri in
-     * Wireshark 4.0, a generated http.request.uri in 4.4 and 4.6 (where
-     * http.response_for.uri is gone). */
-    if ((code_fi = single_field(tree, http_code_id)) != NULL) {
-        for_fi = single_field(tree, http_response_for_uri_id > 0 ? http_response_for_uri_id : http_uri_id);
-        if (for_fi != NULL)
-            dissect_response(tree, pinfo, tvb, code_fi, fvalue_get_string(KQ1_FIELD_VALUE(for_fi)));
-    } else if ((uri_fi = single_field(tree, http_uri_id)) != NULL)
-        dissect_request(tree, pinfo, tvb, uri_fi);
+    if (record->response)
+        dissect_response(tree, pinfo, tvb, record);
+    else
+        dissect_request(tree, pinfo, tvb, record);
     return 0;
 }
 
 void
 kq1_http_register(int proto)
 {
+    static hf_register_info hf[] = {
+        { &hf_qkd014_method,
+          { "Method", "qkd014.method", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The ETSI GS QKD 014 method the URI names", HFILL } },
+        { &hf_qkd014_key_id,
+          { "Key ID", "qkd014.key_id", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A key asked for or delivered by ID", HFILL } },
+    };
+    static int *ett[] = {
+        &ett_qkd014,
+    };
+    static ei_register_info ei[] = {
+        { &ei_qkd014_key_id_unknown,
+          { "qkd014.key_id_unknown", PI_SEQUENCE, PI_NOTE,
+            "Key ID asked for by ID but never delivered", EXPFILL } },
+    };
+
     proto_kq1 = proto;
+    proto_qkd014 = proto_register_protocol("ETSI GS QKD 014 key delivery (beside Kq-1)", "QKD 014", "qkd014");
+    proto_register_field_array(proto_qkd014, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert_register_protocol(proto_qkd014), ei, array_length(ei));
     requests = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 }
 

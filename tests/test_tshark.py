@@ -885,22 +885,18 @@ QKD014_KID = ["c15521b1-b3dc-450a-9daa-37e51b591d75", "293a9acc-2652-48ff-842a-2
 
 class Qkd014(Kq1TestCase):
     """Appendix II: ETSI GS QKD 014 over HTTP, and over HTTPS with mutual
-    TLS and the secrets in the capture. Both carry the same exchange."""
+    TLS and the secrets in the capture. Both carry the same exchange. Only
+    Get key (enc_keys) is Kq-1; Get status and Get key with key IDs are
+    ETSI GS QKD 014's own (protocol qkd014)."""
 
     expected = [
-        [expect({"kq1.number_of_keys": []})],                                       # GET status
-        [expect({"kq1.response": []})],                                             # its status
         [expect({"kq1.number_of_keys": ["2"], "kq1.size_of_key": ["256"]})],        # GET enc_keys?number=2&size=256
         [expect({"kq1.key_id": QKD014_KID[:2], "kq1.response": ["200"], "kq1.response_ok": ["{true}"],
-                 "kq1.keys": ["2"], "kq1.key_bits": ["256", "256"], "kq1.response_to": ["{f[2]}"]})],
+                 "kq1.keys": ["2"], "kq1.key_bits": ["256", "256"], "kq1.response_to": ["{f[0]}"]})],
         [expect({"kq1.number_of_keys": ["1"], "kq1.size_of_key": ["512"],           # POST enc_keys
                  "kq1.extension": ['[{"route_type":"direct"}]', '[{"transfer_method":"qkd"}]']})],
-        [expect({"kq1.key_id": [QKD014_KID[2]], "kq1.key_bits": ["512"], "kq1.response_to": ["{f[4]}"],
+        [expect({"kq1.key_id": [QKD014_KID[2]], "kq1.key_bits": ["512"], "kq1.response_to": ["{f[2]}"],
                  "kq1.extension": ['[{"route":"direct"}]']})],
-        [expect({"kq1.key_id": [QKD014_KID[0]], "kq1.keys": ["1"]})],              # POST dec_keys
-        [expect({"kq1.key_id": [QKD014_KID[0]], "kq1.response_to": ["{f[6]}"]})],
-        [expect({"kq1.key_id": [QKD014_KID[1]]})],                                  # GET dec_keys?key_ID=
-        [expect({"kq1.key_id": [QKD014_KID[1]], "kq1.response_to": ["{f[8]}"]})],
         [expect({"kq1.number_of_keys": ["1000"]})],                                 # too many
         [expect({"kq1.response": ["400"], "kq1.response_ok": ["{false}"], "kq1.keys": []},
                 (FAILED, 'Response to key request failed: "400" (an HTTP error status, "number of keys '
@@ -911,18 +907,45 @@ class Qkd014(Kq1TestCase):
                           "(Table II.2)"))],
     ]
 
+    # The frames of ETSI GS QKD 014's own messages: method, key IDs.
+    expected_qkd014 = [
+        ("Get status", []), ("Status", []),
+        ("Get key with key IDs", [QKD014_KID[0]]), ("Key container for Get key with key IDs", [QKD014_KID[0]]),
+        ("Get key with key IDs", [QKD014_KID[1]]), ("Key container for Get key with key IDs", [QKD014_KID[1]]),
+    ]
+
+    def assertQkd014(self, sample, *options):
+        frames = [frame for frame in self.tshark.frames(sample, *options) if frame.qkd014]
+        self.assertEqual([(frame.qkd014[0].get("qkd014.method"), frame.qkd014[0].all("qkd014.key_id"))
+                          for frame in frames], self.expected_qkd014)
+        for frame in frames:
+            self.assertEqual(frame.pdus, [], "frame %d is no Kq-1 message" % frame.number)
+            self.assertEqual(frame.qkd014[0].experts, [])
+
     def test_http(self):
         self.assertFrames("qkd014-http.pcapng", self.expected)
+        self.assertQkd014("qkd014-http.pcapng")
 
     def test_https(self):
         self.assertFrames("qkd014-https.pcapng", self.expected)
+        self.assertQkd014("qkd014-https.pcapng")
 
-    def test_info_names_the_kq1_message(self):
-        infos = [info for _, info in self.tshark.columns("qkd014-http.pcapng").values()]
-        self.assertEqual([info[info.index("[Kq-1"):] for info in infos][:4], [
-            "[Kq-1 Get status]", "[Kq-1 Status]", "[Kq-1 Key request]", "[Kq-1 Response to key request]"])
+    def test_second_pass_decodes_the_same(self):
+        # A second pass, as the GUI makes when it re-applies a filter or
+        # shows a packet's details, sees none of HTTP's fields: what the
+        # first pass learned is decoded again.
+        for sample in ("qkd014-http.pcapng", "qkd014-https.pcapng"):
+            self.assertFrames(sample, self.expected, "-2")
+            self.assertQkd014(sample, "-2")
+            self.assertEqual(len(self.tshark.columns(sample, "-2")), 8)
+
+    def test_info_names_the_message(self):
+        infos = [info for _, info in self.tshark.columns("qkd014-http.pcapng", display_filter="kq1 || qkd014").values()]
+        self.assertEqual([info[info.index(" ["):] for info in infos][:4], [
+            " [ETSI GS QKD 014 Get status]", " [ETSI GS QKD 014 Status]", " [Kq-1 Key request]",
+            " [Kq-1 Response to key request]"])
         self.assertTrue(infos[6].startswith("POST /api/v1/keys/SAE-A/dec_keys"))
-        self.assertTrue(infos[6].endswith("[Kq-1 Key request with key IDs]"))
+        self.assertTrue(infos[6].endswith("[ETSI GS QKD 014 Get key with key IDs]"))
 
     def test_vendor_path_is_not_kq1(self):
         # A response names its request's URI in http.response_for.uri in
@@ -930,10 +953,10 @@ class Qkd014(Kq1TestCase):
         vendor = ('http.request.uri contains "vendor" || http.response_for.uri contains "vendor"'
                   if WS_RELEASE == "4.0" else 'http.request.uri contains "vendor"')
         out = self.tshark.run("-r", self.tshark.sample("qkd014-http.pcapng"), "-Y", vendor,
-                              "-T", "fields", "-e", "frame.number", "-e", "kq1").stdout.split("\n")
+                              "-T", "fields", "-e", "frame.number", "-e", "kq1", "-e", "qkd014").stdout.split("\n")
         rows = [row.split("\t") for row in out if row]
         self.assertEqual(len(rows), 2)
-        self.assertEqual([row[1] for row in rows], ["", ""])
+        self.assertEqual([row[1:] for row in rows], [["", ""], ["", ""]])
 
     def test_key_checks_and_stats(self):
         out = self.tshark.run("-r", self.tshark.sample("qkd014-http.pcapng"), "-q", "-z", "kq1,keys").stdout
@@ -941,18 +964,24 @@ class Qkd014(Kq1TestCase):
                 if line.count("|") == 8 and not line.startswith("Key ID")]
         self.assertEqual([row[0] for row in rows], QKD014_KID)
         self.assertEqual([row[3] for row in rows], ["256", "256", "512", "0"])
+        # Kq-1 messages only: the four Get key requests and their four responses
+        out = self.tshark.run("-r", self.tshark.sample("qkd014-http.pcapng"), "-q", "-z", "kq1,tree").stdout
+        self.assertRegex(out, r"Key request\s+4 ")
+        self.assertRegex(out, r"Response to key request\s+4 ")
 
     def test_dec_keys_for_a_key_never_delivered(self):
         # Without the response that delivered the first two keys, asking for
         # them by ID is reported.
         frames = self.tshark.kq1_frames("qkd014-http.pcapng")
         cut = os.path.join(self.tshark.workdir, "qkd014-cut.pcapng")
-        subprocess.run(["editcap", self.tshark.sample("qkd014-http.pcapng"), cut, str(frames[3].number)],
+        subprocess.run(["editcap", self.tshark.sample("qkd014-http.pcapng"), cut, str(frames[1].number)],
                        check=True, capture_output=True)
         os.chmod(cut, 0o644)
-        pdu = [frame for frame in self.tshark.kq1_frames(cut) if frame.number == frames[7].number - 1][0].pdus[0]
-        self.assertEqual(pdu.experts, [("kq1.key_id_unknown", "Key ID %s was not delivered by any Get key "
-                                                              "(enc_keys) in this capture" % QKD014_KID[0])])
+        containers = [frame.qkd014[0] for frame in self.tshark.frames(cut)
+                      if frame.qkd014 and frame.qkd014[0].get("qkd014.method").startswith("Key container")]
+        self.assertEqual(containers[0].experts, [("qkd014.key_id_unknown", "Key ID %s was not delivered by any "
+                                                                           "Get key (enc_keys) in this capture"
+                                                  % QKD014_KID[0])])
 
 
 class Hostile(Kq1TestCase):

@@ -83,6 +83,8 @@ class Frame:
     def __init__(self, packet):
         self.number = int(packet.find("proto[@name='geninfo']/field[@name='num']").get("show"))
         self.pdus = [Pdu(proto) for proto in packet.iter("proto") if proto.get("name") == "kq1"]
+        # ETSI GS QKD 014 messages that are not Kq-1 (Appendix II maps only Get key)
+        self.qkd014 = [Pdu(proto) for proto in packet.iter("proto") if proto.get("name") == "qkd014"]
         # A dissector that throws leaves "_ws.malformed" at the packet's top
         # level; Kq-1's own malformed expert infos put it inside kq1.
         self.exception = any(child.get("name") in ("_ws.malformed", "_ws.short")
@@ -169,13 +171,13 @@ class Tshark:
     def kq1_frames(self, sample, *options):
         return [frame for frame in self.frames(sample, *options) if frame.pdus]
 
-    def columns(self, sample, *options):
+    def columns(self, sample, *options, display_filter="kq1"):
         """{frame number: (Protocol, Info)} for the frames with Kq-1, as the
         packet list shows them. (Not from the _ws.col.* fields: in
         Wireshark 4.4 and 4.6 those miss what a postdissector writes, which
         the packet list shows.)"""
         self.prove_plugin_loaded()
-        out = self.run("-r", self.sample(sample), "-Y", "kq1", "-T", "tabs",
+        out = self.run("-r", self.sample(sample), "-Y", display_filter, "-T", "tabs",
                        "-o", 'gui.column.format:"No.","%m","Protocol","%p","Info","%i"', *options).stdout
         rows = {}
         for line in out.splitlines():
