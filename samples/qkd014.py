@@ -85,7 +85,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if self.faults:
                 self.faults.pop(0)(container)
             if "extension_mandatory" in body:
-                container["key_container_extension"] = [{"route": "direct"}]
+                # an object, as ETSI GS QKD 014 defines it (Q.4162 Table II.2
+                # writes "Array of objects")
+                container["key_container_extension"] = {"route": "direct"}
             return self.reply(200, container)
         if method == "dec_keys":
             wanted = [item["key_ID"] for item in body.get("key_IDs", [])] or query.get("key_ID", [])

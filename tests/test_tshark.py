@@ -896,7 +896,7 @@ class Qkd014(Kq1TestCase):
         [expect({"kq1.number_of_keys": ["1"], "kq1.size_of_key": ["512"],           # POST enc_keys
                  "kq1.extension": ['[{"route_type":"direct"}]', '[{"transfer_method":"qkd"}]']})],
         [expect({"kq1.key_id": [QKD014_KID[2]], "kq1.key_bits": ["512"], "kq1.response_to": ["{f[2]}"],
-                 "kq1.extension": ['[{"route":"direct"}]']})],
+                 "kq1.extension": ['{"route":"direct"}']})],      # key_container_extension, an object
         [expect({"kq1.number_of_keys": ["1000"]})],                                 # too many
         [expect({"kq1.response": ["400"], "kq1.response_ok": ["{false}"], "kq1.keys": []},
                 (FAILED, 'Response to key request failed: "400" (an HTTP error status, "number of keys '
