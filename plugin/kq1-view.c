@@ -134,6 +134,7 @@ static const char *kq1_failure_words = "fail,failed,failure,error,refused,reject
 static int kq1_key_length_unit = KQ1_UNIT_BITS;
 static int kq1_hash_input = KQ1_HASH_OVER_EITHER;
 static int kq1_hash_algorithm = KQ1_HASH_BY_LENGTH;
+static int kq1_key_encoding = KQ1_KEY_BASE64_OR_HEX;
 static unsigned kq1_default_number_of_keys = 0;    /* 0: unknown, not checked */
 static const char *kq1_versions = "";              /* empty: any Version */
 
@@ -618,7 +619,8 @@ kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb)
     /* tvb_get_ptr may throw: before anything is allocated. */
     const uint8_t *data = length > 0 ? tvb_get_ptr(tvb, 0, length) : NULL;
     kq1_settings_t settings = { aliases, n_aliases, (kq1_length_unit_t)kq1_key_length_unit,
-                                (kq1_hash_input_t)kq1_hash_input, (kq1_hash_algorithm_t)kq1_hash_algorithm };
+                                (kq1_hash_input_t)kq1_hash_input, (kq1_hash_algorithm_t)kq1_hash_algorithm,
+                                (kq1_key_encodings_t)kq1_key_encoding };
     kq1_payload_t *payload = kq1_payload_check(msg, data, length, &settings);
 
     wmem_register_callback(pinfo->pool, free_payload_with_packet, payload);
@@ -1237,6 +1239,12 @@ kq1_view_register(int proto, module_t *module)
                         "The JSON member name an implementation uses for it"),
         UAT_END_FIELDS
     };
+    static const enum_val_t key_encoding_vals[] = {
+        { "either", "Base64 or hex", KQ1_KEY_BASE64_OR_HEX },
+        { "base64", "Base64 only",   KQ1_KEY_BASE64_ONLY },
+        { "hex",    "Hex only",      KQ1_KEY_HEX_ONLY },
+        { NULL, NULL, 0 }
+    };
     static const enum_val_t key_length_unit_vals[] = {
         { "bits",   "Bits",                KQ1_UNIT_BITS },
         { "bytes",  "Bytes",               KQ1_UNIT_BYTES },
@@ -1276,6 +1284,10 @@ kq1_view_register(int proto, module_t *module)
                                      "Comma-separated words a failed Response is, or starts with "
                                      "(case is ignored)",
                                      &kq1_failure_words);
+    prefs_register_enum_preference(module, "key_encoding", "Encoding of Key",
+                                   "Q.4162 names none: base64 (as ETSI GS QKD 014) or hex, either one, or "
+                                   "only one of them",
+                                   &kq1_key_encoding, key_encoding_vals, false);
     prefs_register_enum_preference(module, "key_length_unit", "Unit of Key length and Size of key",
                                    "Q.4162 gives no unit: what Key length and Size of key are compared "
                                    "with (the decoded key's bits, its bytes, or either)",

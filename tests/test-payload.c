@@ -540,7 +540,7 @@ assert_decodes(const char *text, uint64_t expected_bits, kq1_key_encoding_t enco
 {
     kq1_key_t key;
 
-    kq1_key_decode(text, expected_bits, &key);
+    kq1_key_decode(text, expected_bits, KQ1_KEY_BASE64_OR_HEX, &key);
     g_test_message("key %s", text);
     g_assert_cmpint(key.encoding, ==, encoding);
     g_assert_cmpuint(key.len, ==, len);
@@ -653,7 +653,8 @@ test_key_findings(void)
 static void
 test_key_assumptions(void)
 {
-    kq1_settings_t settings = { NULL, 0, KQ1_UNIT_BITS, KQ1_HASH_OVER_EITHER, KQ1_HASH_BY_LENGTH };
+    kq1_settings_t settings = { NULL, 0, KQ1_UNIT_BITS, KQ1_HASH_OVER_EITHER, KQ1_HASH_BY_LENGTH,
+                                KQ1_KEY_BASE64_OR_HEX };
     char *over_text = g_compute_checksum_for_string(G_CHECKSUM_SHA256, "a2V5a2V5", -1);
     char *json = g_strdup_printf("{\"key\":\"a2V5a2V5\",\"key_ID\":\"k\",\"hash_value\":\"%s\"}", over_text);
     const char *in_bytes = "{\"key\":\"a2V5a2V5\",\"key_ID\":\"k\",\"key_length\":6}";
@@ -704,6 +705,19 @@ test_key_assumptions(void)
     g_assert_cmpstr(finding(p, 0)->text, ==, "Key length (key_length) 48 is the key's length in bits, not in bytes "
                     "(6) as assumed (Q.4162 gives no unit; see preference kq1.key_length_unit)");
     kq1_payload_free(p);
+    /* Key encoding: base64 or hex by default, or one only. */
+    settings.key_length_unit = KQ1_UNIT_BITS;
+    settings.key_encodings = KQ1_KEY_HEX_ONLY;
+    p = CHECK(in_bits);
+    g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_KEY_ENCODING);
+    g_assert_cmpstr(finding(p, 0)->text, ==, "Key (key) is not hex, assuming that encoding (Q.4162 names none; see "
+                    "preference kq1.key_encoding): its length and hash are not checked");
+    kq1_payload_free(p);
+    settings.key_encodings = KQ1_KEY_BASE64_ONLY;
+    p = CHECK(in_bits);
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    g_assert_cmpint(p->top.key.encoding, ==, KQ1_KEY_BASE64);
+    kq1_payload_free(p);
 #undef CHECK
     g_free(json);
     g_free(over_text);
@@ -739,7 +753,8 @@ test_user_aliases(void)
     };
     static const char supply[] = "{\"material\":\"a2V5\",\"key-identifier\":\"k7\"}";
     static const char response[] = "{\"keyIdentifier\":\"k7\",\"response\":\"ok\"}";
-    const kq1_settings_t settings = { aliases, 2, KQ1_UNIT_BITS, KQ1_HASH_OVER_EITHER, KQ1_HASH_BY_LENGTH };
+    const kq1_settings_t settings = { aliases, 2, KQ1_UNIT_BITS, KQ1_HASH_OVER_EITHER, KQ1_HASH_BY_LENGTH,
+                                      KQ1_KEY_BASE64_OR_HEX };
     kq1_payload_t *p;
     kq1_param_t param;
     uint16_t code;

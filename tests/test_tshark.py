@@ -168,7 +168,7 @@ class PluginLoaded(Kq1TestCase):
                          ["#kq1.desegment: TRUE", "#kq1.byte_order: Big-endian (network byte order)",
                           "#kq1.success_words: success,ok,200,accepted",
                           "#kq1.failure_words: fail,failed,failure,error,refused,rejected,denied",
-                          "#kq1.key_length_unit: Bits", "#kq1.hash_input: The decoded key or the key text",
+                          "#kq1.key_encoding: Base64 or hex", "#kq1.key_length_unit: Bits", "#kq1.hash_input: The decoded key or the key text",
                           "#kq1.hash_algorithm: Named by the digest's length", "#kq1.default_number_of_keys: 0",
                           "#kq1.versions: ", "#kq1.hide_keys: FALSE"])
 

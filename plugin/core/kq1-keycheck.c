@@ -76,11 +76,11 @@ decode_base64(const char *text, gsize n, gsize *len)
 }
 
 void
-kq1_key_decode(const char *text, uint64_t expected_bits, kq1_key_t *key)
+kq1_key_decode(const char *text, uint64_t expected_bits, kq1_key_encodings_t allowed, kq1_key_t *key)
 {
     gsize n = strlen(text);
-    bool base64 = is_base64(text, n);
-    bool hex = is_hex(text, n);
+    bool base64 = allowed != KQ1_KEY_HEX_ONLY && is_base64(text, n);
+    bool hex = allowed != KQ1_KEY_BASE64_ONLY && is_hex(text, n);
 
     memset(key, 0, sizeof *key);
     /* Both readings valid: hex wins if it gives the expected length, in bits

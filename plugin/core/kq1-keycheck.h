@@ -20,6 +20,13 @@ typedef enum {
     KQ1_KEY_HEX
 } kq1_key_encoding_t;
 
+/* The encodings a Key may be in: Q.4162 names none. */
+typedef enum {
+    KQ1_KEY_BASE64_OR_HEX,
+    KQ1_KEY_BASE64_ONLY,
+    KQ1_KEY_HEX_ONLY
+} kq1_key_encodings_t;
+
 /* Values of kq1.hash_status. */
 typedef enum {
     KQ1_HASH_ABSENT   = 0,
@@ -37,7 +44,7 @@ typedef struct {
 /* Decodes key text. Text that is valid both as base64 and as hex (e.g.
  * "00ff") is read as whichever gives expected_bits (a Key length or a
  * requested size; 0 for none), and as base64 otherwise. */
-void kq1_key_decode(const char *text, uint64_t expected_bits, kq1_key_t *key);
+void kq1_key_decode(const char *text, uint64_t expected_bits, kq1_key_encodings_t allowed, kq1_key_t *key);
 
 void kq1_key_clear(kq1_key_t *key);
 

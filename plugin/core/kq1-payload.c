@@ -411,12 +411,14 @@ check_key(checker_t *c, kq1_params_t *params, int element)
     if (text == NULL)
         return;
     has_length = kq1_params_integer(params, KQ1_PARAM_KEY_LENGTH, &length);
-    kq1_key_decode(text, has_length && length > 0 ? (uint64_t)length : 0, &params->key);
+    kq1_key_decode(text, has_length && length > 0 ? (uint64_t)length : 0, c->settings->key_encodings, &params->key);
     at = where(element);
     if (params->key.encoding == KQ1_KEY_UNDECODED) {
         add_finding(c->payload, KQ1_FINDING_KEY_ENCODING, KQ1_PARAM_KEY, element,
-                    "Key (key)%s is neither base64 nor hex, the encodings assumed (Q.4162 names none): "
-                    "its length and hash are not checked", at);
+                    "Key (key)%s is not %s, assuming that encoding (Q.4162 names none; see preference "
+                    "kq1.key_encoding): its length and hash are not checked", at,
+                    c->settings->key_encodings == KQ1_KEY_BASE64_ONLY ? "base64"
+                    : c->settings->key_encodings == KQ1_KEY_HEX_ONLY ? "hex" : "base64 or hex");
         g_free(at);
         return;
     }
@@ -426,7 +428,8 @@ check_key(checker_t *c, kq1_params_t *params, int element)
                                           &params->hash_over_text);
         /* Text that reads both as hex and as base64: the reading the hash
          * verifies is the key. */
-        if (params->hash_status != KQ1_HASH_VERIFIED && kq1_key_decode_other(text, &params->key, &other)) {
+        if (params->hash_status != KQ1_HASH_VERIFIED && c->settings->key_encodings == KQ1_KEY_BASE64_OR_HEX
+            && kq1_key_decode_other(text, &params->key, &other)) {
             const char *algorithm;
             bool over_text;
 

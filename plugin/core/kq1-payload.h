@@ -100,6 +100,7 @@ typedef struct {
     kq1_length_unit_t     key_length_unit;
     kq1_hash_input_t      hash_input;
     kq1_hash_algorithm_t  hash_algorithm;
+    kq1_key_encodings_t   key_encodings;
 } kq1_settings_t;
 
 /* Parses and checks a payload of len bytes (not NUL-terminated) sent as msg;

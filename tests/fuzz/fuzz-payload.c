@@ -36,7 +36,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const kq1_alias_t aliases[] = { { 0, KQ1_PARAM_KEY_ID, "kid" } };
-    kq1_settings_t settings = { aliases, 1, KQ1_UNIT_BITS, KQ1_HASH_OVER_EITHER, KQ1_HASH_BY_LENGTH };
+    kq1_settings_t settings = { aliases, 1, KQ1_UNIT_BITS, KQ1_HASH_OVER_EITHER, KQ1_HASH_BY_LENGTH,
+                                KQ1_KEY_BASE64_OR_HEX };
     kq1_payload_t *payload;
 
     if (size < 2 || size > 65536)
@@ -45,6 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     settings.key_length_unit = (kq1_length_unit_t)(data[1] % 3);
     settings.hash_input = (kq1_hash_input_t)(data[1] / 3 % 3);
     settings.hash_algorithm = (kq1_hash_algorithm_t)(data[1] / 9 % 6);
+    settings.key_encodings = (kq1_key_encodings_t)(data[1] / 54 % 3);
     payload = kq1_payload_check(pick_message(data[0]), data + 2, size - 2, &settings);
     /* Touch what the dissector reads, so that a wrong value shows. */
     for (unsigned i = 0; i < payload->findings->len; i++)
