@@ -14,9 +14,12 @@ otherwise, on one large capture, in one run.
 3. Counts instructions with callgrind on a smaller capture (stable across
    machines and load), and the memory capture-long state takes per key ID
    (peak memory at half and at all of the capture).
-4. Writes the results and the machine into BENCHMARKS.md.
+4. Writes the results and the machine into a report: build/BENCHMARKS.md
+   unless --output names another file (the tracked BENCHMARKS.md is
+   rewritten only when named). The captures (hundreds of MB) are removed at
+   the end unless --keep.
 
-    sudo python3 bench/benchmark.py [--messages 1000000] [--build build]
+    sudo python3 bench/benchmark.py [--messages 1000000] [--build build] [--output FILE] [--keep]
 """
 import argparse
 import json
@@ -24,6 +27,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -242,10 +246,22 @@ def main():
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--callgrind-messages", type=int, default=20_000)
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
-    parser.add_argument("--work", default=os.path.join(ROOT, "build", "bench"))
-    parser.add_argument("--output", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    parser.add_argument("--work", default=os.path.join(ROOT, "build", "bench"),
+                        help="where the captures are recorded (removed at the end unless --keep)")
+    parser.add_argument("--output", default=os.path.join(ROOT, "build", "BENCHMARKS.md"),
+                        help="the report (the tracked BENCHMARKS.md is updated only when named here)")
+    parser.add_argument("--keep", action="store_true", help="keep the captures for another run")
     args = parser.parse_args()
+    try:
+        run_benchmark(args)
+    finally:
+        if not args.keep:
+            shutil.rmtree(args.work, ignore_errors=True)
+    print("report: %s%s" % (args.output, "" if not args.keep else "; captures kept in %s" % args.work))
 
+
+def run_benchmark(args):
+    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     os.makedirs(args.work, exist_ok=True)
     os.chmod(args.work, 0o755)
     big = os.path.join(args.work, "kq1-%d.pcapng" % args.messages)
@@ -288,6 +304,9 @@ def main():
 
     write_report(args.output, frames, n_messages, n_keys, size, results, counts, per_key, args)
     tshark.close()
+    # The recording ran as root: let the user who asked own the report.
+    owner = os.stat(os.path.dirname(os.path.abspath(args.output)))
+    os.chown(args.output, owner.st_uid, owner.st_gid)
 
 
 def write_report(path, frames, n_messages, n_keys, size, results, counts, per_key, args):

@@ -40,5 +40,8 @@ else()
     message(FATAL_ERROR "KQ1_INSTALL_SCOPE must be auto, personal or global, not '${KQ1_INSTALL_SCOPE}'")
 endif()
 message(STATUS "Wireshark ${Wireshark_VERSION}: kq1.so installs into ${KQ1_PLUGIN_DESTINATION}")
-# Read by the scripts (install report, uninstall).
+# Read by the scripts (install, uninstall): where this configuration installs,
+# and the two folders this Wireshark loads kq1.so from.
 file(WRITE "${CMAKE_BINARY_DIR}/kq1-install-dir.txt" "${KQ1_PLUGIN_DESTINATION}\n")
+file(WRITE "${CMAKE_BINARY_DIR}/kq1-plugin-dirs.txt"
+     "release=${KQ1_WS_RELEASE}\nglobal=${KQ1_GLOBAL_PLUGIN_DIR}\nstaged=${KQ1_STAGING_PLUGIN_DIR}/${KQ1_WS_RELEASE}/epan/kq1.so\n")

@@ -822,6 +822,17 @@ def main():
     unknown = [name for name in names if name not in SCENARIOS]
     if unknown:
         raise SystemExit("no such sample: %s (known: %s)" % (", ".join(unknown), ", ".join(SCENARIOS)))
+    # What recording needs, said before anything starts.
+    if os.geteuid() != 0:
+        raise SystemExit("record.py captures on the loopback interface with dumpcap, which needs root: "
+                         "run it as root (with sudo: sudo python3 samples/record.py %s)" % " ".join(sys.argv[1:]))
+    needed = {"dumpcap": "tshark (scripts/install-deps.sh build)", "openssl": "openssl"}
+    if any(name in ISOLATED for name in names):
+        needed.update({"nft": "nftables", "ip": "iproute2"})
+    missing = sorted({package for tool, package in needed.items() if shutil.which(tool) is None})
+    if missing:
+        raise SystemExit("record.py needs %s: scripts/install-deps.sh record installs them"
+                         % ", ".join(missing))
     for name in names:
         if name in ISOLATED and os.environ.get("KQ1_IN_NETNS") != NETNS:
             record_isolated(name)

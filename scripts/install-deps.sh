@@ -19,7 +19,7 @@ for group in "$@"; do
                                      libwireshark-dev wireshark-dev libgcrypt20-dev tshark" ;;
         test)    packages="$packages python3 util-linux clang libclang-rt-dev valgrind perl bzip2 xz-utils" ;;
         package) packages="$packages dpkg-dev file" ;;
-        record)  packages="$packages python3 openssl nftables iproute2 util-linux" ;;
+        record)  packages="$packages python3 tshark openssl nftables iproute2 util-linux" ;;
         *) echo "install-deps.sh: unknown group '$group' (build, test, package, record)" >&2; exit 2 ;;
     esac
 done

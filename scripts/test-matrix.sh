@@ -79,22 +79,35 @@ run_release() {
     echo "== $release: the README's test command"
     in_chroot "$root" sh -c 'cd /src/kq1 && scripts/test.sh'
 
-    echo "== $release: the README's main job as a user with sudo (personal plugin folder), then as root (global)"
+    echo "== $release: the README's main job as root, as a user with sudo, as root again; then uninstall"
     in_chroot "$root" sh -c 'command -v sudo >/dev/null && command -v useradd >/dev/null ||
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q sudo passwd'
     in_chroot "$root" sh -ec 'id kq1dev >/dev/null 2>&1 || useradd -m -s /bin/sh kq1dev;
         echo "kq1dev ALL=(ALL) NOPASSWD:ALL" > /etc/sudoers.d/kq1dev; chmod 440 /etc/sudoers.d/kq1dev;
         rm -rf /home/kq1dev/kq1 /home/kq1dev/.local/lib/wireshark'
+    rm -f "$root/usr/lib/"*/wireshark/plugins/*/epan/kq1.so
     tar -cf - -C "$root/src" --exclude='kq1/build*' kq1 | tar -xf - -C "$root/home/kq1dev"
     in_chroot "$root" chown -R kq1dev: /home/kq1dev/kq1
-    in_chroot "$root" su - kq1dev -c 'cd kq1 && scripts/build-install-decode.sh' > "$cache/$release-main-job-user.log" 2>&1 \
-        || { tail -30 "$cache/$release-main-job-user.log"; exit 1; }
-    grep '^tshark loads' "$cache/$release-main-job-user.log"
-    in_chroot "$root" sh -c 'cd /src/kq1 && scripts/build-install-decode.sh' > "$cache/$release-main-job-root.log" 2>&1 \
-        || { tail -30 "$cache/$release-main-job-root.log"; exit 1; }
-    grep '^tshark loads' "$cache/$release-main-job-root.log"
-    # What the main job installed globally makes way for the package.
-    rm -f "$root/usr/lib/"*/wireshark/plugins/*/epan/kq1.so
+    # Each run must leave the copy it just built loaded (the script checks
+    # tshark -G plugins) and print a report that fits a screen or two.
+    for who in root user root; do
+        log="$cache/$release-main-job-$who.log"
+        if [ "$who" = user ]; then
+            in_chroot "$root" su - kq1dev -c 'cd kq1 && scripts/build-install-decode.sh' > "$log" 2>&1 \
+                || { tail -30 "$log"; exit 1; }
+        else
+            in_chroot "$root" sh -c 'cd /src/kq1 && scripts/build-install-decode.sh' > "$log" 2>&1 \
+                || { tail -30 "$log"; exit 1; }
+        fi
+        grep '^tshark loads' "$log"
+        lines=$(sed -n '/^tshark loads/,$p' "$log" | wc -l)
+        [ "$lines" -lt 200 ] || { echo "the main job's report is $lines lines" >&2; exit 1; }
+    done
+    in_chroot "$root" su - kq1dev -c 'cd kq1 && scripts/uninstall.sh'
+    if in_chroot "$root" su - kq1dev -c 'tshark -G plugins' | grep -q '^kq1\.so'; then
+        echo "uninstall left a kq1.so loaded" >&2
+        exit 1
+    fi
 
     echo "== $release: the package, installed with apt and used"
     in_chroot "$root" sh -c 'cd /src/kq1 && scripts/package.sh build-package'

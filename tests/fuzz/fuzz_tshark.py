@@ -29,6 +29,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from tshark_harness import Tshark, kq1_leaks  # noqa: E402
 
 RATES = [0.002, 0.01, 0.05]
+# What one tshark run under valgrind memcheck takes on a small capture, about.
+VALGRIND_SECONDS = 15
 CODES = [0x3101, 0x1302, 0x1303, 0x3104]
 MEMBERS = ["key", "key_ID", "qkd_module_ID", "matching_qkd_module_ID", "key_length", "generation_timestamp",
            "hash_value", "response", "number", "size", "keys", "key_extension", "extension", "keyId", "hash"]
@@ -104,12 +106,14 @@ def main():
     parser.add_argument("--asan-plugin-dir", required=True)
     parser.add_argument("--plugin-dir", required=True)
     parser.add_argument("--samples", required=True)
-    parser.add_argument("--seconds", type=float, default=90)
+    parser.add_argument("--seconds", type=float, default=90,
+                        help="the whole run, valgrind runs included (start-up not)")
     parser.add_argument("--valgrind-runs", type=int, default=2)
     parser.add_argument("--failures", default="fuzz-failures")
     parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args()
 
+    started = time.monotonic()
     rng = random.Random(args.seed)
     # editcap 4.0 cannot rewrite a capture that carries TLS secrets: those
     # samples are left out of the mutations.
@@ -129,7 +133,10 @@ def main():
     work = tempfile.mkdtemp(prefix="kq1-fuzz-", dir=asan.workdir)
     os.chmod(work, 0o755)
     runs = packets = crashes = leaks = valgrind_errors = 0
-    deadline = time.monotonic() + args.seconds
+    # The valgrind runs come last and take their share of the time (about
+    # VALGRIND_SECONDS each), so that the whole run keeps to --seconds.
+    reserve = min(args.valgrind_runs * VALGRIND_SECONDS, args.seconds / 3)
+    deadline = time.monotonic() + args.seconds - reserve
     inputs = []
     while time.monotonic() < deadline:
         path = os.path.join(work, "input-%d.pcapng" % runs)
@@ -160,7 +167,11 @@ def main():
             shutil.copyfile(path, kept)
             print("FAILED on %s (%s), kept as %s:\n%s" % (what, " ".join(options), kept, result.stderr[-3000:]))
 
+    valgrind_runs = 0
     for path, options in rng.sample(inputs, min(args.valgrind_runs, len(inputs))):
+        if valgrind_runs > 0 and time.monotonic() - started > args.seconds:
+            break
+        valgrind_runs += 1
         result = plain.run("-r", path, "-V", "-2", *options, check=False, keep_stdout=False,
                            wrapper=["valgrind", "--keep-debuginfo=yes", "--error-exitcode=99", "--leak-check=full",
                                     "--errors-for-leak-kinds=none", "--num-callers=40"])
@@ -170,7 +181,8 @@ def main():
         leaks += len(kq1_leaks(result.stderr))
 
     print("seed %d: %d runs, %d packets tried, %d crashes, %d valgrind runs with %d errors and %d Kq-1 leaks"
-          % (args.seed, runs, packets, crashes, min(args.valgrind_runs, len(inputs)), valgrind_errors, leaks))
+          % (args.seed, runs, packets, crashes, valgrind_runs, valgrind_errors, leaks))
+    print("fuzzed for %.0f s" % (time.monotonic() - started))
     asan.close()
     plain.close()
     sys.exit(1 if crashes or valgrind_errors or leaks else 0)
