@@ -60,9 +60,12 @@ static int http_file_data_id = -1;
 static wmem_map_t *requests;
 
 /* Bytes of the frame: the data source at this place in the frame's list of
- * them, and a span in it (length 0: none). */
+ * them (as long as it was), and a span in it (length 0: none). A later pass
+ * that finds another data source there (a broken capture can reassemble
+ * otherwise) does not use it. */
 typedef struct {
     unsigned source;
+    unsigned source_length;
     int      offset;
     int      length;
 } frame_bytes_t;
@@ -126,6 +129,7 @@ locate(packet_info *pinfo, const field_info *fi, frame_bytes_t *where)
     for (GSList *ds = pinfo->data_src; ds != NULL; ds = ds->next, source++) {
         if (get_data_source_tvb((struct data_source *)ds->data) == fi->ds_tvb) {
             where->source = source;
+            where->source_length = tvb_captured_length(fi->ds_tvb);
             where->offset = fi->start;
             where->length = fi->length;
             return true;
@@ -183,8 +187,8 @@ bytes_tvb(packet_info *pinfo, const frame_bytes_t *where)
     struct data_source *ds = (struct data_source *)g_slist_nth_data(pinfo->data_src, where->source);
     tvbuff_t *tvb = ds != NULL ? get_data_source_tvb(ds) : NULL;
 
-    if (tvb == NULL || where->length <= 0 || where->offset < 0
-        || (unsigned)where->offset + (unsigned)where->length > tvb_captured_length(tvb))
+    if (tvb == NULL || where->length <= 0 || where->offset < 0 || tvb_captured_length(tvb) != where->source_length
+        || (unsigned)where->offset + (unsigned)where->length > where->source_length)
         return NULL;
     return tvb_new_subset_length(tvb, where->offset, where->length);
 }
@@ -215,9 +219,12 @@ add_qkd014_item(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const char 
     return subtree;
 }
 
-/* number= and size= of a Get key query, as Kq-1 fields over the URI's bytes. */
+/* number= and size= of a Get key query, as Kq-1 fields over the URI's bytes
+ * (uri_tvb; when this pass cannot find them, NULL: the fields are put on
+ * the frame's tvb with no bytes). */
 static void
-add_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *uri_tvb, const char *uri, kq1_transaction_t *request)
+add_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *frame_tvb, tvbuff_t *uri_tvb, const char *uri,
+          kq1_transaction_t *request)
 {
     const char *query = strchr(uri, '?');
 
@@ -229,6 +236,7 @@ add_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *uri_tvb, const char *u
         int length = (int)(end - start);
         char *name = wmem_strndup(pinfo->pool, start, (size_t)length);
         char *value = strchr(name, '=');
+        tvbuff_t *tvb;
         int64_t number;
 
         start = *end == '&' ? end + 1 : end;
@@ -237,20 +245,21 @@ add_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *uri_tvb, const char *u
         if (uri_tvb == NULL || offset + length > (int)tvb_captured_length(uri_tvb))
             offset = length = 0;    /* HTTP's text and bytes differ: no highlight */
         *value++ = '\0';
+        tvb = uri_tvb != NULL ? uri_tvb : frame_tvb;
         if (strcmp(name, "number") != 0 && strcmp(name, "size") != 0)
             continue;
         if (!ws_strtoi64(value, NULL, &number)) {
-            kq1_add_wrong_type(tree, pinfo, uri_tvb, offset, length,
+            kq1_add_wrong_type(tree, pinfo, tvb, offset, length,
                                wmem_strdup_printf(pinfo->pool, "%s in the query is \"%s\", expected an integer",
                                                   name, value));
             continue;
         }
         if (strcmp(name, "number") == 0) {
-            kq1_add_integer(tree, uri_tvb, offset, length, KQ1_PARAM_NUMBER_OF_KEYS, number);
+            kq1_add_integer(tree, tvb, offset, length, KQ1_PARAM_NUMBER_OF_KEYS, number);
             request->has_number = true;
             request->number = number;
         } else {
-            kq1_add_integer(tree, uri_tvb, offset, length, KQ1_PARAM_SIZE_OF_KEY, number);
+            kq1_add_integer(tree, tvb, offset, length, KQ1_PARAM_SIZE_OF_KEY, number);
             request->has_size = true;
             request->size = number;
         }
@@ -259,7 +268,7 @@ add_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *uri_tvb, const char *u
 
 /* key_ID= of a Get key with key IDs query, over the URI's bytes. */
 static void
-add_key_id_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *uri_tvb, const char *uri)
+add_key_id_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *frame_tvb, tvbuff_t *uri_tvb, const char *uri)
 {
     const char *query = strchr(uri, '?');
 
@@ -273,7 +282,7 @@ add_key_id_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *uri_tvb, const 
         if (uri_tvb == NULL || offset + length > (int)tvb_captured_length(uri_tvb))
             offset = length = 0;
         if (length > 7 && strncmp(start, "key_ID=", 7) == 0)
-            proto_tree_add_string(tree, hf_qkd014_key_id, uri_tvb, offset, length,
+            proto_tree_add_string(tree, hf_qkd014_key_id, uri_tvb != NULL ? uri_tvb : frame_tvb, offset, length,
                                   wmem_strndup(pinfo->pool, start + 7, (size_t)(end - start - 7)));
         start = *end == '&' ? end + 1 : end;
     }
@@ -315,14 +324,14 @@ dissect_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd01
     }
     if (record->method == QKD014_DEC_KEYS) {
         subtree = add_qkd014_item(tree, pinfo, tvb, "Get key with key IDs");
-        add_key_id_query(subtree, pinfo, uri_tvb, record->uri);
+        add_key_id_query(subtree, pinfo, tvb, uri_tvb, record->uri);
         if (body != NULL)
             add_key_ids(subtree, pinfo, body,
                         kq1_view_check(pinfo, kq1_qkd014_message(KQ1_QKD014_GET_KEY_WITH_IDS), body), false);
         return;
     }
     subtree = add_kq1_item(tree, pinfo, tvb, "Key request", "Get key");
-    add_query(subtree, pinfo, uri_tvb, record->uri, &request);
+    add_query(subtree, pinfo, tvb, uri_tvb, record->uri, &request);
     if (body != NULL) {
         const kq1_payload_t *payload = kq1_view_check(pinfo, kq1_qkd014_message(KQ1_QKD014_GET_KEY), body);
 
@@ -396,6 +405,7 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd0
     kq1_tap_info_t *tap;
     proto_tree *subtree;
     char *response;
+    int code_length;
 
     if (record->method == QKD014_STATUS) {
         add_qkd014_item(tree, pinfo, tvb, "Status");
@@ -411,18 +421,19 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd0
     tap = wmem_new0(pinfo->pool, kq1_tap_info_t);
     tap->code = KQ1_KEY_REQUEST_RESPONSE;
 
-    /* The Response is the status code. */
+    /* The Response is the status code (over its bytes, when this pass finds them). */
     response = wmem_strdup_printf(pinfo->pool, "%u", record->code);
+    code_length = code_tvb != NULL ? (int)tvb_captured_length(code_tvb) : 0;
     if (code_tvb == NULL)
         code_tvb = tvb;
-    kq1_add_string(subtree, pinfo, code_tvb, 0, (int)tvb_captured_length(code_tvb), KQ1_PARAM_RESPONSE, response);
+    kq1_add_string(subtree, pinfo, code_tvb, 0, code_length, KQ1_PARAM_RESPONSE, response);
     if (success) {
-        tap->verdict = kq1_add_verdict(subtree, pinfo, code_tvb, 0, (int)tvb_captured_length(code_tvb), msg,
+        tap->verdict = kq1_add_verdict(subtree, pinfo, code_tvb, 0, code_length, msg,
                                        response, KQ1_VERDICT_OK, NULL);
     } else {
         const char *reason = error_message(pinfo, body);
 
-        tap->verdict = kq1_add_verdict(subtree, pinfo, code_tvb, 0, (int)tvb_captured_length(code_tvb), msg,
+        tap->verdict = kq1_add_verdict(subtree, pinfo, code_tvb, 0, code_length, msg,
                                        response, KQ1_VERDICT_FAILED,
                                        reason != NULL
                                        ? wmem_strdup_printf(pinfo->pool, "an HTTP error status, \"%s\"",

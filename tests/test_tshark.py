@@ -10,8 +10,10 @@ recording with other ACK timing still passes.
     test_tshark.py --plugin-dir BUILD/plugins --samples SAMPLES --tshark tshark [TestCase ...]
 """
 import argparse
+import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import unittest
@@ -982,6 +984,29 @@ class Qkd014(Kq1TestCase):
         self.assertEqual(containers[0].experts, [("qkd014.key_id_unknown", "Key ID %s was not delivered by any "
                                                                            "Get key (enc_keys) in this capture"
                                                   % QKD014_KID[0])])
+
+
+class FuzzRegressions(Kq1TestCase):
+    """Inputs the fuzz test once failed on (tests/fuzz/regressions: mutated
+    samples, kept as found), in one pass and two, with tshark aborting on any
+    dissector bug. qkd014-http-uri-not-found-on-second-pass: a mutated
+    QKD 014 capture whose second pass reassembles otherwise, so the URI's
+    bytes are not where the first pass found them (Wireshark 4.6 aborted on
+    the NULL tvb the plugin then handed to an expert info)."""
+
+    def test_no_dissector_bug(self):
+        folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz", "regressions")
+        inputs = sorted(glob.glob(os.path.join(folder, "*.pcapng")))
+        self.assertTrue(inputs)
+        for path in inputs:
+            target = os.path.join(self.tshark.workdir, os.path.basename(path))
+            shutil.copyfile(path, target)
+            os.chmod(target, 0o644)
+            self.tshark.prove_plugin_loaded()
+            for options in ((), ("-2",)):
+                result = self.tshark.run("-r", target, "-V", "-o", "kq1.byte_order:automatic", *options,
+                                         check=False, keep_stdout=False)
+                self.assertEqual(result.returncode, 0, "%s %s:\n%s" % (path, options, result.stderr[-2000:]))
 
 
 class Hostile(Kq1TestCase):
