@@ -1,28 +1,32 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The Kq-1 benchmark: what the plugin costs against what a user would run
-otherwise, on one large capture, in one run.
+instead, in one run on one machine.
 
-1. Records a large capture on loopback (root needed): kq1peer.py's QKD
-   module and KM exchange MESSAGES Kq-1 messages of every type with
-   realistic sizes, several to a TCP segment and some cut across segments.
-2. Runs tshark over it, with and without -V: with Kq-1 disabled (the TCP
-   floor), decoding the stream as plain JSON (-d tcp.port==4162,json with
-   Kq-1 disabled: what a user without the plugin does), and with the
-   plugin. Reports CPU time, wall time and peak memory, and their ratios to
-   the floor and to the JSON baseline.
-3. Counts instructions with callgrind on a smaller capture (stable across
-   machines and load), and the memory capture-long state takes per key ID
-   (peak memory at half and at all of the capture).
-4. Writes the results and the machine into a report: build/BENCHMARKS.md
-   unless --output names another file (the tracked BENCHMARKS.md is
-   rewritten only when named). The captures (hundreds of MB) are removed at
-   the end unless --keep.
+Captures (recorded on loopback, root needed; removed at the end unless --keep):
+- "one": one message per TCP segment, each answered before the next (how a
+  QKD module and a KM talk: a message when a key is ready), as Kq-1 on port
+  4162, and the same JSON payloads without the 10-byte header on port 4163;
+- "batch": several messages to a segment, one batch in eight cut across two
+  segments, as Kq-1 only (JSON without framing cannot be split).
 
-    sudo python3 bench/benchmark.py [--messages 1000000] [--build build] [--output FILE] [--keep]
+Decoders compared, each over the same workloads (summary, a display filter
+on a key ID, -T fields, -V, and the plugin's -z kq1,tree):
+- TCP floor: Kq-1 disabled, nothing above TCP;
+- bare JSON: the payloads without the header, Decode As JSON (what
+  Wireshark's JSON dissector costs on the same JSON);
+- Lua peer: bench/kq1_peer.lua, the header as fields plus the JSON
+  dissector, with TCP framing (what a user without the plugin writes);
+- the plugin.
+
+Reports CPU (best of 3), wall and peak memory, and their ratios to bare JSON
+and the Lua peer; instructions per message (callgrind) with the top costs;
+and the growth of peak memory per key ID from half of the capture to all of
+it, beside bare JSON's own growth.
+
+    sudo python3 bench/benchmark.py [--messages 50000] [--build build] [--output FILE] [--keep]
 """
 import argparse
-import json
 import os
 import platform
 import random
@@ -41,7 +45,7 @@ import hashlib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "samples"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-from kq1peer import (HEADER, KEY_REQUEST, KEY_REQUEST_RESPONSE, KEY_SUPPLY, KEY_SUPPLY_RESPONSE,  # noqa: E402
+from kq1peer import (KEY_REQUEST, KEY_REQUEST_RESPONSE, KEY_SUPPLY, KEY_SUPPLY_RESPONSE,  # noqa: E402
                      Connection, connect, encode_json, listen, pdu)
 from tshark_harness import Tshark  # noqa: E402
 
@@ -57,18 +61,6 @@ class Keys:
     def key(self, bits=256):
         data = self.rng.randbytes(bits // 8)
         return str(uuid.UUID(bytes=self.rng.randbytes(16), version=4)), data
-
-
-def read_messages(buffer):
-    """Complete messages at the start of buffer, and what is left."""
-    messages, offset = [], 0
-    while len(buffer) - offset >= HEADER.size:
-        _, message_id, code, length = HEADER.unpack_from(buffer, offset)
-        if len(buffer) - offset < HEADER.size + length:
-            break
-        messages.append((message_id, code, buffer[offset + HEADER.size:offset + HEADER.size + length]))
-        offset += HEADER.size + length
-    return messages, buffer[offset:]
 
 
 def send_batches(conn, messages, rng):
@@ -87,151 +79,213 @@ def send_batches(conn, messages, rng):
             conn.sock.sendall(data)
 
 
-def answer(conn, total, make_answer, rng):
-    """Reads total messages, answering each; answers go in batches."""
-    buffer, pending, seen = b"", [], 0
-    while seen < total:
-        chunk = conn.sock.recv(1 << 20)
-        if not chunk:
-            break
-        messages, buffer = read_messages(buffer + chunk)
-        for message_id, code, payload in messages:
-            pending.append(make_answer(message_id, code, payload))
-        seen += len(messages)
-        if len(pending) >= 64 or seen >= total:
-            send_batches(conn, pending, rng)
-            pending = []
-
-
-def drain(conn, total):
-    buffer, seen = b"", 0
-    while seen < total:
-        chunk = conn.sock.recv(1 << 20)
-        if not chunk:
-            return
-        messages, buffer = read_messages(buffer + chunk)
-        seen += len(messages)
-
-
-def exchange(port, n_supplies, n_requests, seed):
-    """Proactive supply and key requests, each on its own connection, at full speed."""
+def conversation(n_messages, seed, framed=True):
+    """The messages and their answers: 60% Key supply answered by Response to
+    key supply, 40% Key request answered by Response to key request with 1 to
+    4 keys; as (client_sends, message bytes, answer bytes). framed: with the
+    10-byte header (Kq-1), else the JSON payload alone."""
     keys = Keys(seed)
-    rng = random.Random(seed)
+    n_supplies = n_messages // 2 * 6 // 10
+    n_requests = n_messages // 2 - n_supplies
 
-    def supply(i):
+    def wire(code, message_id, payload):
+        return pdu(code, message_id, payload) if framed else encode_json(payload)
+
+    exchanges = []
+    for i in range(n_supplies):
         key_id, data = keys.key()
-        return pdu(KEY_SUPPLY, i, {
-            "key": base64.b64encode(data).decode(), "key_ID": key_id, "qkd_module_ID": "QKDM-Alice-01",
-            "matching_qkd_module_ID": "QKDM-Bob-01", "key_length": 256,
-            "generation_timestamp": "2026-11-25T12:00:00Z", "hash_value": hashlib.sha256(data).hexdigest()})
-
-    def km_answer(message_id, code, payload):
-        key_id = json.loads(payload)["key_ID"]
-        return pdu(KEY_SUPPLY_RESPONSE, 1_000_000 + message_id,
-                   {"key_ID": key_id, "qkd_module_ID": "QKDM-Alice-01", "response": "success"})
-
-    def module_answer(message_id, code, payload):
-        request = json.loads(payload)
+        supply = {"key": base64.b64encode(data).decode(), "key_ID": key_id, "qkd_module_ID": "QKDM-Alice-01",
+                  "matching_qkd_module_ID": "QKDM-Bob-01", "key_length": 256,
+                  "generation_timestamp": "2026-11-25T12:00:00Z", "hash_value": hashlib.sha256(data).hexdigest()}
+        response = {"key_ID": key_id, "qkd_module_ID": "QKDM-Alice-01", "response": "success"}
+        exchanges.append((True, wire(KEY_SUPPLY, i + 1, supply), wire(KEY_SUPPLY_RESPONSE, 1_000_001 + i, response)))
+    for i in range(n_requests):
+        number = 1 + i % 4
         answer_keys = []
-        for _ in range(request["number"]):
-            key_id, data = keys.key(request["size"])
+        for _ in range(number):
+            key_id, data = keys.key()
             answer_keys.append({"key_ID": key_id, "key": base64.b64encode(data).decode()})
-        return pdu(KEY_REQUEST_RESPONSE, message_id, {"keys": answer_keys, "response": "success"})
+        exchanges.append((False, wire(KEY_REQUEST, 2_000_001 + i, {"number": number, "size": 256}),
+                          wire(KEY_REQUEST_RESPONSE, 2_000_001 + i, {"keys": answer_keys, "response": "success"})))
+    return exchanges
 
-    def request(i):
-        return pdu(KEY_REQUEST, i, {"number": 1 + i % 4, "size": 256})
 
-    def run(total, messages, make_answer, server_sends):
-        """One connection to the KM's port: one end sends messages at full
-        speed, the other answers each. The QKD module is the client."""
-        listener = listen(port)
+def read_exactly(sock, n):
+    data = b""
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise SystemExit("the peer closed early")
+        data += chunk
+    return data
 
-        def send_and_drain(conn):
-            sender = threading.Thread(target=send_batches, args=(conn, messages, random.Random(seed)))
-            sender.start()
-            drain(conn, total)
-            sender.join()
 
-        def server():
+def run_connection(port, client_role, server_role):
+    listener = listen(port)
+    failure = []
+
+    def server():
+        try:
             conn = Connection(listener.accept()[0])
-            if server_sends:
-                send_and_drain(conn)
-            else:
-                answer(conn, total, make_answer, rng)
+            server_role(conn)
             conn.close()
+        except Exception as error:  # reported in the main thread
+            failure.append(error)
 
-        thread = threading.Thread(target=server)
-        thread.start()
-        conn = connect(port)
-        if server_sends:
-            answer(conn, total, make_answer, rng)
+    thread = threading.Thread(target=server)
+    thread.start()
+    conn = connect(port)
+    client_role(conn)
+    conn.close()
+    thread.join()
+    listener.close()
+    if failure:
+        raise failure[0]
+
+
+def play_one_per_segment(port, exchanges):
+    """Each message in a segment of its own, answered before the next: the
+    supplies on one connection (the QKD module connects), the requests on
+    another (the KM sends them)."""
+    for client_sends in (True, False):
+        mine = [(message, answer) for sends, message, answer in exchanges if sends == client_sends]
+
+        def sender(conn, mine=mine):
+            for message, answer in mine:
+                conn.sock.sendall(message)
+                read_exactly(conn.sock, len(answer))
+
+        def answerer(conn, mine=mine):
+            for message, answer in mine:
+                read_exactly(conn.sock, len(message))
+                conn.sock.sendall(answer)
+
+        if client_sends:
+            run_connection(port, sender, answerer)
         else:
-            send_and_drain(conn)
-        conn.close()
-        thread.join()
-        listener.close()
-
-    # Proactive: the QKD module (client) sends Key supply, the KM answers.
-    run(n_supplies, [supply(i) for i in range(n_supplies)], km_answer, server_sends=False)
-    # Upon request: the KM (server) sends Key requests, the QKD module answers.
-    run(n_requests, [request(i) for i in range(n_requests)], module_answer, server_sends=True)
+            run_connection(port, answerer, sender)
 
 
-def record(path, messages, seed=2026):
-    """The big capture, from real sockets on loopback."""
+def play_batches(port, exchanges, seed):
+    """Several messages to a segment, some cut across two; answers in
+    batches too."""
+    rng = random.Random(seed)
+    for client_sends in (True, False):
+        messages = [message for sends, message, _ in exchanges if sends == client_sends]
+        answers = [answer for sends, _, answer in exchanges if sends == client_sends]
+
+        def sender(conn, messages=messages, answers=answers):
+            thread = threading.Thread(target=send_batches, args=(conn, messages, random.Random(seed)))
+            thread.start()
+            read_exactly(conn.sock, sum(len(answer) for answer in answers))
+            thread.join()
+
+        def answerer(conn, messages=messages, answers=answers):
+            total = sum(len(message) for message in messages)
+            read_exactly(conn.sock, total)
+            send_batches(conn, answers, rng)
+
+        if client_sends:
+            run_connection(port, sender, answerer)
+        else:
+            run_connection(port, answerer, sender)
+
+
+def record(path, port, play):
+    """A capture of what play() sends on port, from real sockets on loopback."""
     with tempfile.TemporaryDirectory() as tmp:
         os.chmod(tmp, 0o777)
-        raw = os.path.join(tmp, "big.pcapng")
-        dumpcap = subprocess.Popen(["dumpcap", "-q", "-i", "lo", "-B", "512", "-f", "tcp port %d" % PORT,
+        raw = os.path.join(tmp, "capture.pcapng")
+        dumpcap = subprocess.Popen(["dumpcap", "-q", "-i", "lo", "-B", "512", "-f", "tcp port %d" % port,
                                     "-w", raw], stderr=subprocess.PIPE, text=True)
         for line in dumpcap.stderr:
             if line.startswith("Capturing on"):
                 break
         time.sleep(2)   # the large buffer takes a moment
-        pairs = messages // 2
-        exchange(PORT, pairs * 6 // 10, pairs - pairs * 6 // 10, seed)
+        play()
         time.sleep(1)
         dumpcap.send_signal(signal.SIGINT)
-        _, errors = dumpcap.communicate(timeout=60)
-        print("dumpcap:", errors.strip())
-        subprocess.run(["cp", raw, path], check=True)
+        _, errors = dumpcap.communicate(timeout=120)
+        dropped = re.search(r"received/dropped on interface '[^']*': \d+/(\d+)", errors)
+        if dropped is None or dropped.group(1) != "0":
+            print("dumpcap:", errors.strip())
+        shutil.copyfile(raw, path)
     os.chmod(path, 0o644)
 
 
-def measure(tshark, capture, options):
-    """CPU seconds, wall seconds and peak memory (KiB) of one tshark run."""
+def measure(tshark, capture, options, env_extra=None, runs=3):
+    """CPU seconds (best of runs), wall seconds and peak memory (KiB) of tshark."""
     env = dict(os.environ, HOME=tshark.home, WIRESHARK_PLUGIN_DIR=tshark.plugin_dir, LC_ALL="C.UTF-8")
+    env.update(env_extra or {})
     command = [tshark.tshark, "-r", capture] + options
     if tshark.as_root:
         command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] + command
-    start = time.monotonic()
-    with open(os.devnull, "w") as null:
-        process = subprocess.Popen(command, env=env, stdout=null, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
-    wall = time.monotonic() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit("tshark failed: %s\n%s" % (" ".join(command), process.stderr.read().decode()))
-    return {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "rss": usage.ru_maxrss}
+    best = None
+    for _ in range(runs):
+        start = time.monotonic()
+        with open(os.devnull, "w") as null:
+            process = subprocess.Popen(command, env=env, stdout=null, stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(process.pid, 0)
+        wall = time.monotonic() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code < 0:    # killed by a signal: reported as such, not measured
+            return {"crashed": "killed by signal %d" % -code}
+        if code != 0:
+            raise SystemExit("tshark failed (%d): %s\n%s" % (code, " ".join(command),
+                                                            process.stderr.read().decode()))
+        run = {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall, "rss": usage.ru_maxrss}
+        if best is None or run["cpu"] < best["cpu"]:
+            best = run
+    return best
 
 
-def instructions(tshark, capture, options):
-    """Instructions executed (callgrind's Ir), all of tshark included."""
+def callgrind(tshark, capture, options):
+    """Instructions spent dissecting the packets of a tshark run (callgrind's
+    Ir inside epan_dissect_run*) and the functions that cost most there
+    (self cost), as text."""
     with tempfile.TemporaryDirectory() as tmp:
         os.chmod(tmp, 0o777)
         out = os.path.join(tmp, "callgrind.out")
         result = tshark.run("-r", capture, *options, check=False,
-                            wrapper=["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out])
+                            wrapper=["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
+                                     # the dissection of the packets only, not tshark's start-up
+                                     "--toggle-collect=epan_dissect_run*"])
         match = re.search(r"Collected : (\d+)", result.stderr)
         if not match:
             raise SystemExit("callgrind gave no count:\n" + result.stderr[-2000:])
-        return int(match.group(1))
+        annotate = subprocess.run(["callgrind_annotate", "--threshold=99", out], capture_output=True,
+                                  text=True).stdout
+    top = []
+    for line in annotate.splitlines():
+        found = re.match(r"\s*([\d,]+) \(\s*([\d.]+)%\)\s+(?:[^:\s]*:)?(\S+) \[([^\]]*)\]", line)
+        if found and len(top) < 6:
+            top.append("%s (%s, %s%%)" % (found.group(3), os.path.basename(found.group(4)).split(".so")[0],
+                                          found.group(2)))
+    return int(match.group(1)), top
 
 
-CONFIGS = [
-    ("TCP floor (Kq-1 disabled)", ["--disable-protocol", "kq1"]),
-    ("plain JSON (-d tcp.port==4162,json)", ["--disable-protocol", "kq1", "-d", "tcp.port==4162,json"]),
-    ("Kq-1 plugin", []),
-]
+LUA_PEER = os.path.join(ROOT, "bench", "kq1_peer.lua")
+
+# name -> (capture kind, tshark options); the workloads add theirs.
+DECODERS = {
+    "TCP floor": ("kq1", ["--disable-protocol", "kq1"]),
+    "bare JSON": ("bare", ["--disable-protocol", "kq1", "-d", "tcp.port==4163,json"]),
+    "Lua peer": ("kq1", ["--disable-protocol", "kq1", "-X", "lua_script:" + LUA_PEER]),
+    "Kq-1 plugin": ("kq1", []),
+}
+
+# workload -> decoder -> its options (the same question asked of each decoder)
+WORKLOADS = {
+    "summary": {name: [] for name in DECODERS},
+    "-Y key ID": {"TCP floor": ["-Y", "tcp.len > 0"], "bare JSON": ["-Y", 'json.key == "key_ID"'],
+                  "Lua peer": ["-Y", 'json.key == "key_ID"'], "Kq-1 plugin": ["-Y", "kq1.key_id"]},
+    "-T fields": {"TCP floor": ["-T", "fields", "-e", "tcp.len"],
+                  "bare JSON": ["-T", "fields", "-e", "json.value.string"],
+                  "Lua peer": ["-T", "fields", "-e", "kq1lua.message_id", "-e", "json.value.string"],
+                  "Kq-1 plugin": ["-T", "fields", "-e", "kq1.message_id", "-e", "kq1.key_id"]},
+    "-V": {name: ["-V"] for name in DECODERS},
+    "-z kq1,tree": {"Kq-1 plugin": ["-q", "-z", "kq1,tree"]},
+}
 
 
 def count_messages(tshark, capture):
@@ -241,10 +295,15 @@ def count_messages(tshark, capture):
     return int(match.group(1)), int(keys.group(1)) if keys else 0
 
 
+def frames_in(capture):
+    out = subprocess.run(["capinfos", "-M", "-c", "-T", capture], capture_output=True, text=True).stdout
+    return int(out.splitlines()[1].split("\t")[1])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=1_000_000)
-    parser.add_argument("--callgrind-messages", type=int, default=20_000)
+    parser.add_argument("--messages", type=int, default=50_000)
+    parser.add_argument("--callgrind-messages", type=int, default=5_000)
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--work", default=os.path.join(ROOT, "build", "bench"),
                         help="where the captures are recorded (removed at the end unless --keep)")
@@ -252,6 +311,9 @@ def main():
                         help="the report (the tracked BENCHMARKS.md is updated only when named here)")
     parser.add_argument("--keep", action="store_true", help="keep the captures for another run")
     args = parser.parse_args()
+    if os.geteuid() != 0:
+        raise SystemExit("the benchmark records on loopback with dumpcap, which needs root: "
+                         "sudo python3 bench/benchmark.py")
     try:
         run_benchmark(args)
     finally:
@@ -260,64 +322,99 @@ def main():
     print("report: %s%s" % (args.output, "" if not args.keep else "; captures kept in %s" % args.work))
 
 
+def captures(args):
+    """{(shape, kind): path} for the full captures, and the callgrind ones."""
+    paths = {}
+    for shape, kind, port, n, seed in (("one", "kq1", PORT, args.messages, 2026),
+                                       ("one", "bare", PORT + 1, args.messages, 2026),
+                                       ("batch", "kq1", PORT, args.messages, 2026),
+                                       ("one-small", "kq1", PORT, args.callgrind_messages, 7),
+                                       ("one-small", "bare", PORT + 1, args.callgrind_messages, 7)):
+        path = os.path.join(args.work, "%s-%s-%d.pcapng" % (kind, shape, n))
+        if not os.path.exists(path):
+            print("recording %s, %s, %d messages ..." % (kind, shape, n), flush=True)
+            exchanges = conversation(n, seed, framed=kind == "kq1")
+            if shape == "batch":
+                record(path, port, lambda: play_batches(port, exchanges, seed))
+            else:
+                record(path, port, lambda: play_one_per_segment(port, exchanges))
+        paths[(shape, kind)] = path
+    return paths
+
+
 def run_benchmark(args):
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     os.makedirs(args.work, exist_ok=True)
     os.chmod(args.work, 0o755)
-    big = os.path.join(args.work, "kq1-%d.pcapng" % args.messages)
-    small = os.path.join(args.work, "kq1-%d.pcapng" % args.callgrind_messages)
-    half = os.path.join(args.work, "kq1-%d-half.pcapng" % args.messages)
-    if not os.path.exists(big):
-        print("recording %d messages ..." % args.messages, flush=True)
-        record(big, args.messages)
-    if not os.path.exists(small):
-        record(small, args.callgrind_messages, seed=7)
+    paths = captures(args)
 
     tshark = Tshark("tshark", os.path.join(args.build, "plugins"), os.path.join(ROOT, "samples"))
     tshark.prove_plugin_loaded()
-    frames = int(subprocess.run(["capinfos", "-M", "-c", "-T", big], capture_output=True, text=True)
-                 .stdout.splitlines()[1].split("\t")[1])
-    if not os.path.exists(half):
-        subprocess.run(["editcap", "-r", big, half, "1-%d" % (frames // 2)], check=True)
-        os.chmod(half, 0o644)
-    n_messages, n_keys = count_messages(tshark, big)
-    size = os.path.getsize(big)
-    print("capture: %d frames, %d Kq-1 messages, %d keys, %.0f MB" % (frames, n_messages, n_keys, size / 1e6),
-          flush=True)
+    shutil.copyfile(LUA_PEER, os.path.join(tshark.workdir, "kq1_peer.lua"))
+    os.chmod(os.path.join(tshark.workdir, "kq1_peer.lua"), 0o644)
+    decoders = {name: (kind, [option.replace(LUA_PEER, os.path.join(tshark.workdir, "kq1_peer.lua"))
+                              for option in options]) for name, (kind, options) in DECODERS.items()}
+    n_messages, n_keys = count_messages(tshark, paths[("one", "kq1")])
+    info = {"messages": n_messages, "keys": n_keys,
+            "frames": {key: frames_in(path) for key, path in paths.items()},
+            "sizes": {key: os.path.getsize(path) for key, path in paths.items()}}
+    print("capture: %d Kq-1 messages, %d keys" % (n_messages, n_keys), flush=True)
 
     results = {}
-    for verbose in (False, True):
-        for name, options in CONFIGS:
-            run = measure(tshark, big, options + (["-V"] if verbose else []))
-            results[(name, verbose)] = run
-            print("%-40s %-4s cpu %7.1f s  wall %7.1f s  peak %8.0f MiB" % (
-                name, "-V" if verbose else "", run["cpu"], run["wall"], run["rss"] / 1024), flush=True)
+    for shape in ("one", "batch"):
+        for workload, per_decoder in WORKLOADS.items():
+            for name, options in per_decoder.items():
+                kind, base = decoders[name]
+                if (shape, kind) not in paths:
+                    continue    # bare JSON has no batch shape: it cannot be framed
+                run = measure(tshark, paths[(shape, kind)], base + options)
+                results[(shape, workload, name)] = run
+                if "crashed" in run:
+                    print("%-6s %-12s %-12s %s" % (shape, workload, name, run["crashed"]), flush=True)
+                    continue
+                print("%-6s %-12s %-12s cpu %6.2f s  wall %6.2f s  peak %6.0f MiB" % (
+                    shape, workload, name, run["cpu"], run["wall"], run["rss"] / 1024), flush=True)
 
-    counts = {name: instructions(tshark, small, options) for name, options in CONFIGS}
-    for name, count in counts.items():
-        print("%-40s %15d instructions" % (name, count), flush=True)
+    # Instructions per message, with a display filter on a key ID (a tree is
+    # built): beyond the TCP floor's over the same capture, so that tshark's
+    # start-up and TCP are not counted.
+    counts = {}
+    floors = {kind: callgrind(tshark, paths[("one-small", kind)], decoders["TCP floor"][1]
+                              + WORKLOADS["-Y key ID"]["TCP floor"])[0] for kind in ("kq1", "bare")}
+    for name in ("bare JSON", "Lua peer", "Kq-1 plugin"):
+        kind, base = decoders[name]
+        total, top = callgrind(tshark, paths[("one-small", kind)], base + WORKLOADS["-Y key ID"][name])
+        counts[name] = ((total - floors[kind]) / args.callgrind_messages, top)
+        print("%-12s %9.0f instructions per message beyond the TCP floor" % (name, counts[name][0]), flush=True)
 
-    half_rss = {name: measure(tshark, half, options)["rss"] for name, options in CONFIGS}
-    _, half_keys = count_messages(tshark, half)
-    per_key = {name: (results[(name, False)]["rss"] - half_rss[name]) * 1024 / max(1, n_keys - half_keys)
-               for name, _ in CONFIGS}
-
-    write_report(args.output, frames, n_messages, n_keys, size, results, counts, per_key, args)
+    # Capture-long state: peak memory growth from half the capture to all of it, per key ID.
+    growth = {}
+    for name in ("bare JSON", "Kq-1 plugin"):
+        kind, base = decoders[name]
+        full = paths[("one", kind)]
+        half = full.replace(".pcapng", "-half.pcapng")
+        if not os.path.exists(half):
+            subprocess.run(["editcap", "-r", full, half, "1-%d" % (frames_in(full) // 2)], check=True)
+            os.chmod(half, 0o644)
+        growth[name] = (results[("one", "summary", name)]["rss"] - measure(tshark, half, base, runs=1)["rss"]) \
+            * 1024 / max(1, n_keys // 2)
+    write_report(args.output, info, results, counts, growth, args)
     tshark.close()
     # The recording ran as root: let the user who asked own the report.
     owner = os.stat(os.path.dirname(os.path.abspath(args.output)))
     os.chown(args.output, owner.st_uid, owner.st_gid)
 
 
-def write_report(path, frames, n_messages, n_keys, size, results, counts, per_key, args):
-    floor, json_name, kq1 = (name for name, _ in CONFIGS)
+def write_report(path, info, results, counts, growth, args):
     cpu_model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                       if line.startswith("model name")), platform.processor())
     tshark_version = subprocess.run(["tshark", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     lines = [
+        "<!-- SPDX-License-Identifier: GPL-2.0-or-later -->",
         "# Benchmarks",
         "",
-        "Made by `sudo python3 bench/benchmark.py` (one run; numbers below are from that run).",
+        "Made by `sudo python3 bench/benchmark.py --messages %d` (one run; the numbers below are from it)."
+        % args.messages,
         "",
         "## Machine",
         "",
@@ -326,69 +423,70 @@ def write_report(path, frames, n_messages, n_keys, size, results, counts, per_ke
         "- %s; %s" % (platform.platform(), tshark_version),
         "- run on %s" % time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "",
-        "## Capture",
+        "## What is compared",
         "",
-        "%d frames, %d Kq-1 messages of all four types (%d keys), %.0f MB, recorded on loopback by "
-        "bench/benchmark.py: several messages to a TCP segment, one batch in eight cut across two." % (
-            frames, n_messages, n_keys, size / 1e6),
+        "- **TCP floor**: Kq-1 disabled; Wireshark decodes up to TCP and no further.",
+        "- **bare JSON**: the same JSON payloads sent without the 10-byte header (port 4163, one",
+        "  message per segment), decoded with Decode As JSON: what Wireshark's JSON dissector alone",
+        "  costs on this JSON. It does no framing, no checks and no analysis; it exists only for the",
+        "  one-message-per-segment shape (JSON without a header cannot be split).",
+        "- **Lua peer** (`bench/kq1_peer.lua`): the header as four fields, TCP framing",
+        "  (`dissect_tcp_pdus`) and the JSON dissector on the payload: what a user without the plugin",
+        "  writes. No checks, no analysis.",
+        "- **Kq-1 plugin**: framing, header, json-glib parse, the checks of Tables 1-4, key decoding",
+        "  and hash verification, request/response links, key ID analysis, the tap; with a tree, the",
+        "  fields and the JSON dissector's tree too.",
         "",
-        "## tshark over it",
+        "Workloads: `summary` (`tshark -r`), `-Y key ID` (messages holding a key ID: `kq1.key_id`, or",
+        "`json.key == \"key_ID\"` for the baselines), `-T fields` (key IDs and MessageIDs), `-V`, and",
+        "the plugin's own `-z kq1,tree`. CPU is the best of 3 runs.",
         "",
-        "| run | -V | CPU s | wall s | peak MiB | CPU / floor | CPU / JSON | wall / JSON | memory / JSON |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "## Captures",
+        "",
+        "%d Kq-1 messages (%d keys): 60%% Key supply answered by Response to key supply, 40%% Key"
+        " request answered by a Response to key request with 1 to 4 keys, recorded on loopback by"
+        " this script. Frames: one message per segment %d (bare JSON %d), batches %d." % (
+            info["messages"], info["keys"], info["frames"][("one", "kq1")], info["frames"][("one", "bare")],
+            info["frames"][("batch", "kq1")]),
+        "",
     ]
-    for verbose in (False, True):
-        base, plain = results[(floor, verbose)], results[(json_name, verbose)]
-        for name, _ in CONFIGS:
-            run = results[(name, verbose)]
-            lines.append("| %s | %s | %.1f | %.1f | %.0f | %.2f | %.2f | %.2f | %.2f |" % (
-                name, "yes" if verbose else "no", run["cpu"], run["wall"], run["rss"] / 1024,
-                run["cpu"] / base["cpu"], run["cpu"] / plain["cpu"], run["wall"] / plain["wall"],
-                run["rss"] / plain["rss"]))
-    lines += [
-        "",
-        "## Instructions (callgrind, %d messages, no -V)" % args.callgrind_messages,
-        "",
-        "| run | instructions | / floor | / JSON |",
-        "|---|---|---|---|",
-    ]
-    for name, _ in CONFIGS:
-        lines.append("| %s | %d | %.2f | %.2f |" % (name, counts[name], counts[name] / counts[floor],
-                                                     counts[name] / counts[json_name]))
-    lines += [
-        "",
-        "## Capture-long state",
-        "",
-        "Peak memory growth from half of the capture to all of it, per key ID supplied in the second half:",
-        "",
-        "| run | bytes per key ID |",
-        "|---|---|",
-    ]
-    for name, _ in CONFIGS:
-        lines.append("| %s | %.0f |" % (name, per_key[name]))
-    lines += [
-        "",
-        "## Reading the numbers",
-        "",
-        "- **The plain JSON baseline does no JSON work.** Handed the raw TCP stream, Wireshark's JSON",
-        "  dissector meets the 10-byte binary Kq-1 header first and gives up at once, so it costs what",
-        "  the TCP floor costs. A user without the plugin sees no JSON either. The plugin, for every",
-        "  message, reassembles it across segments, parses its payload with json-glib, checks it",
-        "  against Tables 1-4, decodes the keys and verifies their hashes (SHA-256 here), links",
-        "  requests and responses, remembers every key ID for reuse, and (with -V) hands the payload",
-        "  to the JSON dissector and prints both trees. The ratios to the baseline measure that work,",
-        "  not overhead on the same work; the issue's target of 1.2 times the baseline is not reached,",
-        "  and cannot be while the baseline decodes nothing.",
-        "- **What bounds the CPU time** (callgrind, no -V): json-glib's parse (a node per value, a hash",
-        "  table per object, malloc and free for each), then malloc/free around it, the tolerant member",
-        "  matching and byte-span scanning, key decoding and hashing, and the Info column. With -V,",
-        "  Wireshark's JSON dissector (tvbparse) and the text of both trees dominate.",
-        "- **Memory**: per key ID, the capture keeps one copy of the ID with where it was first",
-        "  supplied, the request/response transaction, the frame's analysis records, and TCP's",
-        "  reassembly of the messages cut across segments, which the baseline never asks for. It",
-        "  grows linearly with the key IDs (the table above) and with nothing else.",
-        "- Peak memory includes tshark's own start-up (about 160 MiB here, the floor's).",
-    ]
+    for shape, title in (("one", "One message per segment"), ("batch", "Batches, some cut across segments")):
+        lines += ["## %s" % title, "",
+                  "| workload | decoder | CPU s | wall s | peak MiB | CPU / bare JSON | CPU / Lua peer |",
+                  "|---|---|---|---|---|---|---|"]
+        for workload in WORKLOADS:
+            bare = results.get((shape, workload, "bare JSON"))
+            lua = results.get((shape, workload, "Lua peer"))
+            bare = bare if bare and "crashed" not in bare else None
+            lua = lua if lua and "crashed" not in lua else None
+            for name in DECODERS:
+                run = results.get((shape, workload, name))
+                if run is None:
+                    continue
+                if "crashed" in run:
+                    lines.append("| %s | %s | tshark %s | | | | |" % (workload, name, run["crashed"]))
+                    continue
+                lines.append("| %s | %s | %.2f | %.2f | %.0f | %s | %s |" % (
+                    workload, name, run["cpu"], run["wall"], run["rss"] / 1024,
+                    "%.2f" % (run["cpu"] / bare["cpu"]) if bare else "-",
+                    "%.2f" % (run["cpu"] / lua["cpu"]) if lua else "-"))
+        lines.append("")
+    lines += ["## Instructions per message", "",
+              "callgrind over %d messages, one per segment, with `-Y` on a key ID, counting only the"
+              " dissection of the packets (inside `epan_dissect_run*`): the instructions beyond those of"
+              " the TCP floor over the same capture, per message; and the functions with the most self"
+              " cost (share of the dissection):"
+              % args.callgrind_messages, ""]
+    for name, (per_message, top) in counts.items():
+        lines.append("- **%s**: %.0f; %s" % (name, per_message, "; ".join(top) or "-"))
+    lines += ["", "## Capture-long state", "",
+              "Peak memory growth from half of the one-per-segment capture to all of it, per key ID:", ""]
+    for name, value in growth.items():
+        lines.append("- %s: %.0f bytes per key ID" % (name, value))
+    if "bare JSON" in growth and "Kq-1 plugin" in growth:
+        lines.append("- the plugin beyond bare JSON's own growth: %.0f bytes per key ID"
+                     % (growth["Kq-1 plugin"] - growth["bare JSON"]))
+    lines += ["", "Peak memory includes tshark's own start-up (the floor's)."]
     with open(path, "w") as out:
         out.write("\n".join(lines) + "\n")
     print("wrote", path)
