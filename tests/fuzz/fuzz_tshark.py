@@ -132,7 +132,11 @@ def main():
 
     work = tempfile.mkdtemp(prefix="kq1-fuzz-", dir=asan.workdir)
     os.chmod(work, 0o755)
-    runs = packets = crashes = leaks = valgrind_errors = 0
+    runs = packets = crashes = leaks = valgrind_errors = wireshark_bugs = 0
+    # An empty plugin folder: tshark without the plugin.
+    no_plugins = os.path.join(plain.workdir, "no-plugins")
+    os.makedirs(no_plugins, exist_ok=True)
+    os.chmod(no_plugins, 0o755)
     # The valgrind runs come last and take their share of the time (about
     # VALGRIND_SECONDS each), so that the whole run keeps to --seconds.
     reserve = min(args.valgrind_runs * VALGRIND_SECONDS, args.seconds / 3)
@@ -161,8 +165,21 @@ def main():
         packets += count_frames(path)
         inputs.append((path, options))
         if result.returncode != 0 or SANITIZER_REPORT.search(result.stderr):
-            crashes += 1
             os.makedirs(args.failures, exist_ok=True)
+            # Wireshark's own dissectors have bugs too (a mutated TLS capture
+            # once aborted TLS in 4.4): the same input without the plugin
+            # tells whose the failure is.
+            without = plain.run("-r", path, "-V", "-2", check=False, keep_stdout=False,
+                                env={"WIRESHARK_PLUGIN_DIR": no_plugins})
+            if without.returncode != 0 and not SANITIZER_REPORT.search(result.stderr):
+                wireshark_bugs += 1
+                kept = os.path.join(args.failures, "wireshark-%d-%d-%s" % (args.seed, runs, os.path.basename(path)))
+                shutil.copyfile(path, kept)
+                print("Wireshark itself fails on %s without the plugin too (not counted), kept as %s:\n%s"
+                      % (what, kept, without.stderr[-1000:]))
+                inputs.pop()    # not one for valgrind either
+                continue
+            crashes += 1
             kept = os.path.join(args.failures, "crash-%d-%d-%s" % (args.seed, runs, os.path.basename(path)))
             shutil.copyfile(path, kept)
             print("FAILED on %s (%s), kept as %s:\n%s" % (what, " ".join(options), kept, result.stderr[-3000:]))
@@ -182,7 +199,8 @@ def main():
 
     print("seed %d: %d runs, %d packets tried, %d crashes, %d valgrind runs with %d errors and %d Kq-1 leaks"
           % (args.seed, runs, packets, crashes, valgrind_runs, valgrind_errors, leaks))
-    print("fuzzed for %.0f s" % (time.monotonic() - started))
+    print("fuzzed for %.0f s; %d inputs on which Wireshark fails without the plugin too"
+          % (time.monotonic() - started, wireshark_bugs))
     asan.close()
     plain.close()
     sys.exit(1 if crashes or valgrind_errors or leaks else 0)
