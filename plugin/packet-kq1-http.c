@@ -219,47 +219,70 @@ add_qkd014_item(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const char 
     return subtree;
 }
 
-/* number= and size= of a Get key query, as Kq-1 fields over the URI's bytes
- * (uri_tvb; when this pass cannot find them, NULL: the fields are put on
- * the frame's tvb with no bytes). */
+/* A name=value pair of a URI's query, and where its bytes are. */
+typedef struct {
+    const char *text;       /* in the URI, not NUL-terminated */
+    int         length;
+    tvbuff_t   *tvb;        /* the URI's bytes, or the frame's when this pass cannot find them */
+    int         offset;     /* of the pair in tvb; 0 and length 0 when not found */
+    int         bytes;
+} query_pair_t;
+
+/* The next pair of the query from *next (first: just past the '?'); false
+ * at its end. uri_tvb holds the URI's bytes, or is NULL when this pass
+ * cannot find them: the fields then go on the frame's tvb with no bytes. */
+static bool
+next_query_pair(const char **next, const char *uri, tvbuff_t *frame_tvb, tvbuff_t *uri_tvb, query_pair_t *pair)
+{
+    const char *start = *next, *end;
+
+    if (*start == '\0')
+        return false;
+    end = start + strcspn(start, "&");
+    *next = *end == '&' ? end + 1 : end;
+    pair->text = start;
+    pair->length = (int)(end - start);
+    pair->tvb = uri_tvb != NULL ? uri_tvb : frame_tvb;
+    pair->offset = (int)(start - uri);
+    pair->bytes = pair->length;
+    if (uri_tvb == NULL || pair->offset + pair->length > (int)tvb_captured_length(uri_tvb))
+        pair->offset = pair->bytes = 0;     /* HTTP's text and bytes differ: no highlight */
+    return true;
+}
+
+/* number= and size= of a Get key query, as Kq-1 fields over the URI's bytes. */
 static void
 add_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *frame_tvb, tvbuff_t *uri_tvb, const char *uri,
           kq1_transaction_t *request)
 {
-    const char *query = strchr(uri, '?');
+    const char *next = strchr(uri, '?');
+    query_pair_t pair;
 
-    if (query == NULL)
+    if (next == NULL)
         return;
-    for (const char *start = query + 1; *start != '\0'; ) {
-        const char *end = start + strcspn(start, "&");
-        int offset = (int)(start - uri);
-        int length = (int)(end - start);
-        char *name = wmem_strndup(pinfo->pool, start, (size_t)length);
+    next++;
+    while (next_query_pair(&next, uri, frame_tvb, uri_tvb, &pair)) {
+        char *name = wmem_strndup(pinfo->pool, pair.text, (size_t)pair.length);
         char *value = strchr(name, '=');
-        tvbuff_t *tvb;
         int64_t number;
 
-        start = *end == '&' ? end + 1 : end;
         if (value == NULL)
             continue;
-        if (uri_tvb == NULL || offset + length > (int)tvb_captured_length(uri_tvb))
-            offset = length = 0;    /* HTTP's text and bytes differ: no highlight */
         *value++ = '\0';
-        tvb = uri_tvb != NULL ? uri_tvb : frame_tvb;
         if (strcmp(name, "number") != 0 && strcmp(name, "size") != 0)
             continue;
         if (!ws_strtoi64(value, NULL, &number)) {
-            kq1_add_wrong_type(tree, pinfo, tvb, offset, length,
+            kq1_add_wrong_type(tree, pinfo, pair.tvb, pair.offset, pair.bytes,
                                wmem_strdup_printf(pinfo->pool, "%s in the query is \"%s\", expected an integer",
                                                   name, value));
             continue;
         }
         if (strcmp(name, "number") == 0) {
-            kq1_add_integer(tree, tvb, offset, length, KQ1_PARAM_NUMBER_OF_KEYS, number);
+            kq1_add_integer(tree, pair.tvb, pair.offset, pair.bytes, KQ1_PARAM_NUMBER_OF_KEYS, number);
             request->has_number = true;
             request->number = number;
         } else {
-            kq1_add_integer(tree, tvb, offset, length, KQ1_PARAM_SIZE_OF_KEY, number);
+            kq1_add_integer(tree, pair.tvb, pair.offset, pair.bytes, KQ1_PARAM_SIZE_OF_KEY, number);
             request->has_size = true;
             request->size = number;
         }
@@ -270,21 +293,16 @@ add_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *frame_tvb, tvbuff_t *u
 static void
 add_key_id_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *frame_tvb, tvbuff_t *uri_tvb, const char *uri)
 {
-    const char *query = strchr(uri, '?');
+    const char *next = strchr(uri, '?');
+    query_pair_t pair;
 
-    if (query == NULL)
+    if (next == NULL)
         return;
-    for (const char *start = query + 1; *start != '\0'; ) {
-        const char *end = start + strcspn(start, "&");
-        int offset = (int)(start - uri);
-        int length = (int)(end - start);
-
-        if (uri_tvb == NULL || offset + length > (int)tvb_captured_length(uri_tvb))
-            offset = length = 0;
-        if (length > 7 && strncmp(start, "key_ID=", 7) == 0)
-            proto_tree_add_string(tree, hf_qkd014_key_id, uri_tvb != NULL ? uri_tvb : frame_tvb, offset, length,
-                                  wmem_strndup(pinfo->pool, start + 7, (size_t)(end - start - 7)));
-        start = *end == '&' ? end + 1 : end;
+    next++;
+    while (next_query_pair(&next, uri, frame_tvb, uri_tvb, &pair)) {
+        if (pair.length > 7 && strncmp(pair.text, "key_ID=", 7) == 0)
+            proto_tree_add_string(tree, hf_qkd014_key_id, pair.tvb, pair.offset, pair.bytes,
+                                  wmem_strndup(pinfo->pool, pair.text + 7, (size_t)(pair.length - 7)));
     }
 }
 

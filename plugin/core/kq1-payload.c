@@ -356,42 +356,28 @@ static void
 check_key_length(checker_t *c, const kq1_params_t *params, int64_t length, int element)
 {
     uint64_t bytes = params->key.len, bits = bytes * 8;
-    bool in_bits = (uint64_t)length == bits, in_bytes = (uint64_t)length == bytes;
+    bool assume_bytes = c->settings->key_length_unit == KQ1_UNIT_BYTES;
+    uint64_t assumed = assume_bytes ? bytes : bits, other = assume_bytes ? bits : bytes;
+    const char *unit = assume_bytes ? "bytes" : "bits", *other_unit = assume_bytes ? "bits" : "bytes";
 
-    switch (c->settings->key_length_unit) {
-    case KQ1_UNIT_BITS:
-        if (in_bits)
-            return;
-        if (in_bytes)
-            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_IN_BYTES, KQ1_PARAM_KEY_LENGTH, element,
-                        "Key length (key_length) %" PRId64 " is the key's length in bytes, not in bits "
-                        "(%" PRIu64 ") as assumed (Q.4162 gives no unit; see preference kq1.key_length_unit)",
-                        length, bits);
-        else
-            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
-                        "Key length (key_length) is %" PRId64 " but the key is %" PRIu64 " bits, assuming "
-                        "Key length counts bits (see preference kq1.key_length_unit)", length, bits);
-        return;
-    case KQ1_UNIT_BYTES:
-        if (in_bytes)
-            return;
-        if (in_bits)
-            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_IN_BYTES, KQ1_PARAM_KEY_LENGTH, element,
-                        "Key length (key_length) %" PRId64 " is the key's length in bits, not in bytes "
-                        "(%" PRIu64 ") as assumed (Q.4162 gives no unit; see preference kq1.key_length_unit)",
-                        length, bytes);
-        else
-            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
-                        "Key length (key_length) is %" PRId64 " but the key is %" PRIu64 " bytes, assuming "
-                        "Key length counts bytes (see preference kq1.key_length_unit)", length, bytes);
-        return;
-    case KQ1_UNIT_EITHER:
-        if (!in_bits && !in_bytes)
+    if (c->settings->key_length_unit == KQ1_UNIT_EITHER) {
+        if ((uint64_t)length != bits && (uint64_t)length != bytes)
             add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
                         "Key length (key_length) is %" PRId64 " but the key is %" PRIu64 " bits (%" PRIu64
                         " bytes)", length, bits, bytes);
         return;
     }
+    if ((uint64_t)length == assumed)
+        return;
+    if ((uint64_t)length == other)
+        add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_IN_BYTES, KQ1_PARAM_KEY_LENGTH, element,
+                    "Key length (key_length) %" PRId64 " is the key's length in %s, not in %s (%" PRIu64 ") as "
+                    "assumed (Q.4162 gives no unit; see preference kq1.key_length_unit)",
+                    length, other_unit, unit, assumed);
+    else
+        add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
+                    "Key length (key_length) is %" PRId64 " but the key is %" PRIu64 " %s, assuming Key length "
+                    "counts %s (see preference kq1.key_length_unit)", length, assumed, unit, unit);
 }
 
 /* Decodes the Key of one object and checks Hash value and Key length
