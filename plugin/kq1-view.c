@@ -799,15 +799,13 @@ kq1_check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_t
     for (unsigned i = 0; i < payload->keys->len; i++) {
         const kq1_params_t *element = &g_array_index(payload->keys, kq1_params_t, i);
         uint64_t bytes = element->key.len, bits = bytes * 8;
-        bool in_bits = (int64_t)bits == request->size, in_bytes = (int64_t)bytes == request->size;
+        kq1_length_fit_t fit = kq1_length_fit((kq1_length_unit_t)kq1_key_length_unit, request->size, element->key.len);
+        bool in_bits = (int64_t)bits == request->size;
 
-        if (element->key.encoding == KQ1_KEY_UNDECODED)
-            continue;
-        if ((kq1_key_length_unit == KQ1_UNIT_BITS && in_bits) || (kq1_key_length_unit == KQ1_UNIT_BYTES && in_bytes)
-            || (kq1_key_length_unit == KQ1_UNIT_EITHER && (in_bits || in_bytes)))
+        if (element->key.encoding == KQ1_KEY_UNDECODED || fit == KQ1_LENGTH_FITS)
             continue;
         item_range(json_tvb, element->self, &offset, &length);
-        if (in_bits || in_bytes)
+        if (fit == KQ1_LENGTH_IN_OTHER_UNIT)
             proto_tree_add_expert_format(tree, pinfo, &ei_kq1_key_length_in_bytes, json_tvb, offset, length,
                                          "Size of key %" PRId64 " in the Key request (frame %u) is Keys[%u]'s "
                                          "length in %s, not in %s as assumed (Q.4162 gives no unit; see "

@@ -48,7 +48,6 @@ static int ett_qkd014 = -1;
 static expert_field ei_qkd014_key_id_unknown = EI_INIT;
 
 /* HTTP's fields this reads (registered by HTTP, looked up by name). */
-static int http_method_id = -1;
 static int http_uri_id = -1;
 static int http_code_id = -1;
 static int http_response_for_uri_id = -1;
@@ -74,7 +73,6 @@ typedef struct {
 typedef struct {
     qkd014_method_t method;
     bool            response;
-    const char     *http_method;    /* of a request */
     const char     *uri;            /* a request's, or the URI of a response's request */
     uint32_t        code;           /* of a response */
     uint32_t        request_frame;  /* of a response: its request's frame, 0 if unknown */
@@ -143,7 +141,7 @@ static qkd014_record_t *
 record_message(proto_tree *tree, packet_info *pinfo)
 {
     qkd014_record_t record = { 0 }, *kept;
-    field_info *start_fi, *uri_fi, *method_fi, *request_fi, *body_fi;
+    field_info *start_fi, *uri_fi, *request_fi, *body_fi;
     const char *uri;
 
     /* A response names its request's URI: http.response_for.uri in
@@ -157,8 +155,6 @@ record_message(proto_tree *tree, packet_info *pinfo)
             record.request_frame = fvalue_get_uinteger(KQ1_FIELD_VALUE(request_fi));
     } else if ((start_fi = single_field(tree, http_uri_id)) != NULL) {
         uri_fi = start_fi;
-        method_fi = single_field(tree, http_method_id);
-        record.http_method = method_fi != NULL ? fvalue_get_string(KQ1_FIELD_VALUE(method_fi)) : "?";
     } else {
         return NULL;
     }
@@ -174,7 +170,6 @@ record_message(proto_tree *tree, packet_info *pinfo)
     kept = wmem_new(wmem_file_scope(), qkd014_record_t);
     *kept = record;
     kept->uri = wmem_strdup(wmem_file_scope(), uri);
-    kept->http_method = record.http_method != NULL ? wmem_strdup(wmem_file_scope(), record.http_method) : NULL;
     return kept;
 }
 
@@ -228,8 +223,17 @@ typedef struct {
     int         bytes;
 } query_pair_t;
 
-/* The next pair of the query from *next (first: just past the '?'); false
- * at its end. uri_tvb holds the URI's bytes, or is NULL when this pass
+/* The query of a URI: what follows its '?', or "" when it has none. */
+static const char *
+query_of(const char *uri)
+{
+    const char *query = strchr(uri, '?');
+
+    return query != NULL ? query + 1 : "";
+}
+
+/* The next pair of the query from *next (first: query_of(uri)); false at
+ * its end. uri_tvb holds the URI's bytes, or is NULL when this pass
  * cannot find them: the fields then go on the frame's tvb with no bytes. */
 static bool
 next_query_pair(const char **next, const char *uri, tvbuff_t *frame_tvb, tvbuff_t *uri_tvb, query_pair_t *pair)
@@ -255,12 +259,9 @@ static void
 add_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *frame_tvb, tvbuff_t *uri_tvb, const char *uri,
           kq1_transaction_t *request)
 {
-    const char *next = strchr(uri, '?');
+    const char *next = query_of(uri);
     query_pair_t pair;
 
-    if (next == NULL)
-        return;
-    next++;
     while (next_query_pair(&next, uri, frame_tvb, uri_tvb, &pair)) {
         char *name = wmem_strndup(pinfo->pool, pair.text, (size_t)pair.length);
         char *value = strchr(name, '=');
@@ -293,12 +294,9 @@ add_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *frame_tvb, tvbuff_t *u
 static void
 add_key_id_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *frame_tvb, tvbuff_t *uri_tvb, const char *uri)
 {
-    const char *next = strchr(uri, '?');
+    const char *next = query_of(uri);
     query_pair_t pair;
 
-    if (next == NULL)
-        return;
-    next++;
     while (next_query_pair(&next, uri, frame_tvb, uri_tvb, &pair)) {
         if (pair.length > 7 && strncmp(pair.text, "key_ID=", 7) == 0)
             proto_tree_add_string(tree, hf_qkd014_key_id, pair.tvb, pair.offset, pair.bytes,
@@ -543,10 +541,10 @@ kq1_http_handoff(void)
 {
     dissector_handle_t handle = create_dissector_handle(dissect_kq1_qkd014, proto_kq1);
     GArray *wanted = g_array_new(false, false, sizeof(int));
-    int *ids[] = { &http_method_id, &http_uri_id, &http_code_id, &http_response_for_uri_id,
-                   &http_request_in_id, &http_file_data_id };
-    const char *names[] = { "http.request.method", "http.request.uri", "http.response.code",
-                            "http.response_for.uri", "http.request_in", "http.file_data" };
+    int *ids[] = { &http_uri_id, &http_code_id, &http_response_for_uri_id, &http_request_in_id,
+                   &http_file_data_id };
+    const char *names[] = { "http.request.uri", "http.response.code", "http.response_for.uri",
+                            "http.request_in", "http.file_data" };
 
     for (gsize i = 0; i < G_N_ELEMENTS(ids); i++) {
         *ids[i] = proto_registrar_get_id_byname(names[i]);

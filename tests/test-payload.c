@@ -720,6 +720,17 @@ test_key_assumptions(void)
     kq1_payload_free(p);
 #undef CHECK
     g_free(json);
+
+    /* The one rule both Key length and a request's Size of key follow: 32 bytes, 256 bits. */
+    g_assert_cmpint(kq1_length_fit(KQ1_UNIT_BITS, 256, 32), ==, KQ1_LENGTH_FITS);
+    g_assert_cmpint(kq1_length_fit(KQ1_UNIT_BITS, 32, 32), ==, KQ1_LENGTH_IN_OTHER_UNIT);
+    g_assert_cmpint(kq1_length_fit(KQ1_UNIT_BITS, 512, 32), ==, KQ1_LENGTH_DIFFERS);
+    g_assert_cmpint(kq1_length_fit(KQ1_UNIT_BYTES, 32, 32), ==, KQ1_LENGTH_FITS);
+    g_assert_cmpint(kq1_length_fit(KQ1_UNIT_BYTES, 256, 32), ==, KQ1_LENGTH_IN_OTHER_UNIT);
+    g_assert_cmpint(kq1_length_fit(KQ1_UNIT_EITHER, 32, 32), ==, KQ1_LENGTH_FITS);
+    g_assert_cmpint(kq1_length_fit(KQ1_UNIT_EITHER, 256, 32), ==, KQ1_LENGTH_FITS);
+    g_assert_cmpint(kq1_length_fit(KQ1_UNIT_EITHER, 64, 32), ==, KQ1_LENGTH_DIFFERS);
+    g_assert_cmpint(kq1_length_fit(KQ1_UNIT_BITS, -256, 32), ==, KQ1_LENGTH_DIFFERS);
     g_free(over_text);
 }
 

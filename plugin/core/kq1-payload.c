@@ -351,33 +351,48 @@ verify_hash(const checker_t *c, const kq1_key_t *key, const char *text, const ch
     return status;
 }
 
+kq1_length_fit_t
+kq1_length_fit(kq1_length_unit_t unit, int64_t length, gsize key_bytes)
+{
+    bool in_bits = (uint64_t)length == (uint64_t)key_bytes * 8, in_bytes = (uint64_t)length == key_bytes;
+
+    switch (unit) {
+    case KQ1_UNIT_BITS:   return in_bits ? KQ1_LENGTH_FITS : in_bytes ? KQ1_LENGTH_IN_OTHER_UNIT : KQ1_LENGTH_DIFFERS;
+    case KQ1_UNIT_BYTES:  return in_bytes ? KQ1_LENGTH_FITS : in_bits ? KQ1_LENGTH_IN_OTHER_UNIT : KQ1_LENGTH_DIFFERS;
+    case KQ1_UNIT_EITHER: break;
+    }
+    return in_bits || in_bytes ? KQ1_LENGTH_FITS : KQ1_LENGTH_DIFFERS;
+}
+
 /* Key length against the decoded key, in the unit the settings assume. */
 static void
 check_key_length(checker_t *c, const kq1_params_t *params, int64_t length, int element)
 {
     uint64_t bytes = params->key.len, bits = bytes * 8;
     bool assume_bytes = c->settings->key_length_unit == KQ1_UNIT_BYTES;
-    uint64_t assumed = assume_bytes ? bytes : bits, other = assume_bytes ? bits : bytes;
+    uint64_t assumed = assume_bytes ? bytes : bits;
     const char *unit = assume_bytes ? "bytes" : "bits", *other_unit = assume_bytes ? "bits" : "bytes";
 
-    if (c->settings->key_length_unit == KQ1_UNIT_EITHER) {
-        if ((uint64_t)length != bits && (uint64_t)length != bytes)
-            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
-                        "Key length (key_length) is %" PRId64 " but the key is %" PRIu64 " bits (%" PRIu64
-                        " bytes)", length, bits, bytes);
-        return;
-    }
-    if ((uint64_t)length == assumed)
-        return;
-    if ((uint64_t)length == other)
+    switch (kq1_length_fit(c->settings->key_length_unit, length, params->key.len)) {
+    case KQ1_LENGTH_FITS:
+        break;
+    case KQ1_LENGTH_IN_OTHER_UNIT:
         add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_IN_BYTES, KQ1_PARAM_KEY_LENGTH, element,
                     "Key length (key_length) %" PRId64 " is the key's length in %s, not in %s (%" PRIu64 ") as "
                     "assumed (Q.4162 gives no unit; see preference kq1.key_length_unit)",
                     length, other_unit, unit, assumed);
-    else
-        add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
-                    "Key length (key_length) is %" PRId64 " but the key is %" PRIu64 " %s, assuming Key length "
-                    "counts %s (see preference kq1.key_length_unit)", length, assumed, unit, unit);
+        break;
+    case KQ1_LENGTH_DIFFERS:
+        if (c->settings->key_length_unit == KQ1_UNIT_EITHER)
+            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
+                        "Key length (key_length) is %" PRId64 " but the key is %" PRIu64 " bits (%" PRIu64
+                        " bytes)", length, bits, bytes);
+        else
+            add_finding(c->payload, KQ1_FINDING_KEY_LENGTH_MISMATCH, KQ1_PARAM_KEY_LENGTH, element,
+                        "Key length (key_length) is %" PRId64 " but the key is %" PRIu64 " %s, assuming Key "
+                        "length counts %s (see preference kq1.key_length_unit)", length, assumed, unit, unit);
+        break;
+    }
 }
 
 /* Decodes the Key of one object and checks Hash value and Key length

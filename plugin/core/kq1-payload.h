@@ -121,6 +121,17 @@ const char *kq1_params_string(const kq1_params_t *params, kq1_param_t param);
 /* true and *value set when params holds this parameter as an integer. */
 bool kq1_params_integer(const kq1_params_t *params, kq1_param_t param, int64_t *value);
 
+/* How a length (Key length, Size of key) fits a key of key_bytes bytes in
+ * the unit assumed: it is the key's length in that unit (either unit for
+ * KQ1_UNIT_EITHER), in the other unit, or neither. */
+typedef enum {
+    KQ1_LENGTH_FITS,
+    KQ1_LENGTH_IN_OTHER_UNIT,
+    KQ1_LENGTH_DIFFERS
+} kq1_length_fit_t;
+
+kq1_length_fit_t kq1_length_fit(kq1_length_unit_t unit, int64_t length, gsize key_bytes);
+
 /* true when a Response is one of the comma-separated words, or starts with
  * one followed by something other than a letter or digit ("200 OK",
  * "success: stored"); case is ignored. */
