@@ -107,6 +107,27 @@ test_catalog_codes(void)
     g_assert_null(kq1_direction_name(0x22));
 }
 
+/* The Table I.1 list the dissector's value_strings are made from names the
+ * catalogue's messages, in its order. */
+static void
+test_table_i1_list(void)
+{
+#define KQ1_LIST_ENTRY(code, name) { (code), (name) },
+    static const struct {
+        uint16_t    code;
+        const char *name;
+    } list[] = { KQ1_TABLE_I1(KQ1_LIST_ENTRY) };
+#undef KQ1_LIST_ENTRY
+    unsigned n;
+    const kq1_message_info_t *messages = kq1_messages(&n);
+
+    g_assert_cmpuint(n, ==, G_N_ELEMENTS(list));
+    for (unsigned i = 0; i < n; i++) {
+        g_assert_cmpuint(messages[i].code, ==, list[i].code);
+        g_assert_cmpstr(messages[i].name, ==, list[i].name);
+    }
+}
+
 /* Every parameter of every message: present, missing, wrong type. */
 static void
 test_table_rows(void)
@@ -980,6 +1001,7 @@ main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/catalog/codes", test_catalog_codes);
+    g_test_add_func("/catalog/table-i1-list", test_table_i1_list);
     g_test_add_func("/payload/table-rows", test_table_rows);
     g_test_add_func("/payload/keys-elements", test_keys_elements);
     g_test_add_func("/payload/keys-values", test_keys_values);
