@@ -7,43 +7,142 @@
  * request is taken. A key ID supplied again (by a Key supply or in the Keys
  * of a Response to key request), in any conversation, is a reuse, unless it
  * is the same message seen again (a TCP retransmission, which reaches Kq-1
- * when TCP's sequence analysis is off): a message with the MessageID of the
- * one before it, in the same conversation, is taken for that message again.
+ * when TCP's sequence analysis is off): a message with the MessageID and
+ * CommandCode of the one before it the same way, in the same conversation,
+ * is taken for that message again.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "config.h"
+
+#include <string.h>
 
 #include <epan/packet.h>
 #include <epan/to_str.h>
 #include <epan/proto_data.h>
 
 #include "kq1-analysis.h"
+#include "kq1-key-store.h"
+#include "kq1-records.h"
 
-/* One supply of a key ID: enough to tell a retransmission of that message,
- * a second supply by the same QKD module or to the same KM (a reuse) and
- * the other half of the key's pair (the same key ID at the matching
- * module's KM). */
-typedef struct key_origin {
-    uint32_t            frame;
-    kq1_conversation_t *conversation;
-    uint32_t            message_id;
-    unsigned            element;
-    const char         *module;     /* who supplied it: its QKD module ID, else its endpoint */
-    const char         *km;         /* who it was supplied to: the KM's endpoint */
-    struct key_origin  *next;       /* the next supply of the same key ID */
-} key_origin_t;
+/* What the capture keeps is small on purpose: a capture of a million keys
+ * must not cost hundreds of megabytes (BENCHMARKS.md gives the bytes per
+ * key ID). Each record below is a plain struct in a kq1_records_t (chunks
+ * that never move, so growing costs no copies), found again by number or,
+ * for records kept in frame order, by binary search; the view gets them
+ * expanded into pinfo->pool. */
+
+/* One exchange: a request and its response. 16 bytes. */
+typedef struct {
+    uint32_t request_frame;
+    uint32_t response_frame;        /* 0 until answered */
+    int64_t  request_time;          /* nanoseconds since the epoch */
+} exchange_t;
+
+/* A request not answered yet, first pass only (freed once answered). */
+typedef struct {
+    uint32_t exchange;              /* its number + 1 */
+    uint32_t message_id;
+} pending_t;
+
+/* What a Key request asked for, kept only for requests that asked
+ * something, in the order of their exchanges. */
+typedef struct {
+    uint32_t exchange;
+    bool     has_number, has_size;
+    int64_t  number, size;
+} ask_t;
+
+/* One PDU, in frame order; the PDUs of one frame follow one another, so the
+ * n-th of them is the n-th record of its frame. 8 bytes. */
+typedef struct {
+    uint32_t frame;
+    uint32_t exchange_and_flags;    /* the exchange + 1 (0 for none), and the flags below */
+} pdu_record_t;
+
+#define PDU_IS_REQUEST    0x80000000u
+#define PDU_ID_REPEATED   0x40000000u
+#define PDU_HAS_LINKS     0x20000000u
+#define PDU_EXCHANGE_MASK 0x1fffffffu
+
+/* A key of a PDU that an earlier supply of its key ID links to, in frame
+ * order; keys linked to nothing (nearly all) are not kept. */
+typedef struct {
+    uint32_t       frame;
+    uint16_t       pdu_index;
+    uint16_t       element;
+    kq1_key_link_t link;
+} link_record_t;
+
+/* One supply of a key ID: enough to tell a second supply by the same QKD
+ * module or to the same KM (a reuse) from the other half of the key's pair
+ * (the same key ID at the matching module's KM). 12 bytes. */
+typedef struct {
+    uint32_t frame;
+    uint32_t parties;        /* the number of its (module, KM) pair */
+    uint32_t next;           /* the next supply of the same key ID: its index in more_origins + 1, or 0 */
+} origin_t;
+
+/* Who supplied a key (its QKD module ID, else its endpoint) and to whom
+ * (the KM's endpoint), as numbers of identities. */
+typedef struct {
+    uint32_t module;
+    uint32_t km;
+} parties_t;
 
 static int proto_kq1_analysis = -1;
-static wmem_map_t *key_origins;   /* key ID -> its first key_origin_t, for the whole capture */
-static wmem_map_t *identities;    /* the capture's one copy of each module and KM identity */
+
+/* The capture's state; made by analysis_init, freed by analysis_cleanup. */
+static kq1_key_store_t *key_ids;
+static kq1_records_t *first_origins;   /* origin_t, by key number: the first supply of each key ID */
+static kq1_records_t *more_origins;    /* origin_t: the later supplies */
+static kq1_records_t *exchanges;       /* exchange_t */
+static kq1_records_t *asks;            /* ask_t, in the order of their exchanges */
+static kq1_records_t *pdu_records;     /* pdu_record_t, in frame order */
+static kq1_records_t *link_records;    /* link_record_t, in frame order */
+static kq1_records_t *all_parties;     /* parties_t */
+static GHashTable *identities;  /* module or KM identity -> its number + 1 */
+static GHashTable *parties_numbers;  /* parties_t packed in 64 bits -> its number + 1 */
+static uint32_t n_conversations;
+
+static void
+analysis_init(void)
+{
+    key_ids = kq1_key_store_new();
+    first_origins = kq1_records_new(sizeof(origin_t));
+    more_origins = kq1_records_new(sizeof(origin_t));
+    exchanges = kq1_records_new(sizeof(exchange_t));
+    asks = kq1_records_new(sizeof(ask_t));
+    pdu_records = kq1_records_new(sizeof(pdu_record_t));
+    link_records = kq1_records_new(sizeof(link_record_t));
+    all_parties = kq1_records_new(sizeof(parties_t));
+    identities = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    parties_numbers = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    n_conversations = 0;
+}
+
+static void
+analysis_cleanup(void)
+{
+    kq1_key_store_free(key_ids);
+    key_ids = NULL;
+    kq1_records_free(first_origins);
+    kq1_records_free(more_origins);
+    kq1_records_free(exchanges);
+    kq1_records_free(asks);
+    kq1_records_free(pdu_records);
+    kq1_records_free(link_records);
+    kq1_records_free(all_parties);
+    g_hash_table_destroy(identities);
+    g_hash_table_destroy(parties_numbers);
+}
 
 void
 kq1_analysis_register(int proto)
 {
     proto_kq1_analysis = proto;
-    key_origins = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
-    identities = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_str_hash, g_str_equal);
+    register_init_routine(analysis_init);
+    register_cleanup_routine(analysis_cleanup);
 }
 
 kq1_conversation_t *
@@ -51,49 +150,103 @@ kq1_conversation_new(void)
 {
     kq1_conversation_t *conversation = wmem_new0(wmem_file_scope(), kq1_conversation_t);
 
-    conversation->supplies = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    conversation->number = ++n_conversations;
     conversation->requests = wmem_list_new(wmem_file_scope());
+    conversation->supplies = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     return conversation;
 }
 
-static kq1_transaction_t *
-new_transaction(packet_info *pinfo, uint32_t message_id)
+static int64_t
+to_nanoseconds(const nstime_t *t)
 {
-    kq1_transaction_t *transaction = wmem_new0(wmem_file_scope(), kq1_transaction_t);
+    return (int64_t)t->secs * 1000000000 + t->nsecs;
+}
 
-    transaction->request_frame = pinfo->num;
-    transaction->request_time = pinfo->abs_ts;
-    transaction->request_message_id = message_id;
+/* A new exchange for the request in this packet: its number + 1 (numbers
+ * are below the number of PDUs kept, which keep_pdu bounds). */
+static uint32_t
+new_exchange(packet_info *pinfo)
+{
+    exchange_t *exchange = (exchange_t *)kq1_records_append(exchanges);
+
+    exchange->request_frame = pinfo->num;
+    exchange->request_time = to_nanoseconds(&pinfo->abs_ts);
+    return kq1_records_count(exchanges);
+}
+
+static exchange_t *
+exchange_at(uint32_t number)
+{
+    return (exchange_t *)kq1_records_at(exchanges, number);
+}
+
+static const ask_t *
+ask_of(uint32_t exchange)
+{
+    unsigned low = 0, high = kq1_records_count(asks);
+
+    while (low < high) {
+        unsigned mid = low + (high - low) / 2;
+        const ask_t *ask = (ask_t *)kq1_records_at(asks, mid);
+
+        if (ask->exchange == exchange)
+            return ask;
+        if (ask->exchange < exchange)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return NULL;
+}
+
+/* The exchange as the view reads it, in pinfo->pool. */
+static kq1_transaction_t *
+expand_exchange(packet_info *pinfo, uint32_t number)
+{
+    const exchange_t *exchange = exchange_at(number);
+    const ask_t *ask = ask_of(number);
+    kq1_transaction_t *transaction = wmem_new0(pinfo->pool, kq1_transaction_t);
+
+    transaction->request_frame = exchange->request_frame;
+    transaction->response_frame = exchange->response_frame;
+    transaction->request_time.secs = (time_t)(exchange->request_time / 1000000000);
+    transaction->request_time.nsecs = (int)(exchange->request_time % 1000000000);
+    if (ask != NULL) {
+        transaction->has_number = ask->has_number;
+        transaction->has_size = ask->has_size;
+        transaction->number = ask->number;
+        transaction->size = ask->size;
+    }
     return transaction;
 }
 
-/* The capture's one copy of a key ID (its first supply, or NULL when new). */
-static const char *
-intern_key_id(const char *key_id, key_origin_t **first)
+/* The number of an identity, the same for the same text all capture long. */
+static uint32_t
+identity_number(const char *identity)
 {
-    gpointer stored_key, stored_origin;
+    gpointer number = g_hash_table_lookup(identities, identity);
 
-    if (wmem_map_lookup_extended(key_origins, key_id, (const void **)&stored_key, &stored_origin)) {
-        *first = (key_origin_t *)stored_origin;
-        return (const char *)stored_key;
+    if (number == NULL) {
+        number = GUINT_TO_POINTER(g_hash_table_size(identities) + 1);
+        g_hash_table_insert(identities, g_strdup(identity), number);
     }
-    *first = NULL;
-    stored_key = wmem_strdup(wmem_file_scope(), key_id);
-    wmem_map_insert(key_origins, stored_key, NULL);
-    return (const char *)stored_key;
+    return GPOINTER_TO_UINT(number) - 1;
 }
 
-/* The capture's one copy of a module or KM identity. */
-static const char *
-intern_identity(char *identity)
+static uint32_t
+parties_number(uint32_t module, uint32_t km)
 {
-    const char *stored = (const char *)wmem_map_lookup(identities, identity);
+    int64_t packed = (int64_t)module << 32 | km;
+    gpointer number = g_hash_table_lookup(parties_numbers, &packed);
 
-    if (stored == NULL) {
-        stored = wmem_strdup(wmem_file_scope(), identity);
-        wmem_map_insert(identities, (void *)stored, (void *)stored);
+    if (number == NULL) {
+        parties_t parties = { module, km };
+
+        *(parties_t *)kq1_records_append(all_parties) = parties;
+        number = GUINT_TO_POINTER(kq1_records_count(all_parties));
+        g_hash_table_insert(parties_numbers, g_memdup2(&packed, sizeof(packed)), number);
     }
-    return stored;
+    return GPOINTER_TO_UINT(number) - 1;
 }
 
 /* "address:port" of one end of this packet. */
@@ -104,40 +257,53 @@ endpoint(packet_info *pinfo, bool source)
                               source ? pinfo->srcport : pinfo->destport);
 }
 
-kq1_key_link_t
-kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, uint32_t message_id,
-                    unsigned element, const char *key_id, const char *module_id)
+static origin_t *
+origin_after(const origin_t *origin)
+{
+    return origin->next == 0 ? NULL : (origin_t *)kq1_records_at(more_origins, origin->next - 1);
+}
+
+/* Records a supply of key_id, its number in *key (KQ1_KEY_NONE when the
+ * store is full), and says what earlier supplies make of it. */
+static kq1_key_link_t
+note_supply(packet_info *pinfo, const char *key_id, const char *module_id, uint32_t *key)
 {
     kq1_key_link_t link = { 0, 0 };
-    key_origin_t *first, *origin, *last = NULL;
-    const char *stored = intern_key_id(key_id, &first);
-    const char *module = intern_identity(module_id != NULL ? wmem_strdup_printf(pinfo->pool, "id:%s", module_id)
-                                                           : endpoint(pinfo, true));
-    const char *km = intern_identity(endpoint(pinfo, false));
+    bool added;
+    uint32_t module = identity_number(module_id != NULL ? wmem_strdup_printf(pinfo->pool, "id:%s", module_id)
+                                                        : endpoint(pinfo, true));
+    uint32_t km = identity_number(endpoint(pinfo, false));
+    origin_t origin = { pinfo->num, parties_number(module, km), 0 };
+    origin_t *first, *last = NULL;
 
-    for (origin = first; origin != NULL; origin = origin->next) {
-        if (conversation != NULL && origin->conversation == conversation && origin->message_id == message_id
-            && origin->element == element)
-            return link;    /* the same message again: a retransmission */
-        if (link.reused_from == 0 && (origin->module == module || origin->km == km))
-            link.reused_from = origin->frame;
-        last = origin;
+    *key = kq1_key_store_add(key_ids, key_id, strlen(key_id), &added);
+    if (*key == KQ1_KEY_NONE || kq1_records_count(more_origins) == UINT32_MAX)
+        return link;
+    if (added) {
+        *(origin_t *)kq1_records_append(first_origins) = origin;
+        return link;
     }
-    if (first != NULL && link.reused_from == 0)
+    first = (origin_t *)kq1_records_at(first_origins, *key);
+    for (origin_t *o = first; o != NULL; o = origin_after(o)) {
+        const parties_t *earlier = (parties_t *)kq1_records_at(all_parties, o->parties);
+
+        if (link.reused_from == 0 && (earlier->module == module || earlier->km == km))
+            link.reused_from = o->frame;
+        last = o;
+    }
+    if (link.reused_from == 0)
         link.pair_partner = first->frame;
-    origin = wmem_new(wmem_file_scope(), key_origin_t);
-    origin->frame = pinfo->num;
-    origin->conversation = conversation;
-    origin->message_id = message_id;
-    origin->element = element;
-    origin->module = module;
-    origin->km = km;
-    origin->next = NULL;
-    if (last != NULL)
-        last->next = origin;
-    else
-        wmem_map_insert(key_origins, (void *)stored, origin);
+    *(origin_t *)kq1_records_append(more_origins) = origin;
+    last->next = kq1_records_count(more_origins);
     return link;
+}
+
+kq1_key_link_t
+kq1_note_key_supply(packet_info *pinfo, const char *key_id, const char *module_id)
+{
+    uint32_t key;
+
+    return note_supply(pinfo, key_id, module_id, &key);
 }
 
 void
@@ -157,7 +323,17 @@ kq1_note_roles(packet_info *pinfo, kq1_conversation_t *conversation, uint8_t dir
 bool
 kq1_key_id_seen(const char *key_id)
 {
-    return wmem_map_lookup(key_origins, key_id) != NULL;
+    return kq1_key_store_find(key_ids, key_id, strlen(key_id)) != KQ1_KEY_NONE;
+}
+
+static pending_t *
+new_pending(uint32_t exchange, uint32_t message_id)
+{
+    pending_t *pending = wmem_new(wmem_file_scope(), pending_t);
+
+    pending->exchange = exchange;
+    pending->message_id = message_id;
+    return pending;
 }
 
 /* The queue element of the unanswered Key request with this MessageID, or NULL. */
@@ -166,115 +342,139 @@ find_request_frame(kq1_conversation_t *conversation, uint32_t message_id)
 {
     for (wmem_list_frame_t *f = wmem_list_head(conversation->requests); f != NULL;
          f = wmem_list_frame_next(f)) {
-        if (((kq1_transaction_t *)wmem_list_frame_data(f))->request_message_id == message_id)
+        if (((const pending_t *)wmem_list_frame_data(f))->message_id == message_id)
             return f;
     }
     return NULL;
 }
 
-/* true when request is the last unanswered Key request seen again: same
- * MessageID, same parameters. */
 static bool
-is_repeat_of_last_request(kq1_conversation_t *conversation, const kq1_transaction_t *request)
+same_ask(const ask_t *a, const ask_t *b)
+{
+    bool a_asks = a != NULL && (a->has_number || a->has_size), b_asks = b != NULL && (b->has_number || b->has_size);
+
+    if (!a_asks || !b_asks)
+        return a_asks == b_asks;
+    return a->has_number == b->has_number && a->number == b->number
+           && a->has_size == b->has_size && a->size == b->size;
+}
+
+/* The last unanswered Key request when this one is it seen again (same
+ * MessageID, same parameters), else NULL. */
+static const pending_t *
+repeat_of_last_request(kq1_conversation_t *conversation, uint32_t message_id, const ask_t *ask)
 {
     wmem_list_frame_t *tail = wmem_list_tail(conversation->requests);
-    const kq1_transaction_t *last;
+    const pending_t *last;
 
     if (tail == NULL)
-        return false;
-    last = (const kq1_transaction_t *)wmem_list_frame_data(tail);
-    return last->request_message_id == request->request_message_id
-           && last->has_number == request->has_number && last->number == request->number
-           && last->has_size == request->has_size && last->size == request->size;
+        return NULL;
+    last = (const pending_t *)wmem_list_frame_data(tail);
+    if (last->message_id != message_id || !same_ask(ask_of(last->exchange - 1), ask))
+        return NULL;
+    return last;
 }
 
 /* The Key request a Response to key request answers: the unanswered one with
- * the response's MessageID, else the oldest unanswered. Taken off the queue. */
-static kq1_transaction_t *
+ * the response's MessageID, else the oldest unanswered. Taken off the queue
+ * (the caller frees it); NULL for none. */
+static pending_t *
 answered_request(kq1_conversation_t *conversation, uint32_t message_id)
 {
     wmem_list_frame_t *found = find_request_frame(conversation, message_id);
-    kq1_transaction_t *transaction;
+    pending_t *pending;
 
     if (found == NULL)
         found = wmem_list_head(conversation->requests);
     if (found == NULL)
         return NULL;
-    transaction = (kq1_transaction_t *)wmem_list_frame_data(found);
+    pending = (pending_t *)wmem_list_frame_data(found);
     wmem_list_remove_frame(conversation->requests, found);
-    return transaction;
+    return pending;
 }
+
+/* What the first pass finds for one PDU: its exchange + 1 (0 for none),
+ * whether it is the request of it, and its keys' links (in pinfo->pool). */
+typedef struct {
+    uint32_t        exchange;
+    uint32_t        request_message_id;   /* of the exchange's request */
+    bool            is_request;
+    unsigned        n_keys;
+    kq1_key_link_t *key_links;
+} first_pass_t;
 
 static void
 analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, uint16_t code,
-                   uint32_t message_id, const kq1_payload_t *payload, kq1_pdu_analysis_t *analysis)
+                   uint32_t message_id, const kq1_payload_t *payload, first_pass_t *found)
 {
     const char *key_id = kq1_params_string(&payload->top, KQ1_PARAM_KEY_ID);
-    kq1_transaction_t *transaction;
+    uint32_t key;
+    pending_t *pending;
 
     switch (code) {
     case KQ1_KEY_SUPPLY:
         if (key_id == NULL)
             break;
-        analysis->n_keys = 1;
-        analysis->key_links = wmem_new0(wmem_file_scope(), kq1_key_link_t);
-        analysis->key_links[0] = kq1_note_key_supply(pinfo, conversation, message_id, 0, key_id,
-                                                     kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID));
-        transaction = (kq1_transaction_t *)wmem_map_lookup(conversation->supplies, key_id);
-        if (transaction == NULL || transaction->request_message_id != message_id) {
-            key_origin_t *first;
-
-            transaction = new_transaction(pinfo, message_id);
-            /* keyed by the capture's copy of the key ID: no second one */
-            wmem_map_insert(conversation->supplies, intern_key_id(key_id, &first), transaction);
+        found->exchange = new_exchange(pinfo);
+        found->request_message_id = message_id;
+        found->is_request = true;
+        found->n_keys = 1;
+        found->key_links = wmem_new(pinfo->pool, kq1_key_link_t);
+        found->key_links[0] = note_supply(pinfo, key_id, kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID),
+                                          &key);
+        /* A later supply of the key ID here is the one its response answers. */
+        if (key != KQ1_KEY_NONE) {
+            pending = (pending_t *)wmem_map_insert(conversation->supplies, GUINT_TO_POINTER(key + 1),
+                                                   new_pending(found->exchange, message_id));
+            wmem_free(wmem_file_scope(), pending);
         }
-        analysis->transaction = transaction;
-        analysis->is_request = true;
         break;
     case KQ1_KEY_SUPPLY_RESPONSE:
-        if (key_id == NULL)
+        if (key_id == NULL || (key = kq1_key_store_find(key_ids, key_id, strlen(key_id))) == KQ1_KEY_NONE)
             break;
-        transaction = (kq1_transaction_t *)wmem_map_lookup(conversation->supplies, key_id);
-        if (transaction == NULL)
+        /* Answered once: a second answer answers nothing. */
+        pending = (pending_t *)wmem_map_remove(conversation->supplies, GUINT_TO_POINTER(key + 1));
+        if (pending == NULL)
             break;
-        if (transaction->response_frame == 0) {
-            transaction->response_frame = pinfo->num;
-            transaction->response_message_id = message_id;
-        } else if (transaction->response_message_id != message_id) {
-            break;      /* a second answer: it answers nothing */
+        found->exchange = pending->exchange;
+        found->request_message_id = pending->message_id;
+        exchange_at(pending->exchange - 1)->response_frame = pinfo->num;
+        wmem_free(wmem_file_scope(), pending);
+        break;
+    case KQ1_KEY_REQUEST: {
+        ask_t ask = { 0, false, false, 0, 0 };
+        const pending_t *repeated;
+
+        ask.has_number = kq1_params_integer(&payload->top, KQ1_PARAM_NUMBER_OF_KEYS, &ask.number);
+        ask.has_size = kq1_params_integer(&payload->top, KQ1_PARAM_SIZE_OF_KEY, &ask.size);
+        found->request_message_id = message_id;
+        found->is_request = true;
+        if ((repeated = repeat_of_last_request(conversation, message_id, &ask)) != NULL) {
+            found->exchange = repeated->exchange;
+            break;
         }
-        analysis->transaction = transaction;
+        found->exchange = new_exchange(pinfo);
+        if (ask.has_number || ask.has_size) {
+            ask.exchange = found->exchange - 1;
+            *(ask_t *)kq1_records_append(asks) = ask;
+        }
+        wmem_list_append(conversation->requests, new_pending(found->exchange, message_id));
         break;
-    case KQ1_KEY_REQUEST:
-        transaction = new_transaction(pinfo, message_id);
-        transaction->has_number = kq1_params_integer(&payload->top, KQ1_PARAM_NUMBER_OF_KEYS,
-                                                     &transaction->number);
-        transaction->has_size = kq1_params_integer(&payload->top, KQ1_PARAM_SIZE_OF_KEY, &transaction->size);
-        if (is_repeat_of_last_request(conversation, transaction))
-            transaction = (kq1_transaction_t *)wmem_list_frame_data(wmem_list_tail(conversation->requests));
-        else
-            wmem_list_append(conversation->requests, transaction);
-        analysis->transaction = transaction;
-        analysis->is_request = true;
-        break;
+    }
     case KQ1_KEY_REQUEST_RESPONSE:
-        transaction = conversation->last_answered_request;
-        if (transaction == NULL || transaction->response_message_id != message_id) {
-            transaction = answered_request(conversation, message_id);
-            if (transaction != NULL) {
-                transaction->response_frame = pinfo->num;
-                transaction->response_message_id = message_id;
-                conversation->last_answered_request = transaction;
-            }
+        if ((pending = answered_request(conversation, message_id)) != NULL) {
+            found->exchange = pending->exchange;
+            found->request_message_id = pending->message_id;
+            exchange_at(pending->exchange - 1)->response_frame = pinfo->num;
+            wmem_free(wmem_file_scope(), pending);
         }
-        analysis->transaction = transaction;
-        analysis->n_keys = payload->keys->len;
-        analysis->key_links = wmem_alloc0_array(wmem_file_scope(), kq1_key_link_t, payload->keys->len);
+        found->n_keys = payload->keys->len;
+        found->key_links = wmem_alloc0_array(pinfo->pool, kq1_key_link_t, payload->keys->len);
         for (unsigned i = 0; i < payload->keys->len; i++) {
             const char *id = kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i),
                                                KQ1_PARAM_KEY_ID);
             if (id != NULL)
-                analysis->key_links[i] = kq1_note_key_supply(pinfo, conversation, message_id, i, id, NULL);
+                found->key_links[i] = note_supply(pinfo, id, NULL, &key);
         }
         break;
     default:
@@ -330,30 +530,155 @@ note_message_id(kq1_conversation_t *conversation, int way, uint32_t id)
     return false;
 }
 
+/* The index of the first record of frame in pdu_records, or where it would go. */
+static unsigned
+first_record_of(uint32_t frame)
+{
+    unsigned low = 0, high = kq1_records_count(pdu_records);
+
+    while (low < high) {
+        unsigned mid = low + (high - low) / 2;
+
+        if (((pdu_record_t *)kq1_records_at(pdu_records, mid))->frame < frame)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+/* The index of the first link record of (frame, pdu_index) in link_records, or where it would go. */
+static unsigned
+first_link_of(uint32_t frame, unsigned pdu_index)
+{
+    unsigned low = 0, high = kq1_records_count(link_records);
+
+    while (low < high) {
+        unsigned mid = low + (high - low) / 2;
+        const link_record_t *r = (link_record_t *)kq1_records_at(link_records, mid);
+
+        if (r->frame < frame || (r->frame == frame && r->pdu_index < pdu_index))
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}
+
+/* Keeps what the first pass found for the pdu_index-th PDU of this frame.
+ * The first pass goes in frame order, so records are only ever appended;
+ * false when this one cannot be (a PDU before it in the frame was not
+ * kept, a later frame was, or the capture holds 2^29 PDUs). */
+static bool
+keep_pdu(packet_info *pinfo, unsigned pdu_index, uint32_t flags, const first_pass_t *found)
+{
+    uint32_t count = kq1_records_count(pdu_records), at = first_record_of(pinfo->num);
+    pdu_record_t *record;
+
+    if (at + pdu_index != count || count >= PDU_EXCHANGE_MASK || pdu_index > UINT16_MAX
+        || found->exchange > PDU_EXCHANGE_MASK)
+        return false;
+    for (unsigned i = 0; i < found->n_keys && i <= UINT16_MAX; i++) {
+        link_record_t *link;
+
+        if (found->key_links[i].reused_from == 0 && found->key_links[i].pair_partner == 0)
+            continue;
+        if ((link = (link_record_t *)kq1_records_append(link_records)) == NULL)
+            break;
+        link->frame = pinfo->num;
+        link->pdu_index = (uint16_t)pdu_index;
+        link->element = (uint16_t)i;
+        link->link = found->key_links[i];
+        flags |= PDU_HAS_LINKS;
+    }
+    record = (pdu_record_t *)kq1_records_append(pdu_records);
+    record->frame = pinfo->num;
+    record->exchange_and_flags = found->exchange | flags;
+    return true;
+}
+
+/* The keys' links of a PDU kept with PDU_HAS_LINKS, in pinfo->pool. */
+static kq1_key_link_t *
+kept_links(packet_info *pinfo, unsigned pdu_index, unsigned n_keys)
+{
+    kq1_key_link_t *links = wmem_alloc0_array(pinfo->pool, kq1_key_link_t, n_keys);
+
+    for (unsigned i = first_link_of(pinfo->num, pdu_index); i < kq1_records_count(link_records); i++) {
+        const link_record_t *r = (link_record_t *)kq1_records_at(link_records, i);
+
+        if (r->frame != pinfo->num || r->pdu_index != pdu_index)
+            break;
+        if (r->element < n_keys)
+            links[r->element] = r->link;
+    }
+    return links;
+}
+
+/* How many keys a PDU supplies: the same on every pass, from its payload. */
+static unsigned
+keys_supplied(uint16_t code, const kq1_payload_t *payload)
+{
+    if (code == KQ1_KEY_SUPPLY)
+        return kq1_params_string(&payload->top, KQ1_PARAM_KEY_ID) != NULL ? 1 : 0;
+    return code == KQ1_KEY_REQUEST_RESPONSE ? payload->keys->len : 0;
+}
+
 const kq1_pdu_analysis_t *
 kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t *conversation, unsigned pdu_index,
                 uint16_t code, uint32_t message_id, const kq1_payload_t *payload)
 {
-    /* One array per frame, indexed by PDU: frames of hundreds of messages
-     * must not make a list of hundreds of proto data to search. Key 0 of the
-     * frame's proto data is the framing's. */
-    wmem_array_t *frame = (wmem_array_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1_analysis, 1);
-    kq1_pdu_analysis_t *analysis;
+    kq1_pdu_analysis_t *analysis = wmem_new0(pinfo->pool, kq1_pdu_analysis_t);
+    unsigned at = first_record_of(pinfo->num) + pdu_index;
+    uint32_t flags = 0;
+    first_pass_t found = { 0, 0, false, 0, NULL };
+    int way = (code >> 8) == KQ1_DIR_QKD_TO_KM ? 0 : 1;
+    kq1_last_message_t *last;
 
-    if (frame != NULL && pdu_index < wmem_array_get_count(frame))
-        return *(kq1_pdu_analysis_t **)wmem_array_index(frame, pdu_index);
-    if (PINFO_FD_VISITED(pinfo))
-        return NULL;
-    if (frame == NULL) {
-        frame = wmem_array_new(wmem_file_scope(), sizeof(kq1_pdu_analysis_t *));
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1_analysis, 1, frame);
+    /* Kept already (a later pass, or the frame dissected again): the
+     * records of a frame follow one another from first_record_of. */
+    if (at < kq1_records_count(pdu_records) && ((pdu_record_t *)kq1_records_at(pdu_records, at))->frame == pinfo->num) {
+        uint32_t kept = ((pdu_record_t *)kq1_records_at(pdu_records, at))->exchange_and_flags;
+        uint32_t exchange = kept & PDU_EXCHANGE_MASK;
+
+        analysis->transaction = exchange != 0 ? expand_exchange(pinfo, exchange - 1) : NULL;
+        analysis->is_request = (kept & PDU_IS_REQUEST) != 0;
+        analysis->id_repeated = (kept & PDU_ID_REPEATED) != 0;
+        analysis->n_keys = keys_supplied(code, payload);
+        analysis->key_links = (kept & PDU_HAS_LINKS) != 0
+                              ? kept_links(pinfo, pdu_index, analysis->n_keys)
+                              : wmem_alloc0_array(pinfo->pool, kq1_key_link_t, analysis->n_keys);
+        return analysis;
     }
-    analysis = wmem_new0(wmem_file_scope(), kq1_pdu_analysis_t);
-    analyse_first_pass(pinfo, conversation, code, message_id, payload, analysis);
-    /* A response may repeat the MessageID of the request it answers. */
-    if (analysis->is_request || analysis->transaction == NULL
-        || analysis->transaction->request_message_id != message_id)
-        analysis->id_repeated = note_message_id(conversation, (code >> 8) == KQ1_DIR_QKD_TO_KM ? 0 : 1, message_id);
-    wmem_array_append_one(frame, analysis);
+    /* Past 2^29 PDUs nothing more is kept: exchange numbers fit the record. */
+    if (PINFO_FD_VISITED(pinfo) || kq1_records_count(pdu_records) >= PDU_EXCHANGE_MASK)
+        return NULL;
+    last = &conversation->last_message[way];
+    if (last->any && last->message_id == message_id && last->code == code) {
+        /* The message before it again: what it was, and no key supplied twice. */
+        found.exchange = last->exchange;
+        found.is_request = last->is_request;
+        found.n_keys = keys_supplied(code, payload);
+        found.key_links = wmem_alloc0_array(pinfo->pool, kq1_key_link_t, found.n_keys);
+    } else {
+        analyse_first_pass(pinfo, conversation, code, message_id, payload, &found);
+        /* A response may repeat the MessageID of the request it answers. */
+        if ((found.is_request || found.exchange == 0 || found.request_message_id != message_id)
+            && note_message_id(conversation, way, message_id))
+            flags |= PDU_ID_REPEATED;
+    }
+    last->any = true;
+    last->code = code;
+    last->message_id = message_id;
+    last->exchange = found.exchange;
+    last->is_request = found.is_request;
+    if (found.is_request)
+        flags |= PDU_IS_REQUEST;
+    if (!keep_pdu(pinfo, pdu_index, flags, &found))
+        return NULL;
+    analysis->transaction = found.exchange != 0 ? expand_exchange(pinfo, found.exchange - 1) : NULL;
+    analysis->is_request = found.is_request;
+    analysis->id_repeated = (flags & PDU_ID_REPEATED) != 0;
+    analysis->n_keys = found.n_keys;
+    analysis->key_links = found.key_links;
     return analysis;
 }

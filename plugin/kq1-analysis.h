@@ -14,19 +14,28 @@
 
 #include "kq1-payload.h"
 
-/* A request and, once seen, its response. */
+/* A request and, once seen, its response, as the view reads it (in
+ * pinfo->pool: the capture keeps it in a smaller form). */
 typedef struct {
     uint32_t  request_frame;
     uint32_t  response_frame;     /* 0 until answered */
     nstime_t  request_time;
-    uint32_t  request_message_id;
-    uint32_t  response_message_id;
     bool      has_number, has_size;
     int64_t   number, size;       /* what a Key request asked for */
 } kq1_transaction_t;
 
+/* The last message one way of a conversation, as the analysis found it. */
+typedef struct {
+    bool     any;           /* false until there is one */
+    uint16_t code;
+    uint32_t message_id;
+    uint32_t exchange;      /* its exchange's number + 1, 0 for none */
+    bool     is_request;
+} kq1_last_message_t;
+
 /* Capture-long state of one TCP conversation. */
 typedef struct {
+    uint32_t       number;        /* 1, 2, ... in the order the capture made them */
     /* Per direction, the frame whose last message waits for bytes that have
      * not come yet (0 for none). TCP holds such a message back; if the
      * connection or the capture ends first, TCP never hands it over. */
@@ -34,14 +43,19 @@ typedef struct {
     uint32_t       server_port;   /* the KM's TCP port, 0 until known */
     uint32_t       roles_frame;   /* the frame whose message set server_port, 0 if only the port did */
     unsigned       encoding;      /* byte order of the headers found, 0 until known */
-    wmem_map_t    *supplies;      /* Key ID -> kq1_transaction_t of its last Key supply */
-    wmem_list_t   *requests;      /* unanswered Key requests (kq1_transaction_t), oldest first */
-    kq1_transaction_t *last_answered_request;   /* to know its response if it comes again */
-    /* The MessageIDs each way has used (0: QKD module -> KM, 1: KM -> QKD
-     * module, by the direction byte), as ranges, and the last one. */
+    /* First pass only: the unanswered Key requests (oldest first) and Key
+     * supplies (by key number + 1), as pending_t. */
+    wmem_list_t   *requests;
+    wmem_map_t    *supplies;
+    /* Each way (0: QKD module -> KM, 1: KM -> QKD module, by the direction
+     * byte): the MessageIDs used, as ranges, and the last one; and the last
+     * message, whose MessageID and CommandCode again mean that message again
+     * (a TCP retransmission, which reaches Kq-1 when TCP's sequence analysis
+     * is off). First pass only. */
     wmem_array_t  *used_ids[2];
     uint32_t       last_id[2];
     bool           any_id[2];
+    kq1_last_message_t last_message[2];
 } kq1_conversation_t;
 
 /* What an earlier supply of the same key ID makes of this one: a reuse (by
@@ -52,7 +66,8 @@ typedef struct {
     uint32_t pair_partner;    /* the frame of its pair's other half, 0 if none */
 } kq1_key_link_t;
 
-/* What the analysis found for one PDU, kept for every later pass. */
+/* What the analysis found for one PDU (in pinfo->pool: the capture keeps it
+ * in a smaller form for every later pass). */
 typedef struct {
     kq1_transaction_t *transaction;   /* the request's own, or the one a response answers */
     bool               is_request;
@@ -73,12 +88,11 @@ const kq1_pdu_analysis_t *kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t
                                           unsigned pdu_index, uint16_t code, uint32_t message_id,
                                           const kq1_payload_t *payload);
 
-/* Records a supply of key_id (by this message, at element of its keys,
- * from the QKD module called module_id, or NULL to know it by its
- * endpoint; to the KM at the packet's destination). The same message seen
- * again (same conversation, MessageID, element) links to nothing. */
-kq1_key_link_t kq1_note_key_supply(packet_info *pinfo, kq1_conversation_t *conversation, uint32_t message_id,
-                                   unsigned element, const char *key_id, const char *module_id);
+/* Records a supply of key_id (in this packet, from the QKD module called
+ * module_id, or NULL to know it by its endpoint; to the KM at the packet's
+ * destination) and says what earlier supplies of it make of it. The caller
+ * does not note a message seen again. */
+kq1_key_link_t kq1_note_key_supply(packet_info *pinfo, const char *key_id, const char *module_id);
 
 /* The roles of the conversation (which end is the KM) from its first message
  * with a valid direction byte; the TCP port only until then. First pass. */

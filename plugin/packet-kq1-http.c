@@ -404,7 +404,7 @@ key_links(packet_info *pinfo, const kq1_payload_t *payload)
 
         /* HTTP responses are not seen twice; the frame stands for the message. */
         if (key_id != NULL)
-            links[i] = kq1_note_key_supply(pinfo, NULL, pinfo->num, i, key_id, NULL);
+            links[i] = kq1_note_key_supply(pinfo, key_id, NULL);
     }
     p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1, QKD014_KEY_LINKS, links);
     return links;

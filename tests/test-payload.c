@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kq1-catalog.h"
+#include "kq1-key-store.h"
 #include "kq1-payload.h"
 
 typedef struct {
@@ -996,6 +997,62 @@ test_findings_capped(void)
     g_string_free(json, true);
 }
 
+/* The key store: each key ID once, numbered in order; a lower-case UUID and
+ * the same UUID in capitals are two key IDs; any bytes are a key ID. */
+static void
+test_key_store(void)
+{
+    kq1_key_store_t *store = kq1_key_store_new();
+    const char *uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    const char *upper = "0F8FAD5B-D9CB-469F-A165-70867728950E";
+    const char zero[] = { 'a', 0, 'b' };
+    bool added;
+
+    g_assert_cmpuint(kq1_key_store_find(store, uuid, strlen(uuid)), ==, KQ1_KEY_NONE);
+    g_assert_cmpuint(kq1_key_store_add(store, uuid, strlen(uuid), &added), ==, 0);
+    g_assert_true(added);
+    g_assert_cmpuint(kq1_key_store_add(store, uuid, strlen(uuid), &added), ==, 0);
+    g_assert_false(added);
+    g_assert_cmpuint(kq1_key_store_add(store, upper, strlen(upper), &added), ==, 1);
+    g_assert_true(added);
+    g_assert_cmpuint(kq1_key_store_add(store, "id-1", 4, &added), ==, 2);
+    g_assert_cmpuint(kq1_key_store_add(store, "", 0, &added), ==, 3);
+    g_assert_true(added);
+    g_assert_cmpuint(kq1_key_store_add(store, zero, 3, &added), ==, 4);
+    g_assert_cmpuint(kq1_key_store_find(store, zero, 1), ==, KQ1_KEY_NONE);
+    g_assert_cmpuint(kq1_key_store_find(store, zero, 3), ==, 4);
+    g_assert_cmpuint(kq1_key_store_find(store, "id-1", 4), ==, 2);
+    /* Almost a UUID: a hyphen out of place, a letter past f, one digit short. */
+    g_assert_cmpuint(kq1_key_store_add(store, "0f8fad5bd-9cb-469f-a165-70867728950e", 36, &added), ==, 5);
+    g_assert_cmpuint(kq1_key_store_add(store, "0f8fad5b-d9cb-469f-a165-70867728950g", 36, &added), ==, 6);
+    g_assert_cmpuint(kq1_key_store_add(store, uuid, strlen(uuid) - 1, &added), ==, 7);
+    g_assert_cmpuint(kq1_key_store_find(store, uuid, strlen(uuid)), ==, 0);
+    g_assert_cmpuint(kq1_key_store_count(store), ==, 8);
+    kq1_key_store_free(store);
+
+    /* Many UUIDs: every one found again under its number, none twice, and
+     * at most 40 bytes each (16 of them the UUID). */
+    store = kq1_key_store_new();
+    for (unsigned i = 0; i < 200000; i++) {
+        char *id = g_strdup_printf("%08x-0000-4000-8000-%012x", i * 2654435761u, i);
+
+        g_assert_cmpuint(kq1_key_store_add(store, id, strlen(id), &added), ==, i);
+        g_assert_true(added);
+        g_free(id);
+    }
+    for (unsigned i = 0; i < 200000; i += 7) {
+        char *id = g_strdup_printf("%08x-0000-4000-8000-%012x", i * 2654435761u, i);
+
+        g_assert_cmpuint(kq1_key_store_find(store, id, strlen(id)), ==, i);
+        id[35] = id[35] == 'f' ? 'e' : 'f';
+        g_assert_cmpuint(kq1_key_store_find(store, id, strlen(id)), !=, i);
+        g_free(id);
+    }
+    g_assert_cmpuint(kq1_key_store_count(store), ==, 200000);
+    g_assert_cmpuint(kq1_key_store_bytes(store) / 200000, <=, 40);
+    kq1_key_store_free(store);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1029,5 +1086,6 @@ main(int argc, char **argv)
     g_test_add_func("/payload/findings-capped", test_findings_capped);
     g_test_add_func("/keycheck/decoding", test_key_decoding);
     g_test_add_func("/keycheck/hash", test_hash_verification);
+    g_test_add_func("/keystore/compact", test_key_store);
     return g_test_run();
 }

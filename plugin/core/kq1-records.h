@@ -1,0 +1,28 @@
+/* kq1-records.h
+ * An append-only array of fixed-size records, kept in chunks that never
+ * move: growing it never copies what it holds nor leaves a freed copy
+ * behind, so what a capture keeps costs its size and no more. GLib only.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef KQ1_RECORDS_H
+#define KQ1_RECORDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct kq1_records kq1_records_t;
+
+kq1_records_t *kq1_records_new(size_t record_size);
+void kq1_records_free(kq1_records_t *records);
+
+/* A new record at the end, zeroed; NULL past UINT32_MAX records. Records
+ * already held stay where they are. */
+void *kq1_records_append(kq1_records_t *records);
+
+/* The record at index (below kq1_records_count). */
+void *kq1_records_at(const kq1_records_t *records, uint32_t index);
+
+uint32_t kq1_records_count(const kq1_records_t *records);
+
+#endif /* KQ1_RECORDS_H */
