@@ -40,26 +40,26 @@ kq1_records_free(kq1_records_t *records)
 void *
 kq1_records_append(kq1_records_t *records)
 {
-    uint32_t index = records->count;
+    uint32_t position = records->count;
     void *record;
 
-    if (index == UINT32_MAX)
+    if (position == UINT32_MAX)
         return NULL;
     /* Not zeroed as a whole: its pages cost memory only once used. */
-    if (index >> CHUNK_BITS == records->chunks->len)
+    if (position >> CHUNK_BITS == records->chunks->len)
         g_ptr_array_add(records->chunks, g_malloc(records->record_size * RECORDS_PER_CHUNK));
     records->count++;
-    record = kq1_records_at(records, index);
+    record = kq1_records_at(records, position);
     memset(record, 0, records->record_size);
     return record;
 }
 
 void *
-kq1_records_at(const kq1_records_t *records, uint32_t index)
+kq1_records_at(const kq1_records_t *records, uint32_t position)
 {
-    uint8_t *chunk = (uint8_t *)g_ptr_array_index(records->chunks, index >> CHUNK_BITS);
+    uint8_t *chunk = (uint8_t *)g_ptr_array_index(records->chunks, position >> CHUNK_BITS);
 
-    return chunk + (size_t)(index & (RECORDS_PER_CHUNK - 1)) * records->record_size;
+    return chunk + (size_t)(position & (RECORDS_PER_CHUNK - 1)) * records->record_size;
 }
 
 uint32_t

@@ -20,8 +20,8 @@ void kq1_records_free(kq1_records_t *records);
  * already held stay where they are. */
 void *kq1_records_append(kq1_records_t *records);
 
-/* The record at index (below kq1_records_count). */
-void *kq1_records_at(const kq1_records_t *records, uint32_t index);
+/* The record at position (below kq1_records_count). */
+void *kq1_records_at(const kq1_records_t *records, uint32_t position);
 
 uint32_t kq1_records_count(const kq1_records_t *records);
 
