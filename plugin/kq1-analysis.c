@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <epan/packet.h>
+#include <epan/address.h>
 #include <epan/to_str.h>
 #include <epan/proto_data.h>
 
@@ -105,6 +106,20 @@ static GHashTable *identities;  /* module or KM identity -> its number + 1 */
 static GHashTable *parties_numbers;  /* parties_t packed in 64 bits -> its number + 1 */
 static uint32_t n_conversations;
 
+/* The messages of a conversation repeat the same two ends and module ID,
+ * so the identity numbers last found are remembered rather than formatted
+ * and looked up again. */
+typedef struct {
+    bool     known;
+    address  addr;      /* a copy of its own (copy_address) */
+    uint32_t port;
+    uint32_t number;
+} endpoint_cache_t;
+
+static endpoint_cache_t endpoints[2];   /* the source, the destination */
+static char *last_module_id;
+static uint32_t last_module_number;
+
 static void
 analysis_init(void)
 {
@@ -135,6 +150,12 @@ analysis_cleanup(void)
     kq1_records_free(all_parties);
     g_hash_table_destroy(identities);
     g_hash_table_destroy(parties_numbers);
+    for (unsigned i = 0; i < G_N_ELEMENTS(endpoints); i++) {
+        free_address(&endpoints[i].addr);
+        endpoints[i].known = false;
+    }
+    g_free(last_module_id);
+    last_module_id = NULL;
 }
 
 void
@@ -249,12 +270,38 @@ parties_number(uint32_t module, uint32_t km)
     return GPOINTER_TO_UINT(number) - 1;
 }
 
-/* "address:port" of one end of this packet. */
-static char *
-endpoint(packet_info *pinfo, bool source)
+/* The identity number of one end of this packet, "address:port"; the last
+ * one on each side is remembered (endpoints). */
+
+static uint32_t
+endpoint_number(packet_info *pinfo, bool source)
 {
-    return wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, source ? &pinfo->src : &pinfo->dst),
-                              source ? pinfo->srcport : pinfo->destport);
+    endpoint_cache_t *cache = &endpoints[source ? 0 : 1];
+    const address *addr = source ? &pinfo->src : &pinfo->dst;
+    uint32_t port = source ? pinfo->srcport : pinfo->destport;
+
+    if (!cache->known || cache->port != port || !addresses_equal(&cache->addr, addr)) {
+        free_address(&cache->addr);
+        copy_address(&cache->addr, addr);
+        cache->port = port;
+        cache->number = identity_number(wmem_strdup_printf(pinfo->pool, "%s:%u",
+                                                           address_to_str(pinfo->pool, addr), port));
+        cache->known = true;
+    }
+    return cache->number;
+}
+
+/* The identity number of a QKD module ID; the last one is remembered. */
+
+static uint32_t
+module_number(packet_info *pinfo, const char *module_id)
+{
+    if (last_module_id == NULL || strcmp(last_module_id, module_id) != 0) {
+        g_free(last_module_id);
+        last_module_id = g_strdup(module_id);
+        last_module_number = identity_number(wmem_strdup_printf(pinfo->pool, "id:%s", module_id));
+    }
+    return last_module_number;
 }
 
 static origin_t *
@@ -270,9 +317,8 @@ note_supply(packet_info *pinfo, const char *key_id, const char *module_id, uint3
 {
     kq1_key_link_t link = { 0, 0 };
     bool added;
-    uint32_t module = identity_number(module_id != NULL ? wmem_strdup_printf(pinfo->pool, "id:%s", module_id)
-                                                        : endpoint(pinfo, true));
-    uint32_t km = identity_number(endpoint(pinfo, false));
+    uint32_t module = module_id != NULL ? module_number(pinfo, module_id) : endpoint_number(pinfo, true);
+    uint32_t km = endpoint_number(pinfo, false);
     origin_t origin = { pinfo->num, parties_number(module, km), 0 };
     origin_t *first, *last = NULL;
 

@@ -926,7 +926,10 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     if (msg != NULL && ctx != NULL)
         analysis = kq1_analyse_pdu(pinfo, ctx->conversation, this_frame(pinfo)->analysed++, (uint16_t)code,
                                    message_id, payload);
-    tap = new_tap_info(pinfo, (uint16_t)code, message_id, payload, analysis);
+    /* The tap record is built only for a listener; the view's own code
+     * reads only its verdict. */
+    tap = have_tap_listener(kq1_tap) ? new_tap_info(pinfo, (uint16_t)code, message_id, payload, analysis)
+                                     : wmem_new0(pinfo->pool, kq1_tap_info_t);
     json_tvb = tvb_new_subset_length(payload_tvb, 0, (int)payload->json_len);
     if (payload->parsed) {
         add_params(kq1_tree, pinfo, json_tvb, &payload->top,

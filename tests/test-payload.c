@@ -349,7 +349,7 @@ test_scanner_on_bad_text(void)
 
     for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
         gsize len = strlen(texts[i]);
-        kq1_json_doc_t doc;
+        kq1_json_doc_t doc = { NULL, NULL };
 
         kq1_json_doc_read(&doc, (const uint8_t *)texts[i], len, NULL, 2);
         for (unsigned v = 0; v < doc.values->len; v++) {
@@ -370,7 +370,7 @@ test_json_doc(void)
 {
     static const char json[] = " {\"a\": [1, {\"b\\u005fc\": \"x\\\"y\"}], \"\\ud83d\\ude00\":null, \"a\":true} ";
     JsonParser *parser = json_parser_new();
-    kq1_json_doc_t doc;
+    kq1_json_doc_t doc = { NULL, NULL };
     const kq1_json_value_t *root, *a1, *one, *inner, *bc, *emoji, *a2;
 
     g_assert_true(json_parser_load_from_data(parser, json, -1, NULL));

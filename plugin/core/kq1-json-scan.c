@@ -170,7 +170,9 @@ void
 kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode *root, unsigned max_depth)
 {
     enum { VALUE, AFTER_OPEN, AFTER_VALUE, ITEM, DONE } state = VALUE;
-    container_t *stack = g_new(container_t, max_depth + 1);
+    /* On the stack: a heap block this size costs malloc more than a small
+     * payload costs to read. */
+    container_t stack[KQ1_JSON_DOC_MAX_DEPTH + 1];
     unsigned depth = 0;
     GString *name = g_string_new(NULL);
     gsize i = skip_space(data, 0, len);
@@ -180,8 +182,14 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode 
     const char *member_name = NULL;
     gsize member_start = 0;
 
-    doc->values = g_array_new(false, false, sizeof(kq1_json_value_t));
-    doc->names = g_string_chunk_new(64);
+    max_depth = MIN(max_depth, KQ1_JSON_DOC_MAX_DEPTH);
+    if (doc->values == NULL) {
+        doc->values = g_array_new(false, false, sizeof(kq1_json_value_t));
+        doc->names = g_string_chunk_new(64);
+    } else {
+        g_array_set_size(doc->values, 0);
+        g_string_chunk_clear(doc->names);
+    }
     while (state != DONE) {
         container_t *top = depth > 0 ? &stack[depth - 1] : NULL;
         kq1_json_value_t value = { node, { i, 0 }, { 0, 0 }, member_name, -1, -1 };
@@ -296,7 +304,6 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode 
         }
     }
     g_string_free(name, true);
-    g_free(stack);
 }
 
 void

@@ -51,10 +51,15 @@ typedef struct {
     GStringChunk *names;    /* the unescaped member names */
 } kq1_json_doc_t;
 
+/* The deepest nesting kq1_json_doc_read follows. */
+#define KQ1_JSON_DOC_MAX_DEPTH 64
+
 /* Reads data[0..len), a JSON text json-glib has parsed into root (so valid,
- * and nested no deeper than max_depth), into doc. One pass over the bytes;
- * each value is tied to json-glib's node for it. Text that is not what
- * json-glib read ends the reading early, within data[0..len). */
+ * and nested no deeper than max_depth, at most KQ1_JSON_DOC_MAX_DEPTH),
+ * into doc: zeroed, or a document read before, whose storage is reused.
+ * One pass over the bytes; each value is tied to json-glib's node for it.
+ * Text that is not what json-glib read ends the reading early, within
+ * data[0..len). */
 void kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode *root,
                        unsigned max_depth);
 

@@ -9,6 +9,8 @@
 #include "kq1-payload.h"
 #include "kq1-json-scan.h"
 
+G_STATIC_ASSERT(KQ1_MAX_JSON_DEPTH <= KQ1_JSON_DOC_MAX_DEPTH);
+
 static void G_GNUC_PRINTF(5, 6)
 add_finding(kq1_payload_t *p, kq1_finding_kind_t kind, kq1_param_t param, int element,
             const char *format, ...)
@@ -91,10 +93,17 @@ node_has_type(JsonNode *node, kq1_type_t type)
 }
 
 /* " in Keys[2]" inside an element of Keys, "" at the top level. */
-static char *
-where(int element)
+typedef struct {
+    char text[32];
+} where_t;
+
+static const char *
+where(int element, where_t *buffer)
 {
-    return element < 0 ? g_strdup("") : g_strdup_printf(" in Keys[%d]", element);
+    if (element < 0)
+        return "";
+    g_snprintf(buffer->text, sizeof(buffer->text), " in Keys[%d]", element);
+    return buffer->text;
 }
 
 /* What the checks of one payload share. */
@@ -133,11 +142,11 @@ check_array_elements(checker_t *c, const kq1_param_info_t *info, kq1_param_t par
         JsonNode *item = json_array_get_element(array, i);
 
         if (!JSON_NODE_HOLDS_OBJECT(item)) {
-            char *at = where(element);
+            where_t buffer;
+
             add_finding(c->payload, KQ1_FINDING_WRONG_TYPE, param, element,
                         "%s (%s[%u])%s is %s, expected an object",
-                        info->name, info->member, i, at, describe_node(item));
-            g_free(at);
+                        info->name, info->member, i, where(element, &buffer), describe_node(item));
         }
     }
 }
@@ -154,8 +163,9 @@ check_value(checker_t *c, const kq1_param_info_t *info, const char *member, cons
     bool usable = true;
 
     if (info->type == KQ1_TYPE_INTEGER) {
-        char *text = bytes.length > 0 ? g_strndup((const char *)c->data + bytes.offset, bytes.length) : NULL;
         int64_t value = json_node_get_int(node);
+        /* Up to 18 digits json-glib holds whole; only longer text is read again. */
+        char *text = bytes.length > 18 ? g_strndup((const char *)c->data + bytes.offset, bytes.length) : NULL;
 
         if (text != NULL && !g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &value, NULL)) {
             add_finding(c->payload, KQ1_FINDING_OUT_OF_RANGE, param, element,
@@ -169,6 +179,9 @@ check_value(checker_t *c, const kq1_param_info_t *info, const char *member, cons
     } else if (info->type == KQ1_TYPE_STRING) {
         const char *value = json_node_get_string(node);
 
+        /* Both come only from \u escapes: text without a backslash has none. */
+        if (bytes.length > 0 && memchr(c->data + bytes.offset, '\\', bytes.length) == NULL)
+            return usable;
         if (bytes.length > 0 && g_strstr_len((const char *)c->data + bytes.offset,
                                              (gssize)bytes.length, "\\u0000") != NULL)
             add_finding(c->payload, KQ1_FINDING_BAD_STRING, param, element,
@@ -232,7 +245,8 @@ check_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t object_spa
     const kq1_json_doc_t *doc = &c->payload->doc;
     bool seen[KQ1_PARAM_COUNT] = { false };
     bool seen_use[KQ1_MAX_USES] = { false };
-    char *at = where(element);
+    where_t buffer;
+    const char *at = where(element, &buffer);
 
     n_uses = MIN(n_uses, KQ1_MAX_USES);
     out->self = object_span;
@@ -292,7 +306,6 @@ check_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t object_spa
             break;
         }
     }
-    g_free(at);
 
     for (unsigned u = 0; u < n_uses; u++) {
         const kq1_param_info_t *info = kq1_param_info(uses[u].param);
@@ -407,23 +420,20 @@ check_key(checker_t *c, kq1_params_t *params, int element)
     bool has_length;
     int64_t length = 0;
     kq1_key_t other;
-    char *at;
+    where_t buffer;
 
     if (text == NULL)
         return;
     has_length = kq1_params_integer(params, KQ1_PARAM_KEY_LENGTH, &length);
     kq1_key_decode(text, has_length && length > 0 ? (uint64_t)length : 0, c->settings->key_encodings, &params->key);
-    at = where(element);
     if (params->key.encoding == KQ1_KEY_UNDECODED) {
         add_finding(c->payload, KQ1_FINDING_KEY_ENCODING, KQ1_PARAM_KEY, element,
                     "Key (key)%s is not %s, assuming that encoding (Q.4162 names none; see preference "
-                    "kq1.key_encoding): its length and hash are not checked", at,
+                    "kq1.key_encoding): its length and hash are not checked", where(element, &buffer),
                     c->settings->key_encodings == KQ1_KEY_BASE64_ONLY ? "base64"
                     : c->settings->key_encodings == KQ1_KEY_HEX_ONLY ? "hex" : "base64 or hex");
-        g_free(at);
         return;
     }
-    g_free(at);
     if (hash != NULL) {
         params->hash_status = verify_hash(c, &params->key, text, hash, &params->hash_algorithm,
                                           &params->hash_over_text);
@@ -527,15 +537,6 @@ parse(kq1_payload_t *p, const uint8_t *data, gsize len)
                     " payload bytes that Length gives; %" G_GSIZE_FORMAT " bytes follow it",
                     end, len, len - rest);
 
-    /* json-glib says only that the text is not UTF-8; say where. */
-    if (!g_utf8_validate_len((const char *)data, end, &bad)) {
-        gsize at = (gsize)((const uint8_t *)bad - data);
-
-        add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1,
-                    "Payload is not UTF-8 (RFC 8259): %s at payload byte %" G_GSIZE_FORMAT,
-                    data[at] == 0 ? "a NUL byte" : "an invalid byte sequence", at);
-        return false;
-    }
     /* Not an immutable parser: json-glib 1.10 (Debian 13) aborts in
      * json_parser_steal_root when such a parser accepts a scalar followed by
      * more text ("x" {}), which a payload can be. */
@@ -544,7 +545,17 @@ parse(kq1_payload_t *p, const uint8_t *data, gsize len)
     if (!json_parser_load_from_data(parser, (const char *)data, (gssize)end, &error)) {
         char *why = describe_parse_error(error);
 
-        add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1, "Payload is not valid JSON: %s", why);
+        /* json-glib refuses text that is not UTF-8 but does not say where:
+         * looked for only then, so valid text is not read twice. */
+        if (!g_utf8_validate_len((const char *)data, end, &bad)) {
+            gsize at = (gsize)((const uint8_t *)bad - data);
+
+            add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1,
+                        "Payload is not UTF-8 (RFC 8259): %s at payload byte %" G_GSIZE_FORMAT,
+                        data[at] == 0 ? "a NUL byte" : "an invalid byte sequence", at);
+        } else {
+            add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1, "Payload is not valid JSON: %s", why);
+        }
         g_free(why);
         g_error_free(error);
         return false;
@@ -561,16 +572,38 @@ parse(kq1_payload_t *p, const uint8_t *data, gsize len)
 
 static void check_payload(checker_t *checker, const kq1_message_info_t *msg);
 
+/* The storage of the payload freed last, kept for the next check: one
+ * payload is checked per message, and making its arrays afresh each time
+ * costs more than checking a small payload. Dissection runs in one thread. */
+static kq1_payload_t *spare;
+
+/* A payload held more than this many keys or JSON values: its arrays are
+ * not kept, so that one hostile message does not hold memory for good. */
+#define KEEP_AT_MOST 256
+
+static kq1_payload_t *
+payload_new(void)
+{
+    kq1_payload_t *p = spare;
+
+    if (p != NULL) {
+        spare = NULL;
+        return p;
+    }
+    p = g_new0(kq1_payload_t, 1);
+    p->keys = g_array_new(false, true, sizeof(kq1_params_t));
+    p->findings = g_array_new(false, false, sizeof(kq1_finding_t));
+    return p;
+}
+
 kq1_payload_t *
 kq1_payload_check(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
                   const kq1_settings_t *settings)
 {
     static const kq1_settings_t defaults;
-    kq1_payload_t *p = g_new0(kq1_payload_t, 1);
+    kq1_payload_t *p = payload_new();
     checker_t checker = { p, msg, data, len, settings != NULL ? settings : &defaults, NULL };
 
-    p->keys = g_array_new(false, true, sizeof(kq1_params_t));
-    p->findings = g_array_new(false, false, sizeof(kq1_finding_t));
     check_payload(&checker, msg);
     if (p->findings_left_out > 0) {
         kq1_finding_t more = { KQ1_FINDING_TOO_MANY, KQ1_PARAM_COUNT, -1,
@@ -611,28 +644,51 @@ check_payload(checker_t *checker, const kq1_message_info_t *msg)
         check_keys(checker);
 }
 
+static void
+payload_destroy(kq1_payload_t *payload)
+{
+    g_array_free(payload->findings, true);
+    g_array_free(payload->keys, true);
+    kq1_json_doc_clear(&payload->doc);
+    g_free(payload);
+}
+
 void
 kq1_payload_shutdown(void)
 {
     g_clear_object(&parser);
+    if (spare != NULL)
+        payload_destroy(spare);
+    spare = NULL;
 }
 
 void
 kq1_payload_free(kq1_payload_t *payload)
 {
+    kq1_payload_t empty = { NULL };
+
     if (payload == NULL)
         return;
     for (unsigned i = 0; i < payload->findings->len; i++)
         g_free(g_array_index(payload->findings, kq1_finding_t, i).text);
-    g_array_free(payload->findings, true);
     kq1_key_clear(&payload->top.key);
     for (unsigned i = 0; i < payload->keys->len; i++)
         kq1_key_clear(&g_array_index(payload->keys, kq1_params_t, i).key);
-    g_array_free(payload->keys, true);
     if (payload->root != NULL)
         json_node_unref(payload->root);
-    kq1_json_doc_clear(&payload->doc);
-    g_free(payload);
+    if (spare != NULL || payload->keys->len > KEEP_AT_MOST
+        || (payload->doc.values != NULL && payload->doc.values->len > KEEP_AT_MOST)) {
+        payload_destroy(payload);
+        return;
+    }
+    /* Kept for the next check, empty. */
+    g_array_set_size(payload->findings, 0);
+    g_array_set_size(payload->keys, 0);
+    empty.keys = payload->keys;
+    empty.findings = payload->findings;
+    empty.doc = payload->doc;
+    *payload = empty;
+    spare = payload;
 }
 
 const char *
@@ -671,18 +727,24 @@ kq1_payload_count(const kq1_payload_t *payload, kq1_finding_kind_t kind)
 bool
 kq1_response_says(const char *response, const char *word_list)
 {
-    char **words = g_strsplit(word_list, ",", -1);
-    bool success = false;
-
     while (g_ascii_isspace(*response))
         response++;
-    for (char **word = words; *word != NULL && !success; word++) {
-        char *w = g_strstrip(*word);
-        gsize n = strlen(w);
+    /* Each comma-separated word, without the spaces around it. */
+    for (const char *word = word_list; *word != '\0';) {
+        const char *end = strchr(word, ',');
+        gsize n;
 
-        success = n > 0 && g_ascii_strncasecmp(response, w, n) == 0
-                  && (response[n] == '\0' || !g_ascii_isalnum(response[n]));
+        if (end == NULL)
+            end = word + strlen(word);
+        while (word < end && g_ascii_isspace(*word))
+            word++;
+        n = (gsize)(end - word);
+        while (n > 0 && g_ascii_isspace(word[n - 1]))
+            n--;
+        if (n > 0 && g_ascii_strncasecmp(response, word, n) == 0
+            && (response[n] == '\0' || !g_ascii_isalnum(response[n])))
+            return true;
+        word = *end == ',' ? end + 1 : end;
     }
-    g_strfreev(words);
-    return success;
+    return false;
 }
