@@ -79,13 +79,14 @@ def send_batches(conn, messages, rng):
             conn.sock.sendall(data)
 
 
-def conversation(n_messages, seed, framed=True):
+def conversation(n_messages, seed, framed=True, keyless=False):
     """The messages and their answers: 60% Key supply answered by Response to
     key supply, 40% Key request answered by Response to key request with 1 to
     4 keys; as (client_sends, message bytes, answer bytes). framed: with the
-    10-byte header (Kq-1), else the JSON payload alone."""
+    10-byte header (Kq-1), else the JSON payload alone. keyless: only Key
+    requests, each refused without a key (state that grows without key IDs)."""
     keys = Keys(seed)
-    n_supplies = n_messages // 2 * 6 // 10
+    n_supplies = 0 if keyless else n_messages // 2 * 6 // 10
     n_requests = n_messages // 2 - n_supplies
 
     def wire(code, message_id, payload):
@@ -99,7 +100,10 @@ def conversation(n_messages, seed, framed=True):
                   "generation_timestamp": "2026-11-25T12:00:00Z", "hash_value": hashlib.sha256(data).hexdigest()}
         response = {"key_ID": key_id, "qkd_module_ID": "QKDM-Alice-01", "response": "success"}
         exchanges.append((True, wire(KEY_SUPPLY, i + 1, supply), wire(KEY_SUPPLY_RESPONSE, 1_000_001 + i, response)))
-    for i in range(n_requests):
+    for i in range(n_requests if keyless else 0):
+        exchanges.append((False, wire(KEY_REQUEST, 2_000_001 + i, {"number": 1, "size": 256}),
+                          wire(KEY_REQUEST_RESPONSE, 2_000_001 + i, {"keys": [], "response": "failure"})))
+    for i in range(0 if keyless else n_requests):
         number = 1 + i % 4
         answer_keys = []
         for _ in range(number):
@@ -266,9 +270,21 @@ def callgrind(tshark, capture, options):
 
 LUA_PEER = os.path.join(ROOT, "bench", "kq1_peer.lua")
 
-# name -> (capture kind, tshark options); the workloads add theirs.
+# Wireshark 4.0's Lua dies (SIGSEGV in longjmp) when the dissectors called in
+# one frame pass gui.max_tree_depth, as a frame of many messages makes the Lua
+# peer's do; batches are decoded by every decoder with the limit raised.
+BATCH_OPTIONS = ["-o", "gui.max_tree_depth:2000"]
+
+
+def floor_options(kind):
+    """The TCP floor's options for a capture of this kind."""
+    return ["--disable-protocol", "kq1", "-d", "tcp.port==%d,data" % (PORT if kind == "kq1" else PORT + 1)]
+
+# name -> (capture kind, tshark options); the workloads add theirs. The TCP
+# floor hands the payload to the data dissector, so that no heuristic
+# dissector is tried on it (none is for the decoders measured against it).
 DECODERS = {
-    "TCP floor": ("kq1", ["--disable-protocol", "kq1"]),
+    "TCP floor": ("kq1", ["--disable-protocol", "kq1", "-d", "tcp.port==4162,data"]),
     "bare JSON": ("bare", ["--disable-protocol", "kq1", "-d", "tcp.port==4163,json"]),
     "Lua peer": ("kq1", ["--disable-protocol", "kq1", "-X", "lua_script:" + LUA_PEER]),
     "Kq-1 plugin": ("kq1", []),
@@ -329,11 +345,13 @@ def captures(args):
                                        ("one", "bare", PORT + 1, args.messages, 2026),
                                        ("batch", "kq1", PORT, args.messages, 2026),
                                        ("one-small", "kq1", PORT, args.callgrind_messages, 7),
-                                       ("one-small", "bare", PORT + 1, args.callgrind_messages, 7)):
+                                       ("one-small", "bare", PORT + 1, args.callgrind_messages, 7),
+                                       ("keyless", "kq1", PORT, args.messages, 11),
+                                       ("keyless", "bare", PORT + 1, args.messages, 11)):
         path = os.path.join(args.work, "%s-%s-%d.pcapng" % (kind, shape, n))
         if not os.path.exists(path):
             print("recording %s, %s, %d messages ..." % (kind, shape, n), flush=True)
-            exchanges = conversation(n, seed, framed=kind == "kq1")
+            exchanges = conversation(n, seed, framed=kind == "kq1", keyless=shape == "keyless")
             if shape == "batch":
                 record(path, port, lambda: play_batches(port, exchanges, seed))
             else:
@@ -355,7 +373,8 @@ def run_benchmark(args):
     decoders = {name: (kind, [option.replace(LUA_PEER, os.path.join(tshark.workdir, "kq1_peer.lua"))
                               for option in options]) for name, (kind, options) in DECODERS.items()}
     n_messages, n_keys = count_messages(tshark, paths[("one", "kq1")])
-    info = {"messages": n_messages, "keys": n_keys,
+    n_keyless = count_messages(tshark, paths[("keyless", "kq1")])[0]
+    info = {"messages": n_messages, "keys": n_keys, "keyless": n_keyless,
             "frames": {key: frames_in(path) for key, path in paths.items()},
             "sizes": {key: os.path.getsize(path) for key, path in paths.items()}}
     print("capture: %d Kq-1 messages, %d keys" % (n_messages, n_keys), flush=True)
@@ -367,7 +386,8 @@ def run_benchmark(args):
                 kind, base = decoders[name]
                 if (shape, kind) not in paths:
                     continue    # bare JSON has no batch shape: it cannot be framed
-                run = measure(tshark, paths[(shape, kind)], base + options)
+                run = measure(tshark, paths[(shape, kind)],
+                              base + options + (BATCH_OPTIONS if shape == "batch" else []))
                 results[(shape, workload, name)] = run
                 if "crashed" in run:
                     print("%-6s %-12s %-12s %s" % (shape, workload, name, run["crashed"]), flush=True)
@@ -375,29 +395,33 @@ def run_benchmark(args):
                 print("%-6s %-12s %-12s cpu %6.2f s  wall %6.2f s  peak %6.0f MiB" % (
                     shape, workload, name, run["cpu"], run["wall"], run["rss"] / 1024), flush=True)
 
-    # Instructions per message, with a display filter on a key ID (a tree is
-    # built): beyond the TCP floor's over the same capture, so that tshark's
-    # start-up and TCP are not counted.
+    # Instructions per message, with a display filter on a key ID (no tree
+    # shown) and with -V (every tree built): beyond the TCP floor's over the
+    # same capture, so that tshark's start-up and TCP are not counted.
     counts = {}
-    floors = {kind: callgrind(tshark, paths[("one-small", kind)], decoders["TCP floor"][1]
-                              + WORKLOADS["-Y key ID"]["TCP floor"])[0] for kind in ("kq1", "bare")}
-    for name in ("bare JSON", "Lua peer", "Kq-1 plugin"):
-        kind, base = decoders[name]
-        total, top = callgrind(tshark, paths[("one-small", kind)], base + WORKLOADS["-Y key ID"][name])
-        counts[name] = ((total - floors[kind]) / args.callgrind_messages, top)
-        print("%-12s %9.0f instructions per message beyond the TCP floor" % (name, counts[name][0]), flush=True)
+    for workload in ("-Y key ID", "-V"):
+        floors = {kind: callgrind(tshark, paths[("one-small", kind)], floor_options(kind)
+                                  + WORKLOADS[workload]["TCP floor"])[0] for kind in ("kq1", "bare")}
+        for name in ("bare JSON", "Lua peer", "Kq-1 plugin"):
+            kind, base = decoders[name]
+            total, top = callgrind(tshark, paths[("one-small", kind)], base + WORKLOADS[workload][name])
+            counts[(workload, name)] = ((total - floors[kind]) / args.callgrind_messages, top)
+            print("%-10s %-12s %9.0f instructions per message beyond the TCP floor" % (
+                workload, name, counts[(workload, name)][0]), flush=True)
 
-    # Capture-long state: peak memory growth from half the capture to all of it, per key ID.
+    # Capture-long state: peak memory growth from half the capture to all of
+    # it, per key ID (the mixed capture) and per message (the keyless one).
     growth = {}
-    for name in ("bare JSON", "Kq-1 plugin"):
-        kind, base = decoders[name]
-        full = paths[("one", kind)]
-        half = full.replace(".pcapng", "-half.pcapng")
-        if not os.path.exists(half):
-            subprocess.run(["editcap", "-r", full, half, "1-%d" % (frames_in(full) // 2)], check=True)
-            os.chmod(half, 0o644)
-        growth[name] = (results[("one", "summary", name)]["rss"] - measure(tshark, half, base, runs=1)["rss"]) \
-            * 1024 / max(1, n_keys // 2)
+    for shape, unit in (("one", n_keys), ("keyless", n_keyless)):
+        for name in ("bare JSON", "Kq-1 plugin"):
+            kind, base = decoders[name]
+            full = paths[(shape, kind)]
+            half = full.replace(".pcapng", "-half.pcapng")
+            if not os.path.exists(half):
+                subprocess.run(["editcap", "-r", full, half, "1-%d" % (frames_in(full) // 2)], check=True)
+                os.chmod(half, 0o644)
+            growth[(shape, name)] = (measure(tshark, full, base, runs=1)["rss"]
+                                     - measure(tshark, half, base, runs=1)["rss"]) * 1024 / max(1, unit // 2)
     write_report(args.output, info, results, counts, growth, args)
     tshark.close()
     # The recording ran as root: let the user who asked own the report.
@@ -425,7 +449,8 @@ def write_report(path, info, results, counts, growth, args):
         "",
         "## What is compared",
         "",
-        "- **TCP floor**: Kq-1 disabled; Wireshark decodes up to TCP and no further.",
+        "- **TCP floor**: Kq-1 disabled and the port decoded as data: Wireshark decodes up to TCP and",
+        "  no further (no heuristic dissector is tried, as none is for the others).",
         "- **bare JSON**: the same JSON payloads sent without the 10-byte header (port 4163, one",
         "  message per segment), decoded with Decode As JSON: what Wireshark's JSON dissector alone",
         "  costs on this JSON. It does no framing, no checks and no analysis; it exists only for the",
@@ -439,15 +464,24 @@ def write_report(path, info, results, counts, growth, args):
         "",
         "Workloads: `summary` (`tshark -r`), `-Y key ID` (messages holding a key ID: `kq1.key_id`, or",
         "`json.key == \"key_ID\"` for the baselines), `-T fields` (key IDs and MessageIDs), `-V`, and",
-        "the plugin's own `-z kq1,tree`. CPU is the best of 3 runs.",
+        "the plugin's own `-z kq1,tree`. CPU is the best of 3 runs. On Wireshark 4.0, `-T fields` builds",
+        "the whole tree, as `-V` does (tshark asks for every field's details), so both call the JSON",
+        "dissector; from 4.2 on it builds only what the fields need.",
         "",
         "## Captures",
         "",
         "%d Kq-1 messages (%d keys): 60%% Key supply answered by Response to key supply, 40%% Key"
         " request answered by a Response to key request with 1 to 4 keys, recorded on loopback by"
-        " this script. Frames: one message per segment %d (bare JSON %d), batches %d." % (
+        " this script. Frames: one message per segment %d (bare JSON %d), batches %d. A third"
+        " capture of %d messages holds no key ID at all (Key requests refused with no keys), to show"
+        " what grows without key IDs." % (
             info["messages"], info["keys"], info["frames"][("one", "kq1")], info["frames"][("one", "bare")],
-            info["frames"][("batch", "kq1")]),
+            info["frames"][("batch", "kq1")], info["keyless"]),
+        "",
+        "Batches are decoded by every decoder with `-o gui.max_tree_depth:2000`: Wireshark 4.0's Lua",
+        "dies (SIGSEGV in `longjmp`) when the dissectors called in one frame pass the default limit,",
+        "as a frame of many messages makes the Lua peer's do. There is no bare JSON batch: JSON",
+        "without a header cannot be split into messages.",
         "",
     ]
     for shape, title in (("one", "One message per segment"), ("batch", "Batches, some cut across segments")):
@@ -472,21 +506,23 @@ def write_report(path, info, results, counts, growth, args):
                     "%.2f" % (run["cpu"] / lua["cpu"]) if lua else "-"))
         lines.append("")
     lines += ["## Instructions per message", "",
-              "callgrind over %d messages, one per segment, with `-Y` on a key ID, counting only the"
-              " dissection of the packets (inside `epan_dissect_run*`): the instructions beyond those of"
-              " the TCP floor over the same capture, per message; and the functions with the most self"
-              " cost (share of the dissection):"
+              "callgrind over %d messages, one per segment, counting only the dissection of the packets"
+              " (inside `epan_dissect_run*`): the instructions beyond those of the TCP floor over the"
+              " same capture, per message; and the functions with the most self cost (share of the"
+              " dissection). `-Y` on a key ID builds a tree that shows nothing; `-V` builds all of it."
               % args.callgrind_messages, ""]
-    for name, (per_message, top) in counts.items():
-        lines.append("- **%s**: %.0f; %s" % (name, per_message, "; ".join(top) or "-"))
+    for (workload, name), (per_message, top) in counts.items():
+        lines.append("- **%s, %s**: %.0f; %s" % (workload, name, per_message, "; ".join(top) or "-"))
     lines += ["", "## Capture-long state", "",
-              "Peak memory growth from half of the one-per-segment capture to all of it, per key ID:", ""]
-    for name, value in growth.items():
-        lines.append("- %s: %.0f bytes per key ID" % (name, value))
-    if "bare JSON" in growth and "Kq-1 plugin" in growth:
-        lines.append("- the plugin beyond bare JSON's own growth: %.0f bytes per key ID"
-                     % (growth["Kq-1 plugin"] - growth["bare JSON"]))
-    lines += ["", "Peak memory includes tshark's own start-up (the floor's)."]
+              "Peak memory growth from half of a one-per-segment capture to all of it:", "",
+              "| capture | bare JSON | Kq-1 plugin | the plugin beyond bare JSON |", "|---|---|---|---|"]
+    for shape, unit in (("one", "per key ID"), ("keyless", "per message, no key ID in the capture")):
+        bare, plugin = growth[(shape, "bare JSON")], growth[(shape, "Kq-1 plugin")]
+        lines.append("| %s | %.0f bytes | %.0f bytes | %.0f bytes |" % (unit, bare, plugin, plugin - bare))
+    lines += ["", "Per key ID, the plugin keeps the key ID (16 bytes for a lower-case UUID) in a hash set,"
+              " and where and from whom it was supplied; per message, which PDU it is and the exchange it"
+              " belongs to (request and response frames and the request's time), and for a Key request"
+              " what it asked for. Peak memory includes tshark's own start-up (the floor's)."]
     with open(path, "w") as out:
         out.write("\n".join(lines) + "\n")
     print("wrote", path)

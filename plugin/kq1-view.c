@@ -612,6 +612,13 @@ free_payload_with_packet(wmem_allocator_t *pool _U_, wmem_cb_event_t event _U_, 
     return false;
 }
 
+/* Tests set KQ1_COMPARE_PARSE_PATHS=1: every payload is then checked by the
+ * careful parsing path alone too, and a difference is a dissector bug
+ * (tests/test_tshark.py ParsePaths, the fuzz tests); "self-test" reports
+ * one for every payload, to show the comparison runs. */
+enum { COMPARE_NEVER, COMPARE_EACH, COMPARE_FAIL_ALWAYS };
+static int compare_parse_paths = COMPARE_NEVER;
+
 const kq1_payload_t *
 kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb)
 {
@@ -622,8 +629,18 @@ kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb)
                                 (kq1_hash_input_t)kq1_hash_input, (kq1_hash_algorithm_t)kq1_hash_algorithm,
                                 (kq1_key_encodings_t)kq1_key_encoding };
     kq1_payload_t *payload = kq1_payload_check(msg, data, length, &settings);
+    char *why;
 
     wmem_register_callback(pinfo->pool, free_payload_with_packet, payload);
+    if (compare_parse_paths != COMPARE_NEVER
+        && (compare_parse_paths == COMPARE_FAIL_ALWAYS
+            || !kq1_payload_paths_agree(msg, data, length, &settings, &why))) {
+        const char *shown = compare_parse_paths == COMPARE_FAIL_ALWAYS ? "(self-test)" : wmem_strdup(pinfo->pool, why);
+
+        if (compare_parse_paths != COMPARE_FAIL_ALWAYS)
+            g_free(why);
+        REPORT_DISSECTOR_BUG("Kq-1: the quick and the careful parse of this payload differ: %s", shown);
+    }
     return payload;
 }
 
@@ -1039,6 +1056,7 @@ compile_aliases(void)
 void
 kq1_view_register(int proto, module_t *module)
 {
+    const char *compare = g_getenv("KQ1_COMPARE_PARSE_PATHS");
     static hf_register_info hf[] = {
         { &hf_kq1_version,
           { "Version", "kq1.version", FT_UINT16, BASE_DEC, NULL, 0x0,
@@ -1271,6 +1289,8 @@ kq1_view_register(int proto, module_t *module)
     expert_module_t *expert_kq1;
 
     proto_kq1 = proto;
+    if (compare != NULL)
+        compare_parse_paths = strcmp(compare, "self-test") == 0 ? COMPARE_FAIL_ALWAYS : COMPARE_EACH;
     proto_register_field_array(proto_kq1, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_kq1 = expert_register_protocol(proto_kq1);

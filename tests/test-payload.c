@@ -350,8 +350,14 @@ test_scanner_on_bad_text(void)
     for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
         gsize len = strlen(texts[i]);
         kq1_json_doc_t doc = { NULL, NULL };
+        gsize end = 0;
+        bool complete = kq1_json_doc_read(&doc, (const uint8_t *)texts[i], len, 2, &end);
 
-        kq1_json_doc_read(&doc, (const uint8_t *)texts[i], len, NULL, 2);
+        /* Read whole: only the object closed early, and the array of a
+         * number with a colon in it (json-glib refuses that one). */
+        g_assert_cmpint(complete, ==, strcmp(texts[i], "{\"a\":1}}") == 0 || strcmp(texts[i], "[1:2]") == 0);
+        if (complete)
+            g_assert_cmpuint(end, ==, texts[i][0] == '{' ? 7 : 5);
         for (unsigned v = 0; v < doc.values->len; v++) {
             const kq1_json_value_t *value = &g_array_index(doc.values, kq1_json_value_t, v);
 
@@ -372,9 +378,12 @@ test_json_doc(void)
     JsonParser *parser = json_parser_new();
     kq1_json_doc_t doc = { NULL, NULL };
     const kq1_json_value_t *root, *a1, *one, *inner, *bc, *emoji, *a2;
+    gsize end = 0;
 
     g_assert_true(json_parser_load_from_data(parser, json, -1, NULL));
-    kq1_json_doc_read(&doc, (const uint8_t *)json, strlen(json), json_parser_get_root(parser), 4);
+    g_assert_true(kq1_json_doc_read(&doc, (const uint8_t *)json, strlen(json), 4, &end));
+    g_assert_cmpuint(end, ==, strlen(json) - 1);
+    kq1_json_doc_tie(&doc, json_parser_get_root(parser));
     g_assert_cmpuint(doc.values->len, ==, 7);
     root = kq1_json_doc_value(&doc, 0);
     assert_span(json, root->value, "{\"a\": [1, {\"b\\u005fc\": \"x\\\"y\"}], \"\\ud83d\\ude00\":null, \"a\":true}");
@@ -1053,6 +1062,53 @@ test_key_store(void)
     kq1_key_store_free(store);
 }
 
+/* The quick parse (the bytes read once, json-glib once) and the careful one
+ * (bracket counting first) find the same on every kind of text; the tshark
+ * test ParsePaths and the fuzz targets compare them on every sample and on
+ * mutated input. */
+static void
+test_parse_paths_agree(void)
+{
+    static const char *texts[] = {
+        "", "   ", "{}", "[]", " {} \r\n", "{\"key_ID\":\"a\"}", "{\"key_ID\":\"a\"}  xyz", "{\"key_ID\":\"a\"}}",
+        "{\"a\":1} {\"b\":2}", "\"x\" {}", "42", "true", "null", "[1:2]", "{\"a\" 1}", "{\"a\":tru}", "{,}",
+        "{\"a\":1,}", "[1,2,]", "{\"a\":[1,{\"b\":\"c\"}]}", "{\"keys\":[{\"key_ID\":\"a\",\"key\":\"a2V5\"},7]}",
+        "{\"key_ID\":\"a\\u0000b\"}", "{\"key_ID\":\"\\ud800\"}", "{\"k\\u0065y_ID\":\"a\"}", "{\"key_ID\":\"\xff\"}",
+        "{\"key_ID\":\"a\",\"key_ID\":\"b\"}", "{\"number\":123456789012345678901234}", "{\"number\":-0}",
+        "{\"number\":1e3}", "{\"a\":\"}\"}", "{\"a\":\"\\\"}\"}", "[{\"a\":{\"b\":[[]]}}]", "{\"a\":[}", "{]",
+        "{\"key\":\"a2V5a2V5\",\"key_ID\":\"id-1\",\"key_length\":48,\"hash_value\":\"" KEYKEY_SHA256 "\"}",
+        "{\"keys\":[{\"key_ID\":\"x\",\"key\":\"00ff\"}],\"response\":\"success\"} \n",
+        "{\"number\":2,\"size\":256}\x01\x02",
+    };
+    const kq1_message_info_t *messages[] = {
+        kq1_message_lookup(0x3101), kq1_message_lookup(0x1302), kq1_message_lookup(0x1303),
+        kq1_message_lookup(0x3104), kq1_qkd014_message(KQ1_QKD014_KEY_CONTAINER), NULL,
+    };
+    GString *deep = g_string_new(NULL);
+    char *why = NULL;
+
+    for (gsize t = 0; t < G_N_ELEMENTS(texts); t++) {
+        for (gsize m = 0; m < G_N_ELEMENTS(messages); m++) {
+            gboolean agree = kq1_payload_paths_agree(messages[m], (const uint8_t *)texts[t], strlen(texts[t]),
+                                                     NULL, &why);
+
+            if (!agree)
+                g_test_message("%s\n%s", texts[t], why);
+            g_assert_true(agree);
+        }
+    }
+    /* At the nesting limit and one past it. */
+    for (int depth = KQ1_MAX_JSON_DEPTH; depth <= KQ1_MAX_JSON_DEPTH + 1; depth++) {
+        g_string_truncate(deep, 0);
+        for (int i = 0; i < depth; i++)
+            g_string_append_c(deep, '[');
+        for (int i = 0; i < depth; i++)
+            g_string_append_c(deep, ']');
+        g_assert_true(kq1_payload_paths_agree(NULL, (const uint8_t *)deep->str, deep->len, NULL, NULL));
+    }
+    g_string_free(deep, true);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1087,5 +1143,6 @@ main(int argc, char **argv)
     g_test_add_func("/keycheck/decoding", test_key_decoding);
     g_test_add_func("/keycheck/hash", test_hash_verification);
     g_test_add_func("/keystore/compact", test_key_store);
+    g_test_add_func("/payload/parse-paths-agree", test_parse_paths_agree);
     return g_test_run();
 }

@@ -1009,6 +1009,42 @@ class FuzzRegressions(Kq1TestCase):
                 self.assertEqual(result.returncode, 0, "%s %s:\n%s" % (path, options, result.stderr[-2000:]))
 
 
+class ParsePaths(Kq1TestCase):
+    """The plugin parses a well-formed payload quickly (its bytes read once,
+    then json-glib once) and falls back to a careful parse for the rest.
+    With KQ1_COMPARE_PARSE_PATHS set it checks every payload by the careful
+    path too and reports a dissector bug if anything found differs: over
+    every sample and the fuzz regressions, with the options each sample
+    needs, in two passes, nothing may."""
+
+    OPTIONS = {"kq1-decode-as-9000.pcapng": ("-d", "tcp.port==9000,kq1"),
+               "kq1-little-endian.pcapng": ("-o", "kq1.byte_order:automatic")}
+
+    def test_the_comparison_runs(self):
+        # "self-test" reports every payload: the hook is there and aborts tshark.
+        result = self.tshark.run("-r", self.tshark.sample("kq1-proactive.pcapng"), "-V", check=False,
+                                 keep_stdout=False, env={"KQ1_COMPARE_PARSE_PATHS": "self-test"})
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("the quick and the careful parse of this payload differ: (self-test)", result.stderr)
+
+    def test_same_findings_both_ways(self):
+        self.tshark.prove_plugin_loaded()
+        folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz", "regressions")
+        inputs = [self.tshark.sample(os.path.basename(path))
+                  for path in sorted(glob.glob(os.path.join(self.tshark.samples, "*.pcapng")))]
+        for path in sorted(glob.glob(os.path.join(folder, "*.pcapng"))):
+            target = os.path.join(self.tshark.workdir, os.path.basename(path))
+            shutil.copyfile(path, target)
+            os.chmod(target, 0o644)
+            inputs.append(target)
+        self.assertGreater(len(inputs), 30)
+        for path in inputs:
+            options = self.OPTIONS.get(os.path.basename(path), ())
+            result = self.tshark.run("-r", path, "-V", "-2", *options, check=False, keep_stdout=False,
+                                     env={"KQ1_COMPARE_PARSE_PATHS": "1"})
+            self.assertEqual(result.returncode, 0, "%s:\n%s" % (path, result.stderr[-3000:]))
+
+
 class Hostile(Kq1TestCase):
     """The hostile corpus (samples/record.py's hostile-*): each capture holds a
     broken or malicious QKD module's connection, then a clean exchange on a

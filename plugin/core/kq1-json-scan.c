@@ -166,8 +166,8 @@ typedef struct {
     int       last;     /* the last of them, -1 before the first */
 } container_t;
 
-void
-kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode *root, unsigned max_depth)
+bool
+kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsigned max_depth, gsize *end)
 {
     enum { VALUE, AFTER_OPEN, AFTER_VALUE, ITEM, DONE } state = VALUE;
     /* On the stack: a heap block this size costs malloc more than a small
@@ -176,10 +176,10 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode 
     unsigned depth = 0;
     GString *name = g_string_new(NULL);
     gsize i = skip_space(data, 0, len);
-    /* What the value about to be read is: json-glib's node, and its name
-     * and where its member starts when it is a member. */
-    JsonNode *node = root;
+    /* What the value about to be read is: its name and where its member
+     * starts when it is a member. */
     const char *member_name = NULL;
+    bool complete = false;
     gsize member_start = 0;
 
     max_depth = MIN(max_depth, KQ1_JSON_DOC_MAX_DEPTH);
@@ -192,7 +192,7 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode 
     }
     while (state != DONE) {
         container_t *top = depth > 0 ? &stack[depth - 1] : NULL;
-        kq1_json_value_t value = { node, { i, 0 }, { 0, 0 }, member_name, -1, -1 };
+        kq1_json_value_t value = { NULL, { i, 0 }, { 0, 0 }, member_name, -1, -1 };
         kq1_json_value_t *v;
         int added;
 
@@ -215,7 +215,7 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode 
             }
             v = &g_array_index(doc->values, kq1_json_value_t, added);
             if (data[i] == '{' || data[i] == '[') {
-                if (depth > max_depth) {
+                if (depth + 1 > max_depth) {
                     state = DONE;
                     break;
                 }
@@ -252,6 +252,11 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode 
                 depth--;
                 i++;
                 state = AFTER_VALUE;
+                if (depth == 0) {
+                    /* The top-level object or array is read whole. */
+                    complete = true;
+                    *end = i;
+                }
             } else if (state == AFTER_VALUE && data[i] == ',') {
                 i++;
                 state = ITEM;
@@ -264,13 +269,8 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode 
             i = skip_space(data, i, len);
             v = &g_array_index(doc->values, kq1_json_value_t, top->value);
             if (top->close == ']') {
-                JsonArray *array = v->node != NULL && JSON_NODE_HOLDS_ARRAY(v->node) ? json_node_get_array(v->node) : NULL;
-
-                node = array != NULL && top->n < json_array_get_length(array)
-                       ? json_array_get_element(array, top->n) : NULL;
                 member_name = NULL;
             } else {
-                JsonObject *object = v->node != NULL && JSON_NODE_HOLDS_OBJECT(v->node) ? json_node_get_object(v->node) : NULL;
                 kq1_span_t name_span;
                 gsize name_end;
 
@@ -286,9 +286,14 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode 
                 name_span.offset = i + 1;
                 name_span.length = name_end - i - 2;
                 unescape_name(data, name_span, name);
-                member_name = g_string_chunk_insert_len(doc->names, name->str, (gssize)name->len);
+                if (memchr(data + name_span.offset, '\\', name_span.length) == NULL) {
+                    member_name = g_string_chunk_insert_len(doc->names, (const char *)data + name_span.offset,
+                                                            (gssize)name_span.length);
+                } else {
+                    unescape_name(data, name_span, name);
+                    member_name = g_string_chunk_insert_len(doc->names, name->str, (gssize)name->len);
+                }
                 member_start = i;
-                node = object != NULL ? json_object_get_member(object, member_name) : NULL;
                 i = skip_space(data, name_end, len);
                 if (i >= len || data[i] != ':') {
                     state = DONE;
@@ -304,6 +309,33 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode 
         }
     }
     g_string_free(name, true);
+    return complete;
+}
+
+void
+kq1_json_doc_tie(kq1_json_doc_t *doc, JsonNode *root)
+{
+    kq1_json_value_t *values = (kq1_json_value_t *)(void *)doc->values->data;
+
+    if (doc->values->len == 0)
+        return;
+    values[0].node = root;
+    /* Document order: each value comes after its container, so its node is
+     * known by the time its members and elements are reached. */
+    for (guint v = 0; v < doc->values->len; v++) {
+        JsonNode *node = values[v].node;
+        JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
+        JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : NULL;
+        guint n = 0;
+
+        for (int c = values[v].first; c >= 0; c = values[c].next, n++) {
+            if (values[c].name != NULL)
+                values[c].node = object != NULL ? json_object_get_member(object, values[c].name) : NULL;
+            else
+                values[c].node = array != NULL && n < json_array_get_length(array)
+                                 ? json_array_get_element(array, n) : NULL;
+        }
+    }
 }
 
 void

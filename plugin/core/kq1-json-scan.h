@@ -1,9 +1,10 @@
 /* kq1-json-scan.h
- * Where things are in JSON text. Before parsing: where the top-level value
- * ends, and whether it nests too deep to parse. After json-glib has parsed
- * it: the whole text read once into a document that ties each of
- * json-glib's values to its bytes, so that each Kq-1 field can highlight
- * its own bytes. Iterative, so no input can make it recurse; GLib and
+ * Where things are in JSON text: the whole text read once into a document
+ * of its values and their bytes (which also tells where the top-level value
+ * ends, and whether it nests too deep to parse), then tied to json-glib's
+ * values, so that each Kq-1 field can highlight its own bytes. For text
+ * that does not read cleanly, where the top-level value ends by bracket
+ * counting alone. Iterative, so no input can make it recurse; GLib and
  * json-glib only.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -54,15 +55,18 @@ typedef struct {
 /* The deepest nesting kq1_json_doc_read follows. */
 #define KQ1_JSON_DOC_MAX_DEPTH 64
 
-/* Reads data[0..len), a JSON text json-glib has parsed into root (so valid,
- * and nested no deeper than max_depth, at most KQ1_JSON_DOC_MAX_DEPTH),
- * into doc: zeroed, or a document read before, whose storage is reused.
- * One pass over the bytes; each value is tied to json-glib's node for it.
- * Text that is not what json-glib read ends the reading early, within
- * data[0..len). */
-void kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, JsonNode *root,
-                       unsigned max_depth);
+/* Reads data[0..len) once into doc (zeroed, or a document read before,
+ * whose storage is reused): every value with its bytes and, for a member,
+ * its name unescaped; no node yet. Reading stops where the text is not JSON
+ * or nests deeper than max_depth (at most KQ1_JSON_DOC_MAX_DEPTH), within
+ * data[0..len). true when the text starts with an object or array that was
+ * read to its end, nested no deeper than max_depth: *end is then the byte
+ * just past it. */
+bool kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsigned max_depth, gsize *end);
 
+/* Ties each value of doc to json-glib's node for it, root being json-glib's
+ * reading of the text doc was read from; the bytes are not read again. */
+void kq1_json_doc_tie(kq1_json_doc_t *doc, JsonNode *root);
 void kq1_json_doc_clear(kq1_json_doc_t *doc);
 
 /* The value at position (a value's first or next), or NULL for -1. */

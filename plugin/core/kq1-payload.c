@@ -501,17 +501,74 @@ check_keys(checker_t *c)
     }
 }
 
+/* How many bytes of whitespace (RFC 8259) start data[0..len). */
+static gsize
+whitespace(const uint8_t *data, gsize len)
+{
+    gsize n = 0;
+
+    while (n < len && (data[n] == ' ' || data[n] == '\t' || data[n] == '\n' || data[n] == '\r'))
+        n++;
+    return n;
+}
+
 /* One parser serves every payload: making one costs more than most
- * payloads take to parse. Dissection runs in one thread. */
+ * payloads take to parse. Dissection runs in one thread. Not an immutable
+ * parser: json-glib 1.10 (Debian 13) aborts in json_parser_steal_root when
+ * such a parser accepts a scalar followed by more text ("x" {}), which a
+ * payload can be. */
 static JsonParser *parser;
 
 static bool
-parse(kq1_payload_t *p, const uint8_t *data, gsize len)
+parse_text(const uint8_t *data, gsize end, GError **error)
+{
+    if (parser == NULL)
+        parser = json_parser_new();
+    return json_parser_load_from_data(parser, (const char *)data, (gssize)end, error);
+}
+
+/* The JSON text ends at end: what follows is whitespace, or bytes Length
+ * counts that are not JSON. */
+static void
+take_json_text(kq1_payload_t *p, const uint8_t *data, gsize end, gsize len)
+{
+    gsize rest = end + whitespace(data + end, len - end);
+
+    p->json_len = rest;
+    if (rest < len)
+        add_finding(p, KQ1_FINDING_LENGTH_MISMATCH, KQ1_PARAM_COUNT, -1,
+                    "JSON text ends after %" G_GSIZE_FORMAT " of the %" G_GSIZE_FORMAT
+                    " payload bytes that Length gives; %" G_GSIZE_FORMAT " bytes follow it",
+                    end, len, len - rest);
+}
+
+/* Payloads as they should be, an object or array: the plugin reads the
+ * bytes once (the document) and json-glib once. false, with nothing said,
+ * when the text does not read cleanly or json-glib refuses it: then
+ * parse_carefully says why. */
+static bool
+parse_quickly(kq1_payload_t *p, const uint8_t *data, gsize len)
+{
+    gsize end = 0;
+
+    if (!kq1_json_doc_read(&p->doc, data, len, KQ1_MAX_JSON_DEPTH, &end) || !parse_text(data, end, NULL))
+        return false;
+    take_json_text(p, data, end, len);
+    p->root = json_parser_steal_root(parser);
+    if (p->root == NULL)
+        return false;
+    kq1_json_doc_tie(&p->doc, p->root);
+    return true;
+}
+
+/* Any payload: where its JSON text ends by bracket counting, and what is
+ * wrong with it. */
+static bool
+parse_carefully(kq1_payload_t *p, const uint8_t *data, gsize len)
 {
     gsize end = 0;
     GError *error = NULL;
     const char *bad;
-    gsize rest;
 
     switch (kq1_json_extent(data, len, KQ1_MAX_JSON_DEPTH, &end)) {
     case KQ1_EXTENT_EMPTY:
@@ -526,23 +583,8 @@ parse(kq1_payload_t *p, const uint8_t *data, gsize len)
     case KQ1_EXTENT_FOUND:
         break;
     }
-
-    for (rest = end; rest < len && (data[rest] == ' ' || data[rest] == '\t'
-                                    || data[rest] == '\n' || data[rest] == '\r'); rest++)
-        ;
-    p->json_len = rest;
-    if (rest < len)
-        add_finding(p, KQ1_FINDING_LENGTH_MISMATCH, KQ1_PARAM_COUNT, -1,
-                    "JSON text ends after %" G_GSIZE_FORMAT " of the %" G_GSIZE_FORMAT
-                    " payload bytes that Length gives; %" G_GSIZE_FORMAT " bytes follow it",
-                    end, len, len - rest);
-
-    /* Not an immutable parser: json-glib 1.10 (Debian 13) aborts in
-     * json_parser_steal_root when such a parser accepts a scalar followed by
-     * more text ("x" {}), which a payload can be. */
-    if (parser == NULL)
-        parser = json_parser_new();
-    if (!json_parser_load_from_data(parser, (const char *)data, (gssize)end, &error)) {
+    take_json_text(p, data, end, len);
+    if (!parse_text(data, end, &error)) {
         char *why = describe_parse_error(error);
 
         /* json-glib refuses text that is not UTF-8 but does not say where:
@@ -565,9 +607,19 @@ parse(kq1_payload_t *p, const uint8_t *data, gsize len)
         add_finding(p, KQ1_FINDING_BAD_JSON, KQ1_PARAM_COUNT, -1, "Payload holds no JSON value");
         return false;
     }
-    kq1_json_doc_read(&p->doc, data, end, p->root, KQ1_MAX_JSON_DEPTH);
-    p->parsed = true;
+    kq1_json_doc_read(&p->doc, data, end, KQ1_MAX_JSON_DEPTH, &end);
+    kq1_json_doc_tie(&p->doc, p->root);
     return true;
+}
+
+/* For kq1_payload_paths_agree: the careful path alone. */
+static bool careful_only;
+
+static bool
+parse(kq1_payload_t *p, const uint8_t *data, gsize len)
+{
+    p->parsed = (!careful_only && parse_quickly(p, data, len)) || parse_carefully(p, data, len);
+    return p->parsed;
 }
 
 static void check_payload(checker_t *checker, const kq1_message_info_t *msg);
@@ -651,6 +703,100 @@ payload_destroy(kq1_payload_t *payload)
     g_array_free(payload->keys, true);
     kq1_json_doc_clear(&payload->doc);
     g_free(payload);
+}
+
+/* Everything a check found, as text, for comparing two checks. */
+static void
+describe_span(GString *out, const char *what, kq1_span_t span)
+{
+    g_string_append_printf(out, " %s@%" G_GSIZE_FORMAT "+%" G_GSIZE_FORMAT, what, span.offset, span.length);
+}
+
+static void
+describe_node_text(GString *out, JsonNode *node)
+{
+    char *text;
+
+    if (node == NULL) {
+        g_string_append(out, " -");
+        return;
+    }
+    text = json_to_string(node, false);
+    g_string_append_printf(out, " %s", text);
+    g_free(text);
+}
+
+static void
+describe_params(GString *out, const kq1_params_t *params)
+{
+    for (int i = 0; i < KQ1_PARAM_COUNT; i++) {
+        g_string_append_printf(out, "\n  param %d:", i);
+        describe_node_text(out, params->node[i]);
+        describe_span(out, "member", params->span[i]);
+        describe_span(out, "value", params->value[i]);
+    }
+    describe_span(out, "\n  self", params->self);
+    describe_node_text(out, params->second_extension);
+    describe_span(out, "second", params->second_extension_span);
+    g_string_append_printf(out, "\n  key %d %" G_GSIZE_FORMAT " hash %d %s %d", params->key.encoding, params->key.len,
+                           params->hash_status, params->hash_algorithm ? params->hash_algorithm : "-",
+                           params->hash_over_text);
+    for (gsize i = 0; i < params->key.len; i++)
+        g_string_append_printf(out, "%02x", params->key.data[i]);
+}
+
+static char *
+describe_payload(const kq1_payload_t *p)
+{
+    GString *out = g_string_new(NULL);
+
+    g_string_append_printf(out, "parsed %d json_len %" G_GSIZE_FORMAT " left out %u", p->parsed, p->json_len,
+                           p->findings_left_out);
+    for (unsigned i = 0; i < p->findings->len; i++) {
+        const kq1_finding_t *f = &g_array_index(p->findings, kq1_finding_t, i);
+
+        g_string_append_printf(out, "\nfinding %d %d %d %s", f->kind, f->param, f->element, f->text);
+    }
+    g_string_append(out, "\nroot");
+    describe_node_text(out, p->root);
+    for (guint i = 0; p->parsed && i < p->doc.values->len; i++) {
+        const kq1_json_value_t *v = &g_array_index(p->doc.values, kq1_json_value_t, i);
+
+        g_string_append_printf(out, "\nvalue %u %s %d %d", i, v->name != NULL ? v->name : "-", v->first, v->next);
+        describe_span(out, "value", v->value);
+        describe_span(out, "member", v->member);
+        describe_node_text(out, v->node);
+    }
+    g_string_append(out, "\ntop");
+    describe_params(out, &p->top);
+    for (unsigned i = 0; i < p->keys->len; i++) {
+        g_string_append_printf(out, "\nkeys[%u]", i);
+        describe_params(out, &g_array_index(p->keys, kq1_params_t, i));
+    }
+    return g_string_free(out, false);
+}
+
+bool
+kq1_payload_paths_agree(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
+                        const kq1_settings_t *settings, char **why)
+{
+    kq1_payload_t *quick = kq1_payload_check(msg, data, len, settings), *careful;
+    char *quick_text, *careful_text;
+    bool agree;
+
+    careful_only = true;
+    careful = kq1_payload_check(msg, data, len, settings);
+    careful_only = false;
+    quick_text = describe_payload(quick);
+    careful_text = describe_payload(careful);
+    agree = strcmp(quick_text, careful_text) == 0;
+    if (why != NULL)
+        *why = agree ? NULL : g_strdup_printf("quick:\n%s\ncareful:\n%s", quick_text, careful_text);
+    g_free(quick_text);
+    g_free(careful_text);
+    kq1_payload_free(quick);
+    kq1_payload_free(careful);
+    return agree;
 }
 
 void

@@ -111,6 +111,13 @@ kq1_payload_t *kq1_payload_check(const kq1_message_info_t *msg, const uint8_t *d
 
 void kq1_payload_free(kq1_payload_t *payload);
 
+/* For tests: checks the payload by both parsing paths, the quick one that
+ * reads well-formed text once and json-glib once, and the careful one
+ * alone that any text takes when the quick one gives up, and says whether
+ * everything found is the same; if not, *why (g_free) shows both. */
+bool kq1_payload_paths_agree(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
+                             const kq1_settings_t *settings, char **why);
+
 /* Frees what kq1_payload_check keeps from one call to the next (its JSON
  * parser), when no more payloads will be checked. */
 void kq1_payload_shutdown(void);

@@ -1,9 +1,12 @@
 /* fuzz-payload.c
  * libFuzzer target: the payload checker on any bytes, as any message.
- * The first byte picks the message (Table I.1, Appendix II, or none).
+ * The first byte picks the message (Table I.1, Appendix II, or none). The
+ * quick and the careful parse must find the same: a difference aborts.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -39,6 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kq1_settings_t settings = { aliases, 1, KQ1_UNIT_BITS, KQ1_HASH_OVER_EITHER, KQ1_HASH_BY_LENGTH,
                                 KQ1_KEY_BASE64_OR_HEX };
     kq1_payload_t *payload;
+    char *why = NULL;
 
     if (size < 2 || size > 65536)
         return 0;
@@ -54,5 +58,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (unsigned i = 0; i < payload->keys->len; i++)
         (void)kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i), KQ1_PARAM_KEY_ID);
     kq1_payload_free(payload);
+    if (!kq1_payload_paths_agree(pick_message(data[0]), data + 2, size - 2, &settings, &why)) {
+        fprintf(stderr, "the quick and the careful parse differ:\n%s\n", why);
+        abort();
+    }
     return 0;
 }
