@@ -4,6 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "kq1-payload.h"
@@ -102,7 +103,7 @@ where(int element, where_t *buffer)
 {
     if (element < 0)
         return "";
-    g_snprintf(buffer->text, sizeof(buffer->text), " in Keys[%d]", element);
+    snprintf(buffer->text, sizeof(buffer->text), " in Keys[%d]", element);
     return buffer->text;
 }
 
