@@ -21,8 +21,9 @@
 #define ARENA_CHUNK (1u << ARENA_BITS)
 #define MAX_CHUNKS  (1u << (31 - ARENA_BITS))
 
+/* A key ID's entry: where its bytes are (its hash is worked out again from
+ * them when the slots grow, rather than kept). */
 typedef struct {
-    uint32_t hash;
     uint32_t where;
 } entry_t;
 
@@ -119,7 +120,7 @@ entry_is(const kq1_key_store_t *store, const entry_t *entry, const probe_t *prob
 {
     const uint8_t *kept = arena_bytes(store, entry->where);
 
-    if (entry->hash != probe->hash || ((entry->where & PACKED_UUID) != 0) != probe->uuid)
+    if (((entry->where & PACKED_UUID) != 0) != probe->uuid)
         return false;
     if (probe->uuid)
         return memcmp(kept, probe->bytes, UUID_BYTES) == 0;
@@ -147,7 +148,10 @@ grow_slots(kq1_key_store_t *store)
     uint32_t *slots = g_new0(uint32_t, n);
 
     for (uint32_t k = 0; k < kq1_records_count(store->entries); k++) {
-        uint32_t i = entry_at(store, k)->hash & mask;
+        uint32_t where = entry_at(store, k)->where;
+        const uint8_t *kept = arena_bytes(store, where);
+        uint32_t i = ((where & PACKED_UUID) != 0 ? hash_bytes(kept, UUID_BYTES, true)
+                      : hash_bytes(kept + 2, (size_t)(kept[0] | kept[1] << 8), false)) & mask;
 
         while (slots[i] != 0)
             i = (i + 1) & mask;
@@ -219,7 +223,6 @@ kq1_key_store_add(kq1_key_store_t *store, const char *key_id, size_t len, bool *
     entry = (entry_t *)kq1_records_append(store->entries);
     if (entry == NULL)
         return KQ1_KEY_NONE;
-    entry->hash = probe.hash;
     entry->where = (store->arena->len - 1) << ARENA_BITS | store->arena_used | (probe.uuid ? PACKED_UUID : 0);
     bytes = (uint8_t *)g_ptr_array_index(store->arena, store->arena->len - 1) + store->arena_used;
     if (!probe.uuid) {

@@ -3,7 +3,7 @@
  * in the order first added. A capture of millions of keys must not cost
  * hundreds of bytes per key ID (BENCHMARKS.md): a key ID written as a
  * lower-case UUID (ETSI GS QKD 014's form, what QKD systems send) takes 16
- * bytes, any other its length plus 2, and the index about 15 bytes more.
+ * bytes, any other its length plus 2, and the index 8 to 14 bytes more.
  * GLib only, so it is unit-tested without Wireshark.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
