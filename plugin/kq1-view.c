@@ -60,6 +60,7 @@ static int hf_kq1_extension = -1;
 static int hf_kq1_key_file = -1;
 static int hf_kq1_key_bytes = -1;
 static int hf_kq1_key_bits = -1;
+static int hf_kq1_key_encoding = -1;
 static int hf_kq1_hash_status = -1;
 static int hf_kq1_hash_algorithm = -1;
 static int hf_kq1_response_ok = -1;
@@ -150,6 +151,12 @@ static kq1_uat_alias_t *uat_aliases;
 static unsigned n_uat_aliases;
 static kq1_alias_t *aliases;
 static unsigned n_aliases;
+
+static const value_string key_encoding_read_vals[] = {
+    { KQ1_KEY_BASE64, "base64" },
+    { KQ1_KEY_HEX,    "hex" },
+    { 0, NULL }
+};
 
 static const value_string hash_status_vals[] = {
     { KQ1_HASH_VERIFIED, "verified" },
@@ -245,9 +252,10 @@ add_key_checks(proto_tree *tree, tvbuff_t *json_tvb, int offset, int length, con
     if (!kq1_hide_keys) {
         item = proto_tree_add_bytes_with_length(tree, hf_kq1_key_bytes, json_tvb, offset, length,
                                                 params->key.data, (int)params->key.len);
-        proto_item_append_text(item, " (%s)", params->key.encoding == KQ1_KEY_HEX ? "hex" : "base64");
         proto_item_set_generated(item);
     }
+    item = proto_tree_add_uint(tree, hf_kq1_key_encoding, json_tvb, offset, length, params->key.encoding);
+    proto_item_set_generated(item);
     item = proto_tree_add_uint(tree, hf_kq1_key_bits, json_tvb, offset, length, (uint32_t)(params->key.len * 8));
     proto_item_set_generated(item);
 }
@@ -1121,6 +1129,9 @@ kq1_view_register(int proto, module_t *module)
         { &hf_kq1_key_bytes,
           { "Key bytes", "kq1.key_bytes", FT_BYTES, BASE_NONE, NULL, 0x0,
             "The Key decoded from base64 (or hex)", HFILL } },
+        { &hf_kq1_key_encoding,
+          { "Key encoding", "kq1.key_encoding", FT_UINT8, BASE_DEC, VALS(key_encoding_read_vals), 0x0,
+            "How the Key was read (Q.4162 names no encoding; see preference kq1.key_encoding)", HFILL } },
         { &hf_kq1_key_bits,
           { "Key bits", "kq1.key_bits", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Size of the decoded Key in bits", HFILL } },

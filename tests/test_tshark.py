@@ -462,6 +462,8 @@ class Conforming(Kq1TestCase):
         self.assertEqual(pdus[6].get("kq1.hash_status"), "1")
         self.assertEqual(pdus[8].get("kq1.hash_status"), "1")
         self.assertEqual(pdus[8].get("kq1.key_bits"), "256")
+        self.assertEqual(pdus[8].get("kq1.key_encoding"), "2")     # hex
+        self.assertEqual(pdus[6].get("kq1.key_encoding"), "1")     # base64
         # Version 2
         self.assertEqual(pdus[10].get("kq1.version"), "2")
 
@@ -611,8 +613,8 @@ class Analysis(Kq1TestCase):
                       (FAILED, 'Response to key supply failed: "failure: key ID already supplied"'
                                ' (one of the failure words, see preference kq1.failure_words)'))],
             # a hex key with an MD5 hash
-            [request(dict(header(6, 0x3101, 304), **{"kq1.key_bits": ["256"], "kq1.hash_status": ["1"],
-                                                     "kq1.hash_algorithm": ["MD5"]}), 11)],
+            [request(dict(header(6, 0x3101, 304), **{"kq1.key_bits": ["256"], "kq1.key_encoding": ["2"],
+                                                     "kq1.hash_status": ["1"], "kq1.hash_algorithm": ["MD5"]}), 11)],
             [response(supply_response(1006, A_KID[4]), 10)],
             [expect(dict(header(7, 0x3101, 316), **{"kq1.key_id": [A_KID[5]]}), *unanswered)],
             [expect(dict(header(1007, 0x1302, 70), **{"kq1.response_to": []}),
