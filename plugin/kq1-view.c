@@ -317,7 +317,10 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
             text = kq1_params_string(params, (kq1_param_t)param);
             if (param == KQ1_PARAM_KEY && kq1_hide_keys)
                 text = redacted_key(pinfo, params);
-            proto_tree_add_string(tree, *param_hf[param], json_tvb, offset, length, valid_utf8(pinfo, text));
+            /* json-glib's strings are UTF-8, but for lone surrogates. */
+            if (params->not_utf8 & (1u << param))
+                text = valid_utf8(pinfo, text);
+            proto_tree_add_string(tree, *param_hf[param], json_tvb, offset, length, text);
             if (param == KQ1_PARAM_KEY)
                 add_key_checks(tree, json_tvb, offset, length, params);
             else if (param == KQ1_PARAM_KEY_ID)

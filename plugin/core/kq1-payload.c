@@ -11,6 +11,7 @@
 #include "kq1-json-scan.h"
 
 G_STATIC_ASSERT(KQ1_MAX_JSON_DEPTH <= KQ1_JSON_DOC_MAX_DEPTH);
+G_STATIC_ASSERT(KQ1_PARAM_COUNT <= 32);     /* kq1_params_t.not_utf8 */
 
 static void G_GNUC_PRINTF(5, 6)
 add_finding(kq1_payload_t *p, kq1_finding_kind_t kind, kq1_param_t param, int element,
@@ -155,14 +156,15 @@ check_array_elements(checker_t *c, const kq1_param_info_t *info, kq1_param_t par
 /* Integer and string values that are of the right type but still wrong:
  * counts and sizes below 1 or too large (json-glib turns integers it cannot
  * hold into -1, so the text is read again), and strings that a C string
- * cannot hold whole (\u0000) or that are no Unicode (lone surrogates).
- * false when the value cannot be used at all. */
+ * cannot hold whole (\u0000) or that are no Unicode (lone surrogates:
+ * *not_utf8). false when the value cannot be used at all. */
 static bool
 check_value(checker_t *c, const kq1_param_info_t *info, const char *member, const char *at,
-            JsonNode *node, kq1_span_t bytes, kq1_param_t param, int element)
+            JsonNode *node, kq1_span_t bytes, kq1_param_t param, int element, bool *not_utf8)
 {
     bool usable = true;
 
+    *not_utf8 = false;
     if (info->type == KQ1_TYPE_INTEGER) {
         int64_t value = json_node_get_int(node);
         /* Up to 18 digits json-glib holds whole; only longer text is read again. */
@@ -180,17 +182,22 @@ check_value(checker_t *c, const kq1_param_info_t *info, const char *member, cons
     } else if (info->type == KQ1_TYPE_STRING) {
         const char *value = json_node_get_string(node);
 
+        bool nul, utf8;
+
         /* Both come only from \u escapes: text without a backslash has none. */
         if (bytes.length > 0 && memchr(c->data + bytes.offset, '\\', bytes.length) == NULL)
             return usable;
-        if (bytes.length > 0 && g_strstr_len((const char *)c->data + bytes.offset,
-                                             (gssize)bytes.length, "\\u0000") != NULL)
+        nul = bytes.length > 0 && g_strstr_len((const char *)c->data + bytes.offset, (gssize)bytes.length,
+                                               "\\u0000") != NULL;
+        utf8 = g_utf8_validate(value, -1, NULL);
+        if (nul)
             add_finding(c->payload, KQ1_FINDING_BAD_STRING, param, element,
                         "%s (%s)%s holds \\u0000: shown up to it", info->name, member, at);
-        else if (!g_utf8_validate(value, -1, NULL))
+        else if (!utf8)
             add_finding(c->payload, KQ1_FINDING_BAD_STRING, param, element,
                         "%s (%s)%s holds an escape that is no Unicode character (a lone surrogate)",
                         info->name, member, at);
+        *not_utf8 = !utf8;
     }
     return usable;
 }
@@ -267,7 +274,7 @@ check_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t object_spa
         for (unsigned u = 0; u < n_uses; u++) {
             kq1_param_t param = uses[u].param;
             const kq1_param_info_t *info = kq1_param_info(param);
-            bool second_extension;
+            bool second_extension, not_utf8;
             JsonNode *node;
 
             if (!use_matches(c, &uses[u], member))
@@ -290,7 +297,7 @@ check_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t object_spa
             }
             if (info->type == KQ1_TYPE_ARRAY_OF_OBJECTS && param != KQ1_PARAM_KEYS && JSON_NODE_HOLDS_ARRAY(node))
                 check_array_elements(c, info, param, element, json_node_get_array(node));
-            if (!check_value(c, info, member, at, node, last->value, param, element)) {
+            if (!check_value(c, info, member, at, node, last->value, param, element, &not_utf8)) {
                 out->node[param] = NULL;
                 break;
             }
@@ -301,6 +308,10 @@ check_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t object_spa
                 out->node[param] = node;
                 out->span[param] = last->member;
                 out->value[param] = last->value;
+                if (not_utf8)
+                    out->not_utf8 |= 1u << param;
+                else
+                    out->not_utf8 &= ~(1u << param);
                 if (param == KQ1_PARAM_KEYS && element < 0)
                     c->keys = last;
             }
@@ -739,9 +750,9 @@ describe_params(GString *out, const kq1_params_t *params)
     describe_span(out, "\n  self", params->self);
     describe_node_text(out, params->second_extension);
     describe_span(out, "second", params->second_extension_span);
-    g_string_append_printf(out, "\n  key %d %" G_GSIZE_FORMAT " hash %d %s %d", params->key.encoding, params->key.len,
-                           params->hash_status, params->hash_algorithm ? params->hash_algorithm : "-",
-                           params->hash_over_text);
+    g_string_append_printf(out, "\n  not UTF-8 %x key %d %" G_GSIZE_FORMAT " hash %d %s %d", params->not_utf8,
+                           params->key.encoding, params->key.len, params->hash_status,
+                           params->hash_algorithm ? params->hash_algorithm : "-", params->hash_over_text);
     for (gsize i = 0; i < params->key.len; i++)
         g_string_append_printf(out, "%02x", params->key.data[i]);
 }

@@ -65,6 +65,8 @@ typedef struct {
     kq1_hash_status_t hash_status;       /* of the Hash value over the Key */
     const char *hash_algorithm;          /* that the Hash value was checked with, or NULL */
     bool        hash_over_text;          /* it matched the key text as sent, not the decoded key */
+    uint32_t    not_utf8;                /* bit 1 << param: its string is no UTF-8 (a lone surrogate);
+                                          * json-glib's other strings are UTF-8 */
 } kq1_params_t;
 
 typedef struct {
