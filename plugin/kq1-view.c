@@ -630,8 +630,10 @@ free_payload_with_packet(wmem_allocator_t *pool _U_, wmem_cb_event_t event _U_, 
 enum { COMPARE_NEVER, COMPARE_EACH, COMPARE_FAIL_ALWAYS };
 static int compare_parse_paths = COMPARE_NEVER;
 
-const kq1_payload_t *
-kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb)
+/* Checks a payload; *callback is the registration that frees it with the
+ * packet's memory, which release_payload takes back to free it earlier. */
+static kq1_payload_t *
+check_payload(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb, unsigned *callback)
 {
     unsigned length = tvb_captured_length(tvb);
     /* tvb_get_ptr may throw: before anything is allocated. */
@@ -642,7 +644,7 @@ kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb)
     kq1_payload_t *payload = kq1_payload_check(msg, data, length, &settings);
     char *why;
 
-    wmem_register_callback(pinfo->pool, free_payload_with_packet, payload);
+    *callback = wmem_register_callback(pinfo->pool, free_payload_with_packet, payload);
     if (compare_parse_paths != COMPARE_NEVER
         && (compare_parse_paths == COMPARE_FAIL_ALWAYS
             || !kq1_payload_paths_agree(msg, data, length, &settings, &why))) {
@@ -653,6 +655,24 @@ kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb)
         REPORT_DISSECTOR_BUG("Kq-1: the quick and the careful parse of this payload differ: %s", shown);
     }
     return payload;
+}
+
+const kq1_payload_t *
+kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb)
+{
+    unsigned callback;
+
+    return check_payload(pinfo, msg, tvb, &callback);
+}
+
+/* Frees a checked payload once its message is shown, so that the next
+ * message of the frame reuses its storage: a frame of many messages would
+ * otherwise hold all their payloads until the frame's memory is freed. */
+static void
+release_payload(packet_info *pinfo, kq1_payload_t *payload, unsigned callback)
+{
+    wmem_unregister_callback(pinfo->pool, callback);
+    kq1_payload_free(payload);
 }
 
 proto_tree *
@@ -889,7 +909,8 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     unsigned encoding;
     proto_item *version_item, *message_id_item;
     const kq1_message_info_t *msg;
-    const kq1_payload_t *payload;
+    kq1_payload_t *payload;
+    unsigned callback;
     const kq1_pdu_analysis_t *analysis = NULL;
     kq1_tap_info_t *tap;
     tvbuff_t *payload_tvb, *json_tvb;
@@ -950,7 +971,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     payload_tvb = tvb_new_subset_length(tvb, KQ1_HEADER_LEN, length);
 
     /* No payload reads as an object without members: mandatory ones are missing. */
-    payload = kq1_view_check(pinfo, msg, payload_tvb);
+    payload = check_payload(pinfo, msg, payload_tvb, &callback);
     if (msg != NULL && ctx != NULL)
         analysis = kq1_analyse_pdu(pinfo, ctx->conversation, this_frame(pinfo)->analysed++, (uint16_t)code,
                                    message_id, payload);
@@ -990,6 +1011,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
      * gui.max_tree_depth) costs nothing of Kq-1's own decode. */
     if (payload->parsed)
         call_json_dissector(json_tvb, pinfo, kq1_tree, payload);
+    release_payload(pinfo, payload, callback);
     return tvb_captured_length(tvb);
 }
 
