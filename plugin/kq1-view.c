@@ -623,6 +623,69 @@ free_payload_with_packet(wmem_allocator_t *pool _U_, wmem_cb_event_t event _U_, 
     return false;
 }
 
+/* The fields and expert infos registered, for skim_is_enough. */
+static const hf_register_info *registered_hf;
+static size_t n_registered_hf;
+static const ei_register_info *registered_ei;
+static size_t n_registered_ei;
+
+/* What a skimmed payload (kq1_payload_skim) gives the same as a full check:
+ * the header, Key ID, QKD module ID, Number of keys, Size of key, Keys,
+ * and the links the analysis makes of them. */
+static bool
+skim_gives(int hf)
+{
+    static int * const given[] = {
+        &hf_kq1_version, &hf_kq1_message_id, &hf_kq1_command_code, &hf_kq1_direction, &hf_kq1_message_type,
+        &hf_kq1_length, &hf_kq1_key_id, &hf_kq1_qkd_module_id, &hf_kq1_number_of_keys, &hf_kq1_size_of_key,
+        &hf_kq1_keys, &hf_kq1_key_file, &hf_kq1_response_in, &hf_kq1_response_to, &hf_kq1_response_time,
+        &hf_kq1_key_id_first_frame, &hf_kq1_key_id_pair_frame,
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(given); i++) {
+        if (*given[i] == hf)
+            return true;
+    }
+    return false;
+}
+
+/* true when this dissection wants nothing of the payload but what a skim
+ * gives: no tree, or one made only for filters, columns or fields that ask
+ * for nothing else (tshark -Y kq1.key_id, Wireshark's packet list); no
+ * statistics or expert infos tapped; keys not hidden (hiding needs the
+ * Keys' places). A visible tree asks for everything. */
+static bool
+skim_is_enough(proto_tree *tree)
+{
+    static int expert_tap = -1;
+    static int expert_fields[4] = { -1, -1, -1, -1 };
+    static const char *expert_names[] = { "_ws.expert", "_ws.expert.message", "_ws.expert.severity",
+                                          "_ws.expert.group" };
+
+    if (expert_tap < 0) {
+        expert_tap = find_tap_id("expert");
+        for (size_t i = 0; i < G_N_ELEMENTS(expert_fields); i++)
+            expert_fields[i] = proto_registrar_get_id_byname(expert_names[i]);
+    }
+    if (kq1_hide_keys || have_tap_listener(kq1_tap) || (expert_tap >= 0 && have_tap_listener(expert_tap)))
+        return false;
+    if (tree == NULL)
+        return true;
+    for (size_t i = 0; i < G_N_ELEMENTS(expert_fields); i++) {
+        if (expert_fields[i] >= 0 && proto_field_is_referenced(tree, expert_fields[i]))
+            return false;
+    }
+    for (size_t i = 0; i < n_registered_hf; i++) {
+        if (!skim_gives(*registered_hf[i].p_id) && proto_field_is_referenced(tree, *registered_hf[i].p_id))
+            return false;
+    }
+    for (size_t i = 0; i < n_registered_ei; i++) {
+        if (proto_field_is_referenced(tree, registered_ei[i].ids->hf))
+            return false;
+    }
+    return true;
+}
+
 /* Tests set KQ1_COMPARE_PARSE_PATHS=1: every payload is then checked by the
  * careful parsing path alone too, and a difference is a dissector bug
  * (tests/test_tshark.py ParsePaths, the fuzz tests); "self-test" reports
@@ -633,7 +696,7 @@ static int compare_parse_paths = COMPARE_NEVER;
 /* Checks a payload; *callback is the registration that frees it with the
  * packet's memory, which release_payload takes back to free it earlier. */
 static kq1_payload_t *
-check_payload(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb, unsigned *callback)
+check_payload(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb, bool skim, unsigned *callback)
 {
     unsigned length = tvb_captured_length(tvb);
     /* tvb_get_ptr may throw: before anything is allocated. */
@@ -641,9 +704,12 @@ check_payload(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb, 
     kq1_settings_t settings = { aliases, n_aliases, (kq1_length_unit_t)kq1_key_length_unit,
                                 (kq1_hash_input_t)kq1_hash_input, (kq1_hash_algorithm_t)kq1_hash_algorithm,
                                 (kq1_key_encodings_t)kq1_key_encoding };
-    kq1_payload_t *payload = kq1_payload_check(msg, data, length, &settings);
+    kq1_payload_t *payload = skim ? kq1_payload_skim(msg, data, length, &settings) : NULL;
     char *why;
 
+    /* The skim answers for well-formed payloads; the rest is checked in full. */
+    if (payload == NULL)
+        payload = kq1_payload_check(msg, data, length, &settings);
     *callback = wmem_register_callback(pinfo->pool, free_payload_with_packet, payload);
     if (compare_parse_paths != COMPARE_NEVER
         && (compare_parse_paths == COMPARE_FAIL_ALWAYS
@@ -662,7 +728,7 @@ kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb)
 {
     unsigned callback;
 
-    return check_payload(pinfo, msg, tvb, &callback);
+    return check_payload(pinfo, msg, tvb, false, &callback);
 }
 
 /* Frees a checked payload once its message is shown, so that the next
@@ -971,7 +1037,8 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     payload_tvb = tvb_new_subset_length(tvb, KQ1_HEADER_LEN, length);
 
     /* No payload reads as an object without members: mandatory ones are missing. */
-    payload = check_payload(pinfo, msg, payload_tvb, &callback);
+    /* Read only for Info and the analysis when nothing else is wanted. */
+    payload = check_payload(pinfo, msg, payload_tvb, skim_is_enough(tree), &callback);
     if (msg != NULL && ctx != NULL)
         analysis = kq1_analyse_pdu(pinfo, ctx->conversation, this_frame(pinfo)->analysed++, (uint16_t)code,
                                    message_id, payload);
@@ -1328,9 +1395,13 @@ kq1_view_register(int proto, module_t *module)
     if (compare != NULL)
         compare_parse_paths = strcmp(compare, "self-test") == 0 ? COMPARE_FAIL_ALWAYS : COMPARE_EACH;
     proto_register_field_array(proto_kq1, hf, array_length(hf));
+    registered_hf = hf;
+    n_registered_hf = array_length(hf);
     proto_register_subtree_array(ett, array_length(ett));
     expert_kq1 = expert_register_protocol(proto_kq1);
     expert_register_field_array(expert_kq1, ei, array_length(ei));
+    registered_ei = ei;
+    n_registered_ei = array_length(ei);
 
     prefs_register_string_preference(module, "success_words", "Success words",
                                      "Comma-separated words a successful Response is, or starts with "

@@ -1046,6 +1046,24 @@ class ParsePaths(Kq1TestCase):
                                      env={"KQ1_COMPARE_PARSE_PATHS": "1"})
             self.assertEqual(result.returncode, 0, "%s:\n%s" % (path, result.stderr[-3000:]))
 
+    def test_skim_gives_the_same_lines(self):
+        # Summary lines, and a filter on the fields a skim gives, read with
+        # the skim (nothing else wanted) and in full (the Kq-1 statistics tap
+        # wants every check): the same lines, Info and links included.
+        self.tshark.prove_plugin_loaded()
+        wanted = "kq1.key_id or kq1.response_to or kq1.response_in or kq1.key_id_first_frame or kq1.key_id_pair_frame"
+        compared = 0
+        for path in sorted(glob.glob(os.path.join(self.tshark.samples, "*.pcapng"))):
+            name = os.path.basename(path)
+            for options in (("-2",), ("-Y", wanted), ("-2", "-Y", wanted)):
+                options = self.OPTIONS.get(name, ()) + options
+                skimmed = self.tshark.run("-r", self.tshark.sample(name), *options).stdout
+                full = self.tshark.run("-r", self.tshark.sample(name), *options, "-z", "kq1,tree").stdout
+                full = full[:full.find("\n====")] if "\n====" in full else full
+                self.assertEqual(skimmed.rstrip(), full.rstrip(), "%s %s" % (name, " ".join(options)))
+                compared += skimmed.count("Kq-1")
+        self.assertGreater(compared, 100)
+
 
 class Hostile(Kq1TestCase):
     """The hostile corpus (samples/record.py's hostile-*): each capture holds a

@@ -4,6 +4,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <string.h>
+
 #include "kq1-json-scan.h"
 
 static bool
@@ -158,6 +160,16 @@ unescape_name(const uint8_t *data, kq1_span_t span, GString *out)
     }
 }
 
+static bool
+scalar_has_structure(const uint8_t *data, kq1_span_t token)
+{
+    for (gsize i = token.offset; i < token.offset + token.length; i++) {
+        if (data[i] == '[' || data[i] == '{' || data[i] == '"')
+            return true;
+    }
+    return false;
+}
+
 /* An object or array being read: its value and what has been read of it. */
 typedef struct {
     int       value;    /* its kq1_json_value_t */
@@ -232,6 +244,11 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsigned 
                 if (v->name != NULL)
                     v->member.length = i - v->member.offset;
                 state = AFTER_VALUE;
+                /* A bracket or quote inside a number or word (json-glib
+                 * skips comments such as /[/) is read otherwise by bracket
+                 * counting: such text is not read cleanly. */
+                if (data[v->value.offset] != '"' && scalar_has_structure(data, v->value))
+                    state = DONE;
             }
             break;
         case AFTER_OPEN:
@@ -336,6 +353,103 @@ kq1_json_doc_tie(kq1_json_doc_t *doc, JsonNode *root)
                                  ? json_array_get_element(array, n) : NULL;
         }
     }
+}
+
+/* data[i..end) is a string as RFC 8259 writes it, from its opening quote to
+ * its closing one: no control character, and only the escapes it names,
+ * none of them a surrogate. */
+static bool
+plain_string(const uint8_t *data, gsize i, gsize end)
+{
+    if (i >= end || data[i] != '"')
+        return false;
+    for (i++; i < end; i++) {
+        if (data[i] == '"')
+            return i + 1 == end;
+        if (data[i] < 0x20)
+            return false;
+        if (data[i] != '\\')
+            continue;
+        if (++i >= end)
+            return false;
+        if (data[i] == 'u') {
+            /* A surrogate (json-glib refuses one alone) is not plain either. */
+            if (i + 4 >= end || !g_ascii_isxdigit(data[i + 1]) || !g_ascii_isxdigit(data[i + 2])
+                || !g_ascii_isxdigit(data[i + 3]) || !g_ascii_isxdigit(data[i + 4])
+                || (g_ascii_tolower(data[i + 1]) == 'd' && g_ascii_xdigit_value(data[i + 2]) >= 8))
+                return false;
+            i += 4;
+        } else if (strchr("\"\\/bfnrt", data[i]) == NULL || data[i] == '\0') {
+            return false;
+        }
+    }
+    return false;
+}
+
+static gsize
+digits(const uint8_t *data, gsize i, gsize end)
+{
+    while (i < end && g_ascii_isdigit(data[i]))
+        i++;
+    return i;
+}
+
+/* data[i..end) is a number, true, false or null as RFC 8259 writes them. */
+static bool
+plain_scalar(const uint8_t *data, gsize i, gsize end)
+{
+    gsize n = end - i, after;
+
+    if (n == 4 && (memcmp(data + i, "true", 4) == 0 || memcmp(data + i, "null", 4) == 0))
+        return true;
+    if (n == 5 && memcmp(data + i, "false", 5) == 0)
+        return true;
+    if (i < end && data[i] == '-')
+        i++;
+    if (i >= end)
+        return false;
+    if (data[i] == '0')
+        i++;
+    else if ((after = digits(data, i, end)) > i)
+        i = after;
+    else
+        return false;
+    if (i < end && data[i] == '.') {
+        if ((after = digits(data, i + 1, end)) == i + 1)
+            return false;
+        i = after;
+    }
+    if (i < end && (data[i] == 'e' || data[i] == 'E')) {
+        i++;
+        if (i < end && (data[i] == '+' || data[i] == '-'))
+            i++;
+        if ((after = digits(data, i, end)) == i)
+            return false;
+        i = after;
+    }
+    return i == end;
+}
+
+bool
+kq1_json_doc_plain(const kq1_json_doc_t *doc, const uint8_t *data, gsize end)
+{
+    if (doc->values == NULL || !g_utf8_validate_len((const char *)data, end, NULL))
+        return false;
+    for (guint v = 0; v < doc->values->len; v++) {
+        const kq1_json_value_t *value = &g_array_index(doc->values, kq1_json_value_t, v);
+        gsize first = value->value.offset, last = first + value->value.length;
+
+        if (value->value.length == 0 || last > end)
+            return false;
+        if (value->name != NULL && !plain_string(data, value->member.offset,
+                                                 skip_string(data, value->member.offset, end)))
+            return false;
+        if (data[first] == '{' || data[first] == '[')
+            continue;   /* its members and elements are values of their own */
+        if (data[first] == '"' ? !plain_string(data, first, last) : !plain_scalar(data, first, last))
+            return false;
+    }
+    return true;
 }
 
 void

@@ -67,6 +67,13 @@ bool kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsi
 /* Ties each value of doc to json-glib's node for it, root being json-glib's
  * reading of the text doc was read from; the bytes are not read again. */
 void kq1_json_doc_tie(kq1_json_doc_t *doc, JsonNode *root);
+/* true when doc, read whole from data[0..end), holds only tokens as RFC 8259
+ * writes them (strings with its escapes, none a surrogate, and no control
+ * characters; numbers, true, false, null) and the text is UTF-8: text that
+ * json-glib reads without fail, and whose strings without a backslash are
+ * their own value. */
+bool kq1_json_doc_plain(const kq1_json_doc_t *doc, const uint8_t *data, gsize end);
+
 void kq1_json_doc_clear(kq1_json_doc_t *doc);
 
 /* The value at position (a value's first or next), or NULL for -1. */

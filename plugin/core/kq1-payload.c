@@ -624,6 +624,167 @@ parse_carefully(kq1_payload_t *p, const uint8_t *data, gsize len)
     return true;
 }
 
+static kq1_payload_t *payload_new(void);
+
+/* The skim: what the Info column and the analysis read of a payload (Key
+ * ID, QKD module ID, Number of keys, Size of key, Keys and the key IDs in
+ * it), found as check_object finds them but from the document alone. */
+
+static bool
+skimmed_param(kq1_param_t param)
+{
+    return param == KQ1_PARAM_KEY_ID || param == KQ1_PARAM_QKD_MODULE_ID || param == KQ1_PARAM_NUMBER_OF_KEYS
+           || param == KQ1_PARAM_SIZE_OF_KEY || param == KQ1_PARAM_KEYS;
+}
+
+/* json-glib's value for a plain token of the type given, as check_object
+ * would keep it: *node NULL when it would not (a wrong type, an integer
+ * out of range). false when the skim cannot tell (a string with escapes). */
+static bool
+skim_value(const checker_t *c, const kq1_json_value_t *value, kq1_type_t type, JsonNode **node)
+{
+    const char *text = (const char *)c->data + value->value.offset;
+    gsize n = value->value.length;
+    int64_t integer;
+    char digits[24];
+
+    *node = NULL;
+    switch (type) {
+    case KQ1_TYPE_STRING: {
+        char *copy;
+
+        if (text[0] != '"')
+            return true;        /* a wrong type */
+        if (memchr(text, '\\', n) != NULL)
+            return false;       /* unescaping is json-glib's to do */
+        copy = g_strndup(text + 1, n - 2);
+        *node = json_node_init_string(json_node_alloc(), copy);
+        g_free(copy);
+        return true;
+    }
+    case KQ1_TYPE_INTEGER:
+        if (text[0] != '-' && !g_ascii_isdigit(text[0]))
+            return true;        /* a wrong type */
+        if (memchr(text, '.', n) != NULL || memchr(text, 'e', n) != NULL || memchr(text, 'E', n) != NULL)
+            return true;        /* json-glib's double: a wrong type */
+        if (n >= sizeof(digits))
+            return true;        /* more digits than int64 holds: check_value refuses it */
+        memcpy(digits, text, n);
+        digits[n] = '\0';
+        if (g_ascii_string_to_signed(digits, 10, G_MININT64, G_MAXINT64, &integer, NULL))
+            *node = json_node_init_int(json_node_alloc(), integer);
+        return true;
+    case KQ1_TYPE_ARRAY_OF_OBJECTS:
+        if (text[0] == '[')
+            *node = json_node_init_array(json_node_alloc(), NULL);
+        return true;
+    case KQ1_TYPE_OBJECT:
+        break;
+    }
+    return false;
+}
+
+/* check_object for the skimmed parameters: the same members matched, the
+ * last of a name and the last name given counting. false when the skim
+ * cannot tell. */
+static bool
+skim_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t self, const kq1_param_use_t *uses,
+            unsigned n_uses, kq1_params_t *out, const kq1_json_value_t **keys)
+{
+    const kq1_json_doc_t *doc = &c->payload->doc;
+
+    n_uses = MIN(n_uses, KQ1_MAX_USES);
+    out->self = self;
+    for (const kq1_json_value_t *m = kq1_json_doc_value(doc, object->first); m != NULL;
+         m = kq1_json_doc_value(doc, m->next)) {
+        unsigned count;
+        const kq1_json_value_t *last;
+
+        if (m->name == NULL || !is_first_of_name(doc, object, m))
+            continue;
+        last = last_of_name(doc, m, &count);
+        for (unsigned u = 0; u < n_uses; u++) {
+            kq1_param_t param = uses[u].param;
+            JsonNode *node;
+
+            if (!use_matches(c, &uses[u], m->name))
+                continue;
+            if (skimmed_param(param)) {
+                if (!skim_value(c, last, kq1_param_info(param)->type, &node))
+                    return false;
+                if (out->node[param] != NULL)
+                    json_node_unref(out->node[param]);
+                out->node[param] = node;
+                out->span[param] = last->member;
+                out->value[param] = last->value;
+                if (param == KQ1_PARAM_KEYS && node != NULL)
+                    *keys = last;
+            }
+            break;
+        }
+    }
+    return true;
+}
+
+static bool
+skim_payload(checker_t *c, const kq1_message_info_t *msg, gsize len)
+{
+    kq1_payload_t *p = c->payload;
+    const kq1_json_value_t *keys = NULL, *unused = NULL;
+    kq1_span_t top_span = { 0, 0 };
+    unsigned i = 0;
+    gsize end = 0;
+
+    if (!kq1_json_doc_read(&p->doc, c->data, len, KQ1_MAX_JSON_DEPTH, &end)
+        || c->data[kq1_json_doc_value(&p->doc, 0)->value.offset] != '{' || !kq1_json_doc_plain(&p->doc, c->data, end))
+        return false;
+    p->json_len = end + whitespace(c->data + end, len - end);
+    p->parsed = true;
+    p->skimmed = true;
+    if (msg == NULL)
+        return true;
+    /* As check_payload: the payload's own span is its whole JSON text. */
+    top_span.length = p->json_len;
+    if (!skim_object(c, kq1_json_doc_value(&p->doc, 0), top_span, msg->params, msg->n_params, &p->top, &keys))
+        return false;
+    if (msg->element_params == NULL || p->top.node[KQ1_PARAM_KEYS] == NULL)
+        return true;
+    for (const kq1_json_value_t *item = kq1_json_doc_value(&p->doc, keys->first); item != NULL;
+         item = kq1_json_doc_value(&p->doc, item->next))
+        i++;
+    g_array_set_size(p->keys, i);
+    i = 0;
+    for (const kq1_json_value_t *item = kq1_json_doc_value(&p->doc, keys->first); item != NULL;
+         item = kq1_json_doc_value(&p->doc, item->next), i++) {
+        kq1_params_t *params = &g_array_index(p->keys, kq1_params_t, i);
+
+        params->self = item->value;
+        if (c->data[item->value.offset] == '{'
+            && !skim_object(c, item, item->value, msg->element_params, msg->n_element_params, params, &unused))
+            return false;
+    }
+    return true;
+}
+
+kq1_payload_t *
+kq1_payload_skim(const kq1_message_info_t *msg, const uint8_t *data, gsize len, const kq1_settings_t *settings)
+{
+    static const kq1_settings_t defaults;
+    kq1_payload_t *p;
+    checker_t checker = { NULL, msg, data, len, settings != NULL ? settings : &defaults, NULL };
+
+    /* Names of the user's own might match two parameters: check_object's
+     * order of matching then counts, which the skim does not follow. */
+    if (checker.settings->n_aliases > 0 || len == 0)
+        return NULL;
+    p = checker.payload = payload_new();
+    if (!skim_payload(&checker, msg, len)) {
+        kq1_payload_free(p);
+        return NULL;
+    }
+    return p;
+}
+
 /* For kq1_payload_paths_agree: the careful path alone. */
 static bool careful_only;
 
@@ -788,11 +949,48 @@ describe_payload(const kq1_payload_t *p)
     return g_string_free(out, false);
 }
 
+/* What a skim gives, as text, for comparing it with a full check. */
+static void
+describe_skimmed_params(GString *out, const kq1_params_t *params)
+{
+    for (int i = 0; i < KQ1_PARAM_COUNT; i++) {
+        int64_t integer;
+        const char *text = kq1_params_string(params, (kq1_param_t)i);
+
+        if (!skimmed_param((kq1_param_t)i))
+            continue;
+        g_string_append_printf(out, "\n  param %d: %s", i, params->node[i] != NULL ? "set" : "-");
+        if (text != NULL)
+            g_string_append_printf(out, " \"%s\"", text);
+        if (kq1_params_integer(params, (kq1_param_t)i, &integer))
+            g_string_append_printf(out, " %" PRId64, integer);
+        if (params->node[i] != NULL) {
+            describe_span(out, "member", params->span[i]);
+            describe_span(out, "value", params->value[i]);
+        }
+    }
+    describe_span(out, "\n  self", params->self);
+}
+
+static char *
+describe_skim(const kq1_payload_t *p)
+{
+    GString *out = g_string_new(NULL);
+
+    g_string_append_printf(out, "parsed %d json_len %" G_GSIZE_FORMAT "\ntop", p->parsed, p->json_len);
+    describe_skimmed_params(out, &p->top);
+    for (unsigned i = 0; i < p->keys->len; i++) {
+        g_string_append_printf(out, "\nkeys[%u]", i);
+        describe_skimmed_params(out, &g_array_index(p->keys, kq1_params_t, i));
+    }
+    return g_string_free(out, false);
+}
+
 bool
 kq1_payload_paths_agree(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
                         const kq1_settings_t *settings, char **why)
 {
-    kq1_payload_t *quick = kq1_payload_check(msg, data, len, settings), *careful;
+    kq1_payload_t *quick = kq1_payload_check(msg, data, len, settings), *careful, *skim;
     char *quick_text, *careful_text;
     bool agree;
 
@@ -806,6 +1004,18 @@ kq1_payload_paths_agree(const kq1_message_info_t *msg, const uint8_t *data, gsiz
         *why = agree ? NULL : g_strdup_printf("quick:\n%s\ncareful:\n%s", quick_text, careful_text);
     g_free(quick_text);
     g_free(careful_text);
+    /* The skim, where it answers, gives what the full check gives. */
+    skim = agree ? kq1_payload_skim(msg, data, len, settings) : NULL;
+    if (skim != NULL) {
+        char *skim_text = describe_skim(skim), *full_text = describe_skim(quick);
+
+        agree = strcmp(skim_text, full_text) == 0;
+        if (why != NULL && !agree)
+            *why = g_strdup_printf("skim:\n%s\nfull:\n%s", skim_text, full_text);
+        g_free(skim_text);
+        g_free(full_text);
+        kq1_payload_free(skim);
+    }
     kq1_payload_free(quick);
     kq1_payload_free(careful);
     return agree;
@@ -834,6 +1044,17 @@ kq1_payload_free(kq1_payload_t *payload)
         kq1_key_clear(&g_array_index(payload->keys, kq1_params_t, i).key);
     if (payload->root != NULL)
         json_node_unref(payload->root);
+    if (payload->skimmed) {
+        /* No root holds the skim's values: each is the payload's own. */
+        for (unsigned i = 0; i <= payload->keys->len; i++) {
+            kq1_params_t *params = i == 0 ? &payload->top : &g_array_index(payload->keys, kq1_params_t, i - 1);
+
+            for (int param = 0; param < KQ1_PARAM_COUNT; param++) {
+                if (params->node[param] != NULL)
+                    json_node_unref(params->node[param]);
+            }
+        }
+    }
     if (spare != NULL || payload->keys->len > KEEP_AT_MOST
         || (payload->doc.values != NULL && payload->doc.values->len > KEEP_AT_MOST)) {
         payload_destroy(payload);

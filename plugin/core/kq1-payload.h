@@ -74,6 +74,7 @@ typedef struct {
     kq1_json_doc_t doc;       /* its values with their bytes, read once */
     gsize         json_len;   /* payload bytes taken by the JSON text (whitespace included) */
     bool          parsed;     /* the JSON text parsed: safe to hand to a JSON dissector */
+    bool          skimmed;    /* read by kq1_payload_skim: only what it reads is set */
     kq1_params_t  top;        /* the payload's own members */
     GArray       *keys;       /* kq1_params_t for each element of Keys, in order */
     GArray       *findings;   /* kq1_finding_t, in the order found */
@@ -113,10 +114,22 @@ kq1_payload_t *kq1_payload_check(const kq1_message_info_t *msg, const uint8_t *d
 
 void kq1_payload_free(kq1_payload_t *payload);
 
+/* Reads of a payload only what the Info column and the analysis need, as
+ * kq1_payload_check would give it: Key ID, QKD module ID, Number of keys,
+ * Size of key, and Keys with the key IDs in it; also json_len and parsed.
+ * No json-glib, no findings, no key checks. NULL when it cannot be sure to
+ * give the same (text that is not plainly JSON, a string with an escape,
+ * member names of the user's own): then check the payload in full.
+ * Freed with kq1_payload_free. */
+kq1_payload_t *kq1_payload_skim(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
+                                const kq1_settings_t *settings);
+
 /* For tests: checks the payload by both parsing paths, the quick one that
  * reads well-formed text once and json-glib once, and the careful one
- * alone that any text takes when the quick one gives up, and says whether
- * everything found is the same; if not, *why (g_free) shows both. */
+ * alone that any text takes when the quick one gives up, and skims it
+ * (kq1_payload_skim); says whether everything found is the same, and the
+ * skim, where it answers, what the check found of the same members; if
+ * not, *why (g_free) shows both. */
 bool kq1_payload_paths_agree(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
                              const kq1_settings_t *settings, char **why);
 
