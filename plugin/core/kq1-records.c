@@ -9,7 +9,10 @@
 
 #include "kq1-records.h"
 
-#define CHUNK_BITS 12
+/* 32,768 records: a chunk of 256 KiB or more, which malloc maps on its own
+ * rather than carving from the heap between short-lived blocks; its pages
+ * cost memory only once used. */
+#define CHUNK_BITS 15
 #define RECORDS_PER_CHUNK (1u << CHUNK_BITS)
 
 struct kq1_records {
