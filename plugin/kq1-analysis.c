@@ -29,9 +29,9 @@
 /* What the capture keeps is small on purpose: a capture of a million keys
  * must not cost hundreds of megabytes (BENCHMARKS.md gives the bytes per
  * key ID). Each record below is a plain struct in a kq1_records_t (chunks
- * that never move, so growing costs no copies), found again by number or,
- * for records kept in frame order, by binary search; the view gets them
- * expanded into pinfo->pool. */
+ * in wmem_file_scope() that never move, so growing costs no copies), found
+ * again by number or, for records kept in frame order, by binary search;
+ * the view gets them expanded into pinfo->pool. */
 
 /* One exchange: a request and its response. 16 bytes. */
 typedef struct {
@@ -102,8 +102,8 @@ static kq1_records_t *asks;            /* ask_t, in the order of their exchanges
 static kq1_records_t *pdu_records;     /* pdu_record_t, in frame order */
 static kq1_records_t *link_records;    /* link_record_t, in frame order */
 static kq1_records_t *all_parties;     /* parties_t */
-static GHashTable *identities;  /* module or KM identity -> its number + 1 */
-static GHashTable *parties_numbers;  /* parties_t packed in 64 bits -> its number + 1 */
+static wmem_map_t *identities;       /* module or KM identity -> its number + 1 */
+static wmem_map_t *parties_numbers;  /* parties_t packed in 64 bits -> its number + 1 */
 static uint32_t n_conversations;
 
 /* The messages of a conversation repeat the same two ends and module ID,
@@ -120,36 +120,45 @@ static endpoint_cache_t endpoints[2];   /* the source, the destination */
 static char *last_module_id;
 static uint32_t last_module_number;
 
-static void
-analysis_init(void)
+/* The capture's state lives in wmem_file_scope(), freed with the capture. */
+static void *
+file_alloc(size_t size)
 {
-    key_ids = kq1_key_store_new();
-    first_origins = kq1_records_new(sizeof(origin_t));
-    more_origins = kq1_records_new(sizeof(origin_t));
-    exchanges = kq1_records_new(sizeof(exchange_t));
-    asks = kq1_records_new(sizeof(ask_t));
-    pdu_records = kq1_records_new(sizeof(pdu_record_t));
-    link_records = kq1_records_new(sizeof(link_record_t));
-    all_parties = kq1_records_new(sizeof(parties_t));
-    identities = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    parties_numbers = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-    n_conversations = 0;
+    return wmem_alloc(wmem_file_scope(), size);
 }
 
 static void
+file_free(void *block)
+{
+    wmem_free(wmem_file_scope(), block);
+}
+
+static const kq1_allocator_t file_allocator = { file_alloc, file_free };
+
+static void
+analysis_init(void)
+{
+    key_ids = kq1_key_store_new(&file_allocator);
+    first_origins = kq1_records_new(sizeof(origin_t), &file_allocator);
+    more_origins = kq1_records_new(sizeof(origin_t), &file_allocator);
+    exchanges = kq1_records_new(sizeof(exchange_t), &file_allocator);
+    asks = kq1_records_new(sizeof(ask_t), &file_allocator);
+    pdu_records = kq1_records_new(sizeof(pdu_record_t), &file_allocator);
+    link_records = kq1_records_new(sizeof(link_record_t), &file_allocator);
+    all_parties = kq1_records_new(sizeof(parties_t), &file_allocator);
+    identities = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    parties_numbers = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
+    n_conversations = 0;
+}
+
+/* The file scope frees the state; the caches of the last endpoints and
+ * module ID, which are not the capture's, are freed here. */
+static void
 analysis_cleanup(void)
 {
-    kq1_key_store_free(key_ids);
     key_ids = NULL;
-    kq1_records_free(first_origins);
-    kq1_records_free(more_origins);
-    kq1_records_free(exchanges);
-    kq1_records_free(asks);
-    kq1_records_free(pdu_records);
-    kq1_records_free(link_records);
-    kq1_records_free(all_parties);
-    g_hash_table_destroy(identities);
-    g_hash_table_destroy(parties_numbers);
+    first_origins = more_origins = exchanges = asks = pdu_records = link_records = all_parties = NULL;
+    identities = parties_numbers = NULL;
     for (unsigned i = 0; i < G_N_ELEMENTS(endpoints); i++) {
         free_address(&endpoints[i].addr);
         endpoints[i].known = false;
@@ -245,11 +254,11 @@ expand_exchange(packet_info *pinfo, uint32_t number)
 static uint32_t
 identity_number(const char *identity)
 {
-    gpointer number = g_hash_table_lookup(identities, identity);
+    void *number = wmem_map_lookup(identities, identity);
 
     if (number == NULL) {
-        number = GUINT_TO_POINTER(g_hash_table_size(identities) + 1);
-        g_hash_table_insert(identities, g_strdup(identity), number);
+        number = GUINT_TO_POINTER(wmem_map_size(identities) + 1);
+        wmem_map_insert(identities, wmem_strdup(wmem_file_scope(), identity), number);
     }
     return GPOINTER_TO_UINT(number) - 1;
 }
@@ -258,14 +267,14 @@ static uint32_t
 parties_number(uint32_t module, uint32_t km)
 {
     int64_t packed = (int64_t)module << 32 | km;
-    gpointer number = g_hash_table_lookup(parties_numbers, &packed);
+    void *number = wmem_map_lookup(parties_numbers, &packed);
 
     if (number == NULL) {
         parties_t parties = { module, km };
 
         *(parties_t *)kq1_records_append(all_parties) = parties;
         number = GUINT_TO_POINTER(kq1_records_count(all_parties));
-        g_hash_table_insert(parties_numbers, g_memdup2(&packed, sizeof(packed)), number);
+        wmem_map_insert(parties_numbers, wmem_memdup(wmem_file_scope(), &packed, sizeof(packed)), number);
     }
     return GPOINTER_TO_UINT(number) - 1;
 }

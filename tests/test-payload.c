@@ -1011,7 +1011,7 @@ test_findings_capped(void)
 static void
 test_key_store(void)
 {
-    kq1_key_store_t *store = kq1_key_store_new();
+    kq1_key_store_t *store = kq1_key_store_new(&kq1_glib_allocator);
     const char *uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
     const char *upper = "0F8FAD5B-D9CB-469F-A165-70867728950E";
     const char zero[] = { 'a', 0, 'b' };
@@ -1041,7 +1041,7 @@ test_key_store(void)
 
     /* Many UUIDs: every one found again under its number, none twice, and
      * at most 32 bytes each (16 of them the UUID). */
-    store = kq1_key_store_new();
+    store = kq1_key_store_new(&kq1_glib_allocator);
     for (unsigned i = 0; i < 200000; i++) {
         char *id = g_strdup_printf("%08x-0000-4000-8000-%012x", i * 2654435761u, i);
 

@@ -28,18 +28,25 @@ typedef struct {
 } entry_t;
 
 struct kq1_key_store {
+    const kq1_allocator_t *allocator;
     kq1_records_t *entries;    /* entry_t, by key number */
-    GPtrArray     *arena;      /* chunks of every key ID's bytes, one after another */
+    kq1_records_t *arena;      /* chunks of every key ID's bytes (a pointer each), one after another */
     uint32_t       arena_used; /* bytes used in the last chunk */
     uint32_t      *slots;      /* key number + 1, or 0 for an empty slot */
     uint32_t       n_slots;    /* a power of two */
 };
 
+static uint8_t *
+arena_chunk(const kq1_key_store_t *store, uint32_t n)
+{
+    return *(uint8_t **)kq1_records_at(store->arena, n);
+}
+
 static const uint8_t *
 arena_bytes(const kq1_key_store_t *store, uint32_t where)
 {
     where &= ~PACKED_UUID;
-    return (const uint8_t *)g_ptr_array_index(store->arena, where >> ARENA_BITS) + (where & (ARENA_CHUNK - 1));
+    return arena_chunk(store, where >> ARENA_BITS) + (where & (ARENA_CHUNK - 1));
 }
 
 static entry_t *
@@ -145,7 +152,9 @@ static void
 grow_slots(kq1_key_store_t *store)
 {
     uint32_t n = store->n_slots * 2, mask = n - 1;
-    uint32_t *slots = g_new0(uint32_t, n);
+    uint32_t *slots = (uint32_t *)store->allocator->alloc(n * sizeof(uint32_t));
+
+    memset(slots, 0, n * sizeof(uint32_t));
 
     for (uint32_t k = 0; k < kq1_records_count(store->entries); k++) {
         uint32_t where = entry_at(store, k)->where;
@@ -157,32 +166,38 @@ grow_slots(kq1_key_store_t *store)
             i = (i + 1) & mask;
         slots[i] = k + 1;
     }
-    g_free(store->slots);
+    if (store->allocator->free != NULL)
+        store->allocator->free(store->slots);
     store->slots = slots;
     store->n_slots = n;
 }
 
 kq1_key_store_t *
-kq1_key_store_new(void)
+kq1_key_store_new(const kq1_allocator_t *allocator)
 {
-    kq1_key_store_t *store = g_new0(kq1_key_store_t, 1);
+    kq1_key_store_t *store = (kq1_key_store_t *)allocator->alloc(sizeof(kq1_key_store_t));
 
-    store->entries = kq1_records_new(sizeof(entry_t));
-    store->arena = g_ptr_array_new_with_free_func(g_free);
+    memset(store, 0, sizeof(*store));
+    store->allocator = allocator;
+    store->entries = kq1_records_new(sizeof(entry_t), allocator);
+    store->arena = kq1_records_new(sizeof(uint8_t *), allocator);
     store->n_slots = 64;
-    store->slots = g_new0(uint32_t, store->n_slots);
+    store->slots = (uint32_t *)allocator->alloc(store->n_slots * sizeof(uint32_t));
+    memset(store->slots, 0, store->n_slots * sizeof(uint32_t));
     return store;
 }
 
 void
 kq1_key_store_free(kq1_key_store_t *store)
 {
-    if (store == NULL)
+    if (store == NULL || store->allocator->free == NULL)
         return;
+    for (uint32_t i = 0; i < kq1_records_count(store->arena); i++)
+        store->allocator->free(arena_chunk(store, i));
+    kq1_records_free(store->arena);
     kq1_records_free(store->entries);
-    g_ptr_array_free(store->arena, TRUE);
-    g_free(store->slots);
-    g_free(store);
+    store->allocator->free(store->slots);
+    store->allocator->free(store);
 }
 
 uint32_t
@@ -213,18 +228,19 @@ kq1_key_store_add(kq1_key_store_t *store, const char *key_id, size_t len, bool *
     if (probe.len > UINT16_MAX)
         return KQ1_KEY_NONE;
     need = (uint32_t)probe.len + (probe.uuid ? 0 : 2);
-    if (store->arena->len == 0 || store->arena_used + need > ARENA_CHUNK) {
-        if (store->arena->len == MAX_CHUNKS)
+    if (kq1_records_count(store->arena) == 0 || store->arena_used + need > ARENA_CHUNK) {
+        if (kq1_records_count(store->arena) == MAX_CHUNKS)
             return KQ1_KEY_NONE;
         /* Not zeroed: its pages cost memory only once used. */
-        g_ptr_array_add(store->arena, g_malloc(ARENA_CHUNK));
+        *(uint8_t **)kq1_records_append(store->arena) = (uint8_t *)store->allocator->alloc(ARENA_CHUNK);
         store->arena_used = 0;
     }
     entry = (entry_t *)kq1_records_append(store->entries);
     if (entry == NULL)
         return KQ1_KEY_NONE;
-    entry->where = (store->arena->len - 1) << ARENA_BITS | store->arena_used | (probe.uuid ? PACKED_UUID : 0);
-    bytes = (uint8_t *)g_ptr_array_index(store->arena, store->arena->len - 1) + store->arena_used;
+    entry->where = (kq1_records_count(store->arena) - 1) << ARENA_BITS | store->arena_used
+                   | (probe.uuid ? PACKED_UUID : 0);
+    bytes = arena_chunk(store, kq1_records_count(store->arena) - 1) + store->arena_used;
     if (!probe.uuid) {
         *bytes++ = (uint8_t)(probe.len & 0xff);
         *bytes++ = (uint8_t)(probe.len >> 8);
@@ -250,6 +266,7 @@ size_t
 kq1_key_store_bytes(const kq1_key_store_t *store)
 {
     return sizeof(*store) + (size_t)kq1_records_count(store->entries) * sizeof(entry_t)
-           + (store->arena->len > 0 ? (size_t)(store->arena->len - 1) * ARENA_CHUNK + store->arena_used : 0)
+           + (kq1_records_count(store->arena) > 0
+              ? (size_t)(kq1_records_count(store->arena) - 1) * ARENA_CHUNK + store->arena_used : 0)
            + (size_t)store->n_slots * sizeof(uint32_t);
 }

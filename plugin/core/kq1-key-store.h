@@ -15,12 +15,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kq1-alloc.h"
+
 /* No key ID: not in the store, or the store is full. */
 #define KQ1_KEY_NONE UINT32_MAX
 
 typedef struct kq1_key_store kq1_key_store_t;
 
-kq1_key_store_t *kq1_key_store_new(void);
+/* A store whose memory comes from allocator (which must outlive it). */
+kq1_key_store_t *kq1_key_store_new(const kq1_allocator_t *allocator);
+/* Frees it where the allocator frees blocks one by one; else its scope does. */
 void kq1_key_store_free(kq1_key_store_t *store);
 
 /* The number of key_id (len bytes, any bytes), adding it when absent;

@@ -9,35 +9,61 @@
 
 #include "kq1-records.h"
 
-/* 32,768 records: a chunk of 256 KiB or more, which malloc maps on its own
- * rather than carving from the heap between short-lived blocks; its pages
- * cost memory only once used. */
+/* 32,768 records: a chunk of 256 KiB or more, which malloc (below wmem too)
+ * maps on its own rather than carving from the heap between short-lived
+ * blocks; its pages cost memory only once used. */
 #define CHUNK_BITS 15
 #define RECORDS_PER_CHUNK (1u << CHUNK_BITS)
 
 struct kq1_records {
+    const kq1_allocator_t *allocator;
     size_t     record_size;
     uint32_t   count;
-    GPtrArray *chunks;
+    uint8_t  **chunks;
+    uint32_t   n_chunks;       /* chunks in use */
+    uint32_t   room;           /* chunks the array of chunks can hold */
 };
 
 kq1_records_t *
-kq1_records_new(size_t record_size)
+kq1_records_new(size_t record_size, const kq1_allocator_t *allocator)
 {
-    kq1_records_t *records = g_new0(kq1_records_t, 1);
+    kq1_records_t *records = (kq1_records_t *)allocator->alloc(sizeof(kq1_records_t));
 
+    memset(records, 0, sizeof(*records));
+    records->allocator = allocator;
     records->record_size = record_size;
-    records->chunks = g_ptr_array_new_with_free_func(g_free);
     return records;
 }
 
 void
 kq1_records_free(kq1_records_t *records)
 {
-    if (records == NULL)
+    if (records == NULL || records->allocator->free == NULL)
         return;
-    g_ptr_array_free(records->chunks, TRUE);
-    g_free(records);
+    for (uint32_t i = 0; i < records->n_chunks; i++)
+        records->allocator->free(records->chunks[i]);
+    records->allocator->free(records->chunks);
+    records->allocator->free(records);
+}
+
+/* One more chunk, the array of chunks doubled when full. */
+static void
+add_chunk(kq1_records_t *records)
+{
+    const kq1_allocator_t *allocator = records->allocator;
+
+    if (records->n_chunks == records->room) {
+        uint32_t room = records->room == 0 ? 8 : records->room * 2;
+        uint8_t **chunks = (uint8_t **)allocator->alloc(room * sizeof(uint8_t *));
+
+        if (records->n_chunks > 0)
+            memcpy(chunks, records->chunks, records->n_chunks * sizeof(uint8_t *));
+        if (allocator->free != NULL)
+            allocator->free(records->chunks);
+        records->chunks = chunks;
+        records->room = room;
+    }
+    records->chunks[records->n_chunks++] = (uint8_t *)allocator->alloc(records->record_size * RECORDS_PER_CHUNK);
 }
 
 void *
@@ -49,8 +75,8 @@ kq1_records_append(kq1_records_t *records)
     if (position == UINT32_MAX)
         return NULL;
     /* Not zeroed as a whole: its pages cost memory only once used. */
-    if (position >> CHUNK_BITS == records->chunks->len)
-        g_ptr_array_add(records->chunks, g_malloc(records->record_size * RECORDS_PER_CHUNK));
+    if (position >> CHUNK_BITS == records->n_chunks)
+        add_chunk(records);
     records->count++;
     record = kq1_records_at(records, position);
     memset(record, 0, records->record_size);
@@ -60,7 +86,7 @@ kq1_records_append(kq1_records_t *records)
 void *
 kq1_records_at(const kq1_records_t *records, uint32_t position)
 {
-    uint8_t *chunk = (uint8_t *)g_ptr_array_index(records->chunks, position >> CHUNK_BITS);
+    uint8_t *chunk = records->chunks[position >> CHUNK_BITS];
 
     return chunk + (size_t)(position & (RECORDS_PER_CHUNK - 1)) * records->record_size;
 }
