@@ -11,8 +11,8 @@
 #include <stddef.h>
 
 typedef struct {
-    void *(*alloc)(size_t size);    /* never returns NULL */
-    void  (*free)(void *block);     /* NULL: blocks are freed all at once, with their scope */
+    void *(*allocate)(size_t size);  /* never returns NULL */
+    void  (*release)(void *block);   /* NULL: blocks are freed all at once, with their scope */
 } kq1_allocator_t;
 
 /* g_malloc and g_free. */

@@ -152,7 +152,7 @@ static void
 grow_slots(kq1_key_store_t *store)
 {
     uint32_t n = store->n_slots * 2, mask = n - 1;
-    uint32_t *slots = (uint32_t *)store->allocator->alloc(n * sizeof(uint32_t));
+    uint32_t *slots = (uint32_t *)store->allocator->allocate(n * sizeof(uint32_t));
 
     memset(slots, 0, n * sizeof(uint32_t));
 
@@ -166,8 +166,8 @@ grow_slots(kq1_key_store_t *store)
             i = (i + 1) & mask;
         slots[i] = k + 1;
     }
-    if (store->allocator->free != NULL)
-        store->allocator->free(store->slots);
+    if (store->allocator->release != NULL)
+        store->allocator->release(store->slots);
     store->slots = slots;
     store->n_slots = n;
 }
@@ -175,14 +175,14 @@ grow_slots(kq1_key_store_t *store)
 kq1_key_store_t *
 kq1_key_store_new(const kq1_allocator_t *allocator)
 {
-    kq1_key_store_t *store = (kq1_key_store_t *)allocator->alloc(sizeof(kq1_key_store_t));
+    kq1_key_store_t *store = (kq1_key_store_t *)allocator->allocate(sizeof(kq1_key_store_t));
 
     memset(store, 0, sizeof(*store));
     store->allocator = allocator;
     store->entries = kq1_records_new(sizeof(entry_t), allocator);
     store->arena = kq1_records_new(sizeof(uint8_t *), allocator);
     store->n_slots = 64;
-    store->slots = (uint32_t *)allocator->alloc(store->n_slots * sizeof(uint32_t));
+    store->slots = (uint32_t *)allocator->allocate(store->n_slots * sizeof(uint32_t));
     memset(store->slots, 0, store->n_slots * sizeof(uint32_t));
     return store;
 }
@@ -190,14 +190,14 @@ kq1_key_store_new(const kq1_allocator_t *allocator)
 void
 kq1_key_store_free(kq1_key_store_t *store)
 {
-    if (store == NULL || store->allocator->free == NULL)
+    if (store == NULL || store->allocator->release == NULL)
         return;
     for (uint32_t i = 0; i < kq1_records_count(store->arena); i++)
-        store->allocator->free(arena_chunk(store, i));
+        store->allocator->release(arena_chunk(store, i));
     kq1_records_free(store->arena);
     kq1_records_free(store->entries);
-    store->allocator->free(store->slots);
-    store->allocator->free(store);
+    store->allocator->release(store->slots);
+    store->allocator->release(store);
 }
 
 uint32_t
@@ -232,7 +232,7 @@ kq1_key_store_add(kq1_key_store_t *store, const char *key_id, size_t len, bool *
         if (kq1_records_count(store->arena) == MAX_CHUNKS)
             return KQ1_KEY_NONE;
         /* Not zeroed: its pages cost memory only once used. */
-        *(uint8_t **)kq1_records_append(store->arena) = (uint8_t *)store->allocator->alloc(ARENA_CHUNK);
+        *(uint8_t **)kq1_records_append(store->arena) = (uint8_t *)store->allocator->allocate(ARENA_CHUNK);
         store->arena_used = 0;
     }
     entry = (entry_t *)kq1_records_append(store->entries);

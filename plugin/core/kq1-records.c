@@ -27,7 +27,7 @@ struct kq1_records {
 kq1_records_t *
 kq1_records_new(size_t record_size, const kq1_allocator_t *allocator)
 {
-    kq1_records_t *records = (kq1_records_t *)allocator->alloc(sizeof(kq1_records_t));
+    kq1_records_t *records = (kq1_records_t *)allocator->allocate(sizeof(kq1_records_t));
 
     memset(records, 0, sizeof(*records));
     records->allocator = allocator;
@@ -38,12 +38,12 @@ kq1_records_new(size_t record_size, const kq1_allocator_t *allocator)
 void
 kq1_records_free(kq1_records_t *records)
 {
-    if (records == NULL || records->allocator->free == NULL)
+    if (records == NULL || records->allocator->release == NULL)
         return;
     for (uint32_t i = 0; i < records->n_chunks; i++)
-        records->allocator->free(records->chunks[i]);
-    records->allocator->free(records->chunks);
-    records->allocator->free(records);
+        records->allocator->release(records->chunks[i]);
+    records->allocator->release(records->chunks);
+    records->allocator->release(records);
 }
 
 /* One more chunk, the array of chunks doubled when full. */
@@ -54,16 +54,17 @@ add_chunk(kq1_records_t *records)
 
     if (records->n_chunks == records->room) {
         uint32_t room = records->room == 0 ? 8 : records->room * 2;
-        uint8_t **chunks = (uint8_t **)allocator->alloc(room * sizeof(uint8_t *));
+        uint8_t **chunks = (uint8_t **)allocator->allocate(room * sizeof(uint8_t *));
 
         if (records->n_chunks > 0)
             memcpy(chunks, records->chunks, records->n_chunks * sizeof(uint8_t *));
-        if (allocator->free != NULL)
-            allocator->free(records->chunks);
+        if (allocator->release != NULL)
+            allocator->release(records->chunks);
         records->chunks = chunks;
         records->room = room;
     }
-    records->chunks[records->n_chunks++] = (uint8_t *)allocator->alloc(records->record_size * RECORDS_PER_CHUNK);
+    records->chunks[records->n_chunks++] =
+        (uint8_t *)allocator->allocate(records->record_size * RECORDS_PER_CHUNK);
 }
 
 void *
