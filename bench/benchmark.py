@@ -334,6 +334,9 @@ def main():
     parser.add_argument("--output", default=os.path.join(ROOT, "build", "BENCHMARKS.md"),
                         help="the report (the tracked BENCHMARKS.md is updated only when named here)")
     parser.add_argument("--keep", action="store_true", help="keep the captures for another run")
+    parser.add_argument("--append", metavar="TITLE",
+                        help="add the report to the end of --output as a section called TITLE (one report per"
+                             " Wireshark version in one file)")
     args = parser.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("the benchmark records on loopback with dumpcap, which needs root: "
@@ -549,7 +552,12 @@ def write_report(path, info, results, counts, growth, args):
               " and where and from whom it was supplied; per message, which PDU it is and the exchange it"
               " belongs to (request and response frames and the request's time), and for a Key request"
               " what it asked for. Peak memory includes tshark's own start-up (the floor's)."]
-    with open(path, "w") as out:
+    if args.append:
+        # A section of its own, under the file's title and licence line
+        # (written by the first run).
+        section = ["", "## " + args.append] + ["#" + line if line.startswith("#") else line for line in lines[2:]]
+        lines = (lines[:2] if not os.path.exists(path) or os.path.getsize(path) == 0 else []) + section
+    with open(path, "a" if args.append else "w") as out:
         out.write("\n".join(lines) + "\n")
     print("wrote", path)
 
