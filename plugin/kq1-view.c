@@ -686,8 +686,9 @@ skim_is_enough(proto_tree *tree)
     return true;
 }
 
-/* Tests set KQ1_COMPARE_PARSE_PATHS=1: every payload is then checked by the
- * careful parsing path alone too, and a difference is a dissector bug
+/* Tests set KQ1_COMPARE_PARSE_PATHS=1: every payload is then also checked
+ * by the careful parsing path alone and skimmed (kq1_payload_paths_agree),
+ * and a difference is a dissector bug
  * (tests/test_tshark.py ParsePaths, the fuzz tests); "self-test" reports
  * one for every payload, to show the comparison runs. */
 enum { COMPARE_NEVER, COMPARE_EACH, COMPARE_FAIL_ALWAYS };
@@ -718,7 +719,7 @@ check_payload(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb, 
 
         if (compare_parse_paths != COMPARE_FAIL_ALWAYS)
             g_free(why);
-        REPORT_DISSECTOR_BUG("Kq-1: the quick and the careful parse of this payload differ: %s", shown);
+        REPORT_DISSECTOR_BUG("Kq-1: the parsing paths of this payload disagree: %s", shown);
     }
     return payload;
 }

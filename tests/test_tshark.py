@@ -1027,7 +1027,7 @@ class ParsePaths(Kq1TestCase):
         result = self.tshark.run("-r", self.tshark.sample("kq1-proactive.pcapng"), "-V", check=False,
                                  keep_stdout=False, env={"KQ1_COMPARE_PARSE_PATHS": "self-test"})
         self.assertNotEqual(result.returncode, 0)
-        self.assertIn("the quick and the careful parse of this payload differ: (self-test)", result.stderr)
+        self.assertIn("the parsing paths of this payload disagree: (self-test)", result.stderr)
 
     def test_same_findings_both_ways(self):
         self.tshark.prove_plugin_loaded()

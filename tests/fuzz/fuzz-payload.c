@@ -1,7 +1,8 @@
 /* fuzz-payload.c
  * libFuzzer target: the payload checker on any bytes, as any message.
  * The first byte picks the message (Table I.1, Appendix II, or none). The
- * quick and the careful parse must find the same: a difference aborts.
+ * quick and the careful parse, and the skim, must find the same
+ * (kq1_payload_paths_agree): a difference aborts.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -59,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i), KQ1_PARAM_KEY_ID);
     kq1_payload_free(payload);
     if (!kq1_payload_paths_agree(pick_message(data[0]), data + 2, size - 2, &settings, &why)) {
-        fprintf(stderr, "the quick and the careful parse differ:\n%s\n", why);
+        fprintf(stderr, "the parsing paths disagree:\n%s\n", why);
         abort();
     }
     return 0;
