@@ -547,8 +547,9 @@ typedef struct {
 #define MAX_ID_RANGES 256
 
 /* Records a MessageID used one way; true when that way used it before for
- * another message (Appendix I: "the unique ID of each message"). The ID of
- * the message just before is that message again (a retransmission). */
+ * another message (Appendix I: "the unique ID of each message"). Not
+ * called for a retransmission, which kq1_analyse_pdu tells by the last
+ * message each way. */
 static bool
 note_message_id(kq1_conversation_t *conversation, int way, uint32_t id)
 {
@@ -556,10 +557,6 @@ note_message_id(kq1_conversation_t *conversation, int way, uint32_t id)
     id_range_t *range, added = { id, id };
     unsigned n;
 
-    if (conversation->any_id[way] && conversation->last_id[way] == id)
-        return false;
-    conversation->any_id[way] = true;
-    conversation->last_id[way] = id;
     if (conversation->used_ids[way] == NULL)
         conversation->used_ids[way] = wmem_array_new(wmem_file_scope(), sizeof(id_range_t));
     ranges = conversation->used_ids[way];

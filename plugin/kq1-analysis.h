@@ -48,13 +48,11 @@ typedef struct {
     wmem_list_t   *requests;
     wmem_map_t    *supplies;
     /* Each way (0: QKD module -> KM, 1: KM -> QKD module, by the direction
-     * byte): the MessageIDs used, as ranges, and the last one; and the last
-     * message, whose MessageID and CommandCode again mean that message again
-     * (a TCP retransmission, which reaches Kq-1 when TCP's sequence analysis
-     * is off). First pass only. */
+     * byte): the MessageIDs used, as ranges; and the last message, whose
+     * MessageID and CommandCode again mean that message again (a TCP
+     * retransmission, which reaches Kq-1 when TCP's sequence analysis is
+     * off). First pass only. */
     wmem_array_t  *used_ids[2];
-    uint32_t       last_id[2];
-    bool           any_id[2];
     kq1_last_message_t last_message[2];
 } kq1_conversation_t;
 

@@ -14,8 +14,8 @@ is_space(uint8_t c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static gsize
-skip_space(const uint8_t *data, gsize i, gsize end)
+gsize
+kq1_json_skip_space(const uint8_t *data, gsize i, gsize end)
 {
     while (i < end && is_space(data[i]))
         i++;
@@ -71,7 +71,7 @@ skip_value(const uint8_t *data, gsize i, gsize end)
 kq1_extent_t
 kq1_json_extent(const uint8_t *data, gsize len, unsigned max_depth, gsize *end)
 {
-    gsize i = skip_space(data, 0, len);
+    gsize i = kq1_json_skip_space(data, 0, len);
     unsigned depth = 0;
 
     if (i == len) {
@@ -187,7 +187,7 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsigned 
     container_t stack[KQ1_JSON_DOC_MAX_DEPTH + 1];
     unsigned depth = 0;
     GString *name = g_string_new(NULL);
-    gsize i = skip_space(data, 0, len);
+    gsize i = kq1_json_skip_space(data, 0, len);
     /* What the value about to be read is: its name and where its member
      * starts when it is a member. */
     const char *member_name = NULL;
@@ -257,7 +257,7 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsigned 
                 state = DONE;
                 break;
             }
-            i = skip_space(data, i, len);
+            i = kq1_json_skip_space(data, i, len);
             if (i >= len) {
                 state = DONE;
             } else if (data[i] == top->close) {
@@ -283,7 +283,7 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsigned 
             break;
         case ITEM:
             /* The next member or element of top. */
-            i = skip_space(data, i, len);
+            i = kq1_json_skip_space(data, i, len);
             v = &g_array_index(doc->values, kq1_json_value_t, top->value);
             if (top->close == ']') {
                 member_name = NULL;
@@ -311,12 +311,12 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsigned 
                     member_name = g_string_chunk_insert_len(doc->names, name->str, (gssize)name->len);
                 }
                 member_start = i;
-                i = skip_space(data, name_end, len);
+                i = kq1_json_skip_space(data, name_end, len);
                 if (i >= len || data[i] != ':') {
                     state = DONE;
                     break;
                 }
-                i = skip_space(data, i + 1, len);
+                i = kq1_json_skip_space(data, i + 1, len);
             }
             top->n++;
             state = VALUE;

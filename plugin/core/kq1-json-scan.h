@@ -30,6 +30,10 @@ typedef enum {
     KQ1_EXTENT_TOO_DEEP    /* *end is the byte that opens one level too many */
 } kq1_extent_t;
 
+/* The index of the first byte at or after i in data[0..end) that is not
+ * JSON whitespace (RFC 8259: space, tab, line feed, carriage return). */
+gsize kq1_json_skip_space(const uint8_t *data, gsize i, gsize end);
+
 /* Where the top-level value in data[0..len) ends; brackets inside strings do
  * not count. A scalar or non-JSON text is taken to run to len. */
 kq1_extent_t kq1_json_extent(const uint8_t *data, gsize len, unsigned max_depth, gsize *end);

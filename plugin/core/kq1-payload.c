@@ -513,17 +513,6 @@ check_keys(checker_t *c)
     }
 }
 
-/* How many bytes of whitespace (RFC 8259) start data[0..len). */
-static gsize
-whitespace(const uint8_t *data, gsize len)
-{
-    gsize n = 0;
-
-    while (n < len && (data[n] == ' ' || data[n] == '\t' || data[n] == '\n' || data[n] == '\r'))
-        n++;
-    return n;
-}
-
 /* One parser serves every payload: making one costs more than most
  * payloads take to parse. Dissection runs in one thread. Not an immutable
  * parser: json-glib 1.10 (Debian 13) aborts in json_parser_steal_root when
@@ -544,7 +533,7 @@ parse_text(const uint8_t *data, gsize end, GError **error)
 static void
 take_json_text(kq1_payload_t *p, const uint8_t *data, gsize end, gsize len)
 {
-    gsize rest = end + whitespace(data + end, len - end);
+    gsize rest = kq1_json_skip_space(data, end, len);
 
     p->json_len = rest;
     if (rest < len)
@@ -563,12 +552,10 @@ parse_quickly(kq1_payload_t *p, const uint8_t *data, gsize len)
 {
     gsize end = 0;
 
-    if (!kq1_json_doc_read(&p->doc, data, len, KQ1_MAX_JSON_DEPTH, &end) || !parse_text(data, end, NULL))
+    if (!kq1_json_doc_read(&p->doc, data, len, KQ1_MAX_JSON_DEPTH, &end) || !parse_text(data, end, NULL)
+        || (p->root = json_parser_steal_root(parser)) == NULL)
         return false;
     take_json_text(p, data, end, len);
-    p->root = json_parser_steal_root(parser);
-    if (p->root == NULL)
-        return false;
     kq1_json_doc_tie(&p->doc, p->root);
     return true;
 }
@@ -738,7 +725,7 @@ skim_payload(checker_t *c, const kq1_message_info_t *msg, gsize len)
     if (!kq1_json_doc_read(&p->doc, c->data, len, KQ1_MAX_JSON_DEPTH, &end)
         || c->data[kq1_json_doc_value(&p->doc, 0)->value.offset] != '{' || !kq1_json_doc_plain(&p->doc, c->data, end))
         return false;
-    p->json_len = end + whitespace(c->data + end, len - end);
+    p->json_len = kq1_json_skip_space(c->data, end, len);
     p->parsed = true;
     p->skimmed = true;
     if (msg == NULL)
