@@ -1081,6 +1081,26 @@ test_parse_paths_agree(void)
         "{\"number\":2,\"size\":256}\x01\x02",
         /* json-glib skips what it takes for comments; found by fuzz-payload */
         "[/[\"/],", "[\x1b[/[[\"keys\"Z\"/]\x1b[/[[\"key", "{\"a\":1 /* c */}", "[1, /x/ ]", "{'a':1}",
+        /* Plain text read from the document alone: every type where each
+         * parameter wants another, escapes in values, numbers json-glib
+         * holds or not, Extension and Key extension as their JSON text. */
+        "{\"key\":\"a2V5\",\"key_ID\":\"x\\n\\u00e9\\/\\\"\",\"qkd_module_ID\":7,\"matching_qkd_module_ID\":null,"
+        "\"key_length\":1.5,\"timestamp\":true,\"hash\":false,\"extension\":[{\"a\":[1,2.5e3,\"\\u0041\"]},3]}",
+        "{\"key\":[],\"key_ID\":{},\"response\":-1,\"extension\":{\"x\":1},\"number\":\"2\",\"size\":[1]}",
+        "{\"keys\":[{\"key_ID\":\"a\",\"key\":\"00ff\",\"key_extension\":{\"z\":[true,null]}},"
+        "{\"key_ID\":\"b\",\"key\":\"zz\",\"key_ID_extension\":[1]},\"s\",1,null,[],true,1.5],\"response\":\"ok\"}",
+        "{\"number\":1234567890123456789,\"size\":-9223372036854775808}",
+        "{\"number\":99999999999999999999,\"size\":-0.0,\"extension\":[]}", "{\"number\":0,\"size\":-5}",
+        "{\"number\":1E400,\"size\":1e-400}", "{\"number\":2147483648,\"size\":2147483647}",
+        "{\"key\":\"a2V5\\u0000\",\"key_ID\":\"\\u0000\",\"hash_value\":\"\\t\"}",
+        "{\"keys\":{\"a\":1},\"response\":\"x\"}", "{\"keys\":\"k\",\"response\":[\"x\"]}",
+        "{\"keys\":[{\"key_ID\":\"a\",\"key\":\"00\"}],\"keys\":[],\"response\":\"x\"}",
+        "{\"keys\":[{\"key_ID\":\"a\",\"key_ID\":\"b\",\"key\":\"00\"}],\"response\":\"ok\"}",
+        "{\"key\\u005fID\":\"a\",\"k\\u0065y\":\"00\",\"\\u00e9\":1}",
+        "{\"keys\":[],\"key_container_extension\":{\"a\":[{}]},\"extension_mandatory\":[{\"b\":1}],"
+        "\"extension_optional\":[{\"c\":\"\\ud83d\\ude00\"}]}",
+        "{\"keys\":[],\"key_container_extension\":[{\"a\":1}]}", "[{\"key_ID\":\"a\"}]", "[\"x\",1]",
+        "{\"key_ID\":\"caf\xc3\xa9\",\"key\":\"\xe2\x82\xac\"}",
     };
     const kq1_message_info_t *messages[] = {
         kq1_message_lookup(0x3101), kq1_message_lookup(0x1302), kq1_message_lookup(0x1303),
@@ -1109,6 +1129,38 @@ test_parse_paths_agree(void)
         g_assert_true(kq1_payload_paths_agree(NULL, (const uint8_t *)deep->str, deep->len, NULL, NULL));
     }
     g_string_free(deep, true);
+}
+
+/* Plain JSON in a Kq-1 message is judged from the document alone (which
+ * test_parse_paths_agree proves gives what json-glib's reading gives);
+ * json-glib reads what is not plain, and bodies that are no Kq-1 message. */
+static void
+test_read_from_document(void)
+{
+    const char *plain = "{\"key_ID\":\"a\\n\",\"response\":\"ok\",\"extension\":[{\"x\":1}]}";
+    const char *surrogate = "{\"key_ID\":\"\\ud83d\\ude00\",\"response\":\"ok\"}";
+    kq1_payload_t *p = check(KQ1_KEY_SUPPLY_RESPONSE, plain);
+    char *text;
+
+    g_assert_true(p->from_document);
+    g_assert_null(p->root);
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "a\n");
+    text = json_to_string(p->top.node[KQ1_PARAM_EXTENSION], false);
+    g_assert_cmpstr(text, ==, "[{\"x\":1}]");
+    g_free(text);
+    g_assert_cmpuint(p->findings->len, ==, 0);
+    kq1_payload_free(p);
+
+    p = check(KQ1_KEY_SUPPLY_RESPONSE, surrogate);
+    g_assert_false(p->from_document);
+    g_assert_nonnull(p->root);
+    g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "\xf0\x9f\x98\x80");
+    kq1_payload_free(p);
+
+    p = kq1_payload_check(NULL, (const uint8_t *)plain, strlen(plain), NULL);
+    g_assert_false(p->from_document);
+    g_assert_nonnull(p->root);
+    kq1_payload_free(p);
 }
 
 int
@@ -1146,5 +1198,6 @@ main(int argc, char **argv)
     g_test_add_func("/keycheck/hash", test_hash_verification);
     g_test_add_func("/keystore/compact", test_key_store);
     g_test_add_func("/payload/parse-paths-agree", test_parse_paths_agree);
+    g_test_add_func("/payload/read-from-document", test_read_from_document);
     return g_test_run();
 }

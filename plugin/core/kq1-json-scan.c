@@ -110,8 +110,8 @@ kq1_json_extent(const uint8_t *data, gsize len, unsigned max_depth, gsize *end)
     return KQ1_EXTENT_FOUND;
 }
 
-/* The member name between the quotes of span, unescaped as JSON defines,
- * into out. An escape that is no character (a lone surrogate) gives
+/* The text between the quotes of span, unescaped as JSON defines, into
+ * out. An escape that is no character (a lone surrogate) gives
  * U+FFFD, which no member name json-glib read will match. */
 static void
 unescape_name(const uint8_t *data, kq1_span_t span, GString *out)
@@ -158,6 +158,19 @@ unescape_name(const uint8_t *data, kq1_span_t span, GString *out)
             break;
         }
     }
+}
+
+void
+kq1_json_unescape_string(const uint8_t *data, kq1_span_t string, GString *out)
+{
+    kq1_span_t inside = { string.offset + 1, string.length >= 2 ? string.length - 2 : 0 };
+
+    if (memchr(data + inside.offset, '\\', inside.length) == NULL) {
+        g_string_truncate(out, 0);
+        g_string_append_len(out, (const char *)data + inside.offset, (gssize)inside.length);
+        return;
+    }
+    unescape_name(data, inside, out);
 }
 
 static bool
@@ -302,7 +315,6 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsigned 
                 }
                 name_span.offset = i + 1;
                 name_span.length = name_end - i - 2;
-                unescape_name(data, name_span, name);
                 if (memchr(data + name_span.offset, '\\', name_span.length) == NULL) {
                     member_name = g_string_chunk_insert_len(doc->names, (const char *)data + name_span.offset,
                                                             (gssize)name_span.length);

@@ -78,6 +78,10 @@ void kq1_json_doc_tie(kq1_json_doc_t *doc, JsonNode *root);
  * their own value. */
 bool kq1_json_doc_plain(const kq1_json_doc_t *doc, const uint8_t *data, gsize end);
 
+/* The string value at string (its quotes included) unescaped into out:
+ * for text kq1_json_doc_plain accepts, what json-glib makes of it. */
+void kq1_json_unescape_string(const uint8_t *data, kq1_span_t string, GString *out);
+
 void kq1_json_doc_clear(kq1_json_doc_t *doc);
 
 /* The value at position (a value's first or next), or NULL for -1. */

@@ -118,6 +118,111 @@ typedef struct {
     const kq1_json_value_t    *keys;    /* the payload's Keys, once found */
 } checker_t;
 
+/* One parser serves every payload: making one costs more than most
+ * payloads take to parse. Dissection runs in one thread. Not an immutable
+ * parser: json-glib 1.10 (Debian 13) aborts in json_parser_steal_root when
+ * such a parser accepts a scalar followed by more text ("x" {}), which a
+ * payload can be. */
+static JsonParser *parser;
+
+/* Where a string value is unescaped, or a number's text ends in NUL. */
+static GString *scratch;
+
+static bool
+parse_text(const uint8_t *data, gsize end, GError **error)
+{
+    if (parser == NULL)
+        parser = json_parser_new();
+    return json_parser_load_from_data(parser, (const char *)data, (gssize)end, error);
+}
+
+static bool
+is_fraction(const char *number, gsize n)
+{
+    return memchr(number, '.', n) != NULL || memchr(number, 'e', n) != NULL || memchr(number, 'E', n) != NULL;
+}
+
+/* What a value of the payload is, in describe_node's words: from json-glib's
+ * node, or from the token of a payload read from the document alone. */
+static const char *
+describe_value(const checker_t *c, const kq1_json_value_t *v)
+{
+    const char *text = (const char *)c->data + v->value.offset;
+
+    if (!c->payload->from_document)
+        return v->node != NULL ? describe_node(v->node) : "a value";
+    switch (text[0]) {
+    case '{': return "an object";
+    case '[': return "an array";
+    case '"': return "a string";
+    case 'n': return "null";
+    case 't':
+    case 'f': return "a boolean";
+    default:  break;
+    }
+    return is_fraction(text, v->value.length) ? "a number with a fraction or exponent" : "an integer";
+}
+
+/* json-glib's node for a number token of plain JSON: a double when it has a
+ * fraction or exponent, else an integer, -1 where int64 cannot hold it (as
+ * json-glib reads it; check_value reads such text again). */
+static JsonNode *
+number_node(const char *text, gsize n)
+{
+    int64_t integer;
+
+    g_string_truncate(scratch, 0);
+    g_string_append_len(scratch, text, (gssize)n);
+    if (is_fraction(text, n))
+        return json_node_init_double(json_node_alloc(), g_ascii_strtod(scratch->str, NULL));
+    if (!g_ascii_string_to_signed(scratch->str, 10, G_MININT64, G_MAXINT64, &integer, NULL))
+        integer = -1;
+    return json_node_init_int(json_node_alloc(), integer);
+}
+
+/* The node json-glib would give a value of a payload read from the document
+ * alone (kq1_json_doc_plain text), made only for the members matched. An
+ * object or array is parsed whole by json-glib from its own bytes when its
+ * content is used (Extension and Key extension are shown as JSON text);
+ * otherwise (Keys, whose elements are checked one by one from the
+ * document, or a value of the wrong type) it is left empty. The payload
+ * owns the node. */
+static JsonNode *
+make_node(const checker_t *c, const kq1_json_value_t *v, bool whole)
+{
+    const char *text = (const char *)c->data + v->value.offset;
+    JsonNode *node = NULL;
+
+    if (scratch == NULL)
+        scratch = g_string_new(NULL);
+    switch (text[0]) {
+    case '"':
+        kq1_json_unescape_string(c->data, v->value, scratch);
+        node = json_node_init_string(json_node_alloc(), scratch->str);
+        break;
+    case 't':
+    case 'f':
+        node = json_node_init_boolean(json_node_alloc(), text[0] == 't');
+        break;
+    case 'n':
+        node = json_node_init_null(json_node_alloc());
+        break;
+    case '{':
+    case '[':
+        if (whole && parse_text(c->data + v->value.offset, v->value.length, NULL))
+            node = json_parser_steal_root(parser);
+        if (node == NULL)
+            node = text[0] == '{' ? json_node_init_object(json_node_alloc(), NULL)
+                                  : json_node_init_array(json_node_alloc(), NULL);
+        break;
+    default:
+        node = number_node(text, v->value.length);
+        break;
+    }
+    g_ptr_array_add(c->payload->made, node);
+    return node;
+}
+
 /* The member spells the parameter: by default, or by a user's alias. */
 static bool
 member_matches(const checker_t *c, kq1_param_t param, const char *member)
@@ -269,7 +374,7 @@ check_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t object_spa
         if (member == NULL || !is_first_of_name(doc, object, m))
             continue;
         last = last_of_name(doc, m, &count);
-        if (last->node == NULL)
+        if (last->node == NULL && !c->payload->from_document)
             continue;   /* not what json-glib read: cannot happen on text it accepted */
         for (unsigned u = 0; u < n_uses; u++) {
             kq1_param_t param = uses[u].param;
@@ -286,7 +391,7 @@ check_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t object_spa
                             info->name, at, member);
             seen[param] = true;
             seen_use[u] = true;
-            node = last->node;
+            node = c->payload->from_document ? make_node(c, last, param != KQ1_PARAM_KEYS) : last->node;
             if (!node_has_type(node, info->type) && !(uses[u].object_too && JSON_NODE_HOLDS_OBJECT(node))) {
                 add_finding(c->payload, KQ1_FINDING_WRONG_TYPE, param, element,
                             "%s (%s)%s is %s, expected %s",
@@ -492,40 +597,34 @@ check_keys(checker_t *c)
 {
     kq1_payload_t *p = c->payload;
     const kq1_json_doc_t *doc = &p->doc;
-    unsigned i = 0;
+    unsigned i = 0, n = 0;
 
     if (p->top.node[KQ1_PARAM_KEYS] == NULL || c->keys == NULL)
         return;
-    g_array_set_size(p->keys, json_array_get_length(json_node_get_array(p->top.node[KQ1_PARAM_KEYS])));
+    if (p->from_document) {
+        for (const kq1_json_value_t *item = kq1_json_doc_value(doc, c->keys->first); item != NULL;
+             item = kq1_json_doc_value(doc, item->next))
+            n++;
+    } else {
+        n = json_array_get_length(json_node_get_array(p->top.node[KQ1_PARAM_KEYS]));
+    }
+    g_array_set_size(p->keys, n);
     for (const kq1_json_value_t *item = kq1_json_doc_value(doc, c->keys->first); item != NULL && i < p->keys->len;
          item = kq1_json_doc_value(doc, item->next), i++) {
         kq1_params_t *params = &g_array_index(p->keys, kq1_params_t, i);
+        bool object = p->from_document ? c->data[item->value.offset] == '{'
+                                       : item->node != NULL && JSON_NODE_HOLDS_OBJECT(item->node);
 
         params->self = item->value;
-        if (item->node == NULL || !JSON_NODE_HOLDS_OBJECT(item->node)) {
+        if (!object) {
             add_finding(p, KQ1_FINDING_WRONG_TYPE, KQ1_PARAM_KEYS, (int)i,
                         "Keys[%u] is %s, expected an object (%s, %s)",
-                        i, item->node != NULL ? describe_node(item->node) : "a value", c->msg->name, c->msg->table);
+                        i, describe_value(c, item), c->msg->name, c->msg->table);
             continue;
         }
         check_object(c, item, item->value, c->msg->element_params, c->msg->n_element_params, (int)i, params);
         check_key(c, params, (int)i);
     }
-}
-
-/* One parser serves every payload: making one costs more than most
- * payloads take to parse. Dissection runs in one thread. Not an immutable
- * parser: json-glib 1.10 (Debian 13) aborts in json_parser_steal_root when
- * such a parser accepts a scalar followed by more text ("x" {}), which a
- * payload can be. */
-static JsonParser *parser;
-
-static bool
-parse_text(const uint8_t *data, gsize end, GError **error)
-{
-    if (parser == NULL)
-        parser = json_parser_new();
-    return json_parser_load_from_data(parser, (const char *)data, (gssize)end, error);
 }
 
 /* The JSON text ends at end: what follows is whitespace, or bytes Length
@@ -544,16 +643,24 @@ take_json_text(kq1_payload_t *p, const uint8_t *data, gsize end, gsize len)
 }
 
 /* Payloads as they should be, an object or array: the plugin reads the
- * bytes once (the document) and json-glib once. false, with nothing said,
- * when the text does not read cleanly or json-glib refuses it: then
- * parse_carefully says why. */
+ * bytes once (the document). Plain JSON (RFC 8259's tokens, UTF-8) is then
+ * judged from the document alone when document_will_do, json-glib making
+ * only what it must (make_node); other text is parsed by json-glib once.
+ * false, with nothing said, when the text does not read cleanly or
+ * json-glib refuses it: then parse_carefully says why. */
 static bool
-parse_quickly(kq1_payload_t *p, const uint8_t *data, gsize len)
+parse_quickly(kq1_payload_t *p, const uint8_t *data, gsize len, bool document_will_do)
 {
     gsize end = 0;
 
-    if (!kq1_json_doc_read(&p->doc, data, len, KQ1_MAX_JSON_DEPTH, &end) || !parse_text(data, end, NULL)
-        || (p->root = json_parser_steal_root(parser)) == NULL)
+    if (!kq1_json_doc_read(&p->doc, data, len, KQ1_MAX_JSON_DEPTH, &end))
+        return false;
+    if (document_will_do && kq1_json_doc_plain(&p->doc, data, end)) {
+        p->from_document = true;
+        take_json_text(p, data, end, len);
+        return true;
+    }
+    if (!parse_text(data, end, NULL) || (p->root = json_parser_steal_root(parser)) == NULL)
         return false;
     take_json_text(p, data, end, len);
     kq1_json_doc_tie(&p->doc, p->root);
@@ -699,8 +806,8 @@ skim_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t self, const
             if (skimmed_param(param)) {
                 if (!skim_value(c, last, kq1_param_info(param)->type, &node))
                     return false;
-                if (out->node[param] != NULL)
-                    json_node_unref(out->node[param]);
+                if (node != NULL)
+                    g_ptr_array_add(c->payload->made, node);
                 out->node[param] = node;
                 out->span[param] = last->member;
                 out->value[param] = last->value;
@@ -772,13 +879,26 @@ kq1_payload_skim(const kq1_message_info_t *msg, const uint8_t *data, gsize len, 
     return p;
 }
 
-/* For kq1_payload_paths_agree: the careful path alone. */
-static bool careful_only;
+/* The ways a payload is read: the document alone where the text is plain,
+ * else the document and json-glib, else (text that does not read cleanly)
+ * bracket counting and json-glib. kq1_payload_paths_agree forces the later
+ * ones to compare them with the first. */
+typedef enum {
+    READ_ANY_WAY,
+    READ_WITH_JSON_GLIB,
+    READ_CAREFULLY
+} read_way_t;
 
+static read_way_t forced_way = READ_ANY_WAY;
+
+/* The document alone serves Kq-1 messages; json-glib reads the rest (an
+ * HTTP error body is read for its "message" from root). */
 static bool
-parse(kq1_payload_t *p, const uint8_t *data, gsize len)
+parse(kq1_payload_t *p, const uint8_t *data, gsize len, const kq1_message_info_t *msg)
 {
-    p->parsed = (!careful_only && parse_quickly(p, data, len)) || parse_carefully(p, data, len);
+    p->parsed = (forced_way != READ_CAREFULLY
+                 && parse_quickly(p, data, len, forced_way == READ_ANY_WAY && msg != NULL))
+                || parse_carefully(p, data, len);
     return p->parsed;
 }
 
@@ -805,6 +925,7 @@ payload_new(void)
     p = g_new0(kq1_payload_t, 1);
     p->keys = g_array_new(false, true, sizeof(kq1_params_t));
     p->findings = g_array_new(false, false, sizeof(kq1_finding_t));
+    p->made = g_ptr_array_new_with_free_func((GDestroyNotify)json_node_unref);
     return p;
 }
 
@@ -834,10 +955,18 @@ check_payload(checker_t *checker, const kq1_message_info_t *msg)
     kq1_span_t text = { 0, 0 };
     const kq1_json_value_t *object = NULL;
 
-    if (!parse(p, checker->data, checker->len) && kq1_payload_count(p, KQ1_FINDING_BAD_JSON) > 0)
+    if (!parse(p, checker->data, checker->len, msg) && kq1_payload_count(p, KQ1_FINDING_BAD_JSON) > 0)
         return;     /* nothing can be said of members that could not be read */
 
-    if (p->root != NULL) {
+    if (p->from_document) {
+        object = kq1_json_doc_value(&p->doc, 0);
+        if (checker->data[object->value.offset] != '{') {
+            add_finding(p, KQ1_FINDING_WRONG_TYPE, KQ1_PARAM_COUNT, -1,
+                        "Payload is %s, expected a JSON object", describe_value(checker, object));
+            return;
+        }
+        text.length = p->json_len;
+    } else if (p->root != NULL) {
         if (!JSON_NODE_HOLDS_OBJECT(p->root)) {
             add_finding(p, KQ1_FINDING_WRONG_TYPE, KQ1_PARAM_COUNT, -1,
                         "Payload is %s, expected a JSON object", describe_node(p->root));
@@ -861,6 +990,7 @@ payload_destroy(kq1_payload_t *payload)
 {
     g_array_free(payload->findings, true);
     g_array_free(payload->keys, true);
+    g_ptr_array_free(payload->made, true);
     kq1_json_doc_clear(&payload->doc);
     g_free(payload);
 }
@@ -886,12 +1016,17 @@ describe_node_text(GString *out, JsonNode *node)
     g_free(text);
 }
 
+/* with_nodes: Keys as json-glib holds it; else only that it is an array (a
+ * payload read from the document holds its elements in the document). */
 static void
-describe_params(GString *out, const kq1_params_t *params)
+describe_params(GString *out, const kq1_params_t *params, bool with_nodes)
 {
     for (int i = 0; i < KQ1_PARAM_COUNT; i++) {
         g_string_append_printf(out, "\n  param %d:", i);
-        describe_node_text(out, params->node[i]);
+        if (i == KQ1_PARAM_KEYS && !with_nodes && params->node[i] != NULL)
+            g_string_append_printf(out, " %s", json_node_type_name(params->node[i]));
+        else
+            describe_node_text(out, params->node[i]);
         describe_span(out, "member", params->span[i]);
         describe_span(out, "value", params->value[i]);
     }
@@ -905,8 +1040,10 @@ describe_params(GString *out, const kq1_params_t *params)
         g_string_append_printf(out, "%02x", params->key.data[i]);
 }
 
+/* with_nodes: json-glib's whole reading too (root, and each value's node),
+ * which a payload read from the document alone does not have. */
 static char *
-describe_payload(const kq1_payload_t *p)
+describe_payload(const kq1_payload_t *p, bool with_nodes)
 {
     GString *out = g_string_new(NULL);
 
@@ -917,21 +1054,24 @@ describe_payload(const kq1_payload_t *p)
 
         g_string_append_printf(out, "\nfinding %d %d %d %s", f->kind, f->param, f->element, f->text);
     }
-    g_string_append(out, "\nroot");
-    describe_node_text(out, p->root);
+    if (with_nodes) {
+        g_string_append(out, "\nroot");
+        describe_node_text(out, p->root);
+    }
     for (guint i = 0; p->parsed && i < p->doc.values->len; i++) {
         const kq1_json_value_t *v = &g_array_index(p->doc.values, kq1_json_value_t, i);
 
         g_string_append_printf(out, "\nvalue %u %s %d %d", i, v->name != NULL ? v->name : "-", v->first, v->next);
         describe_span(out, "value", v->value);
         describe_span(out, "member", v->member);
-        describe_node_text(out, v->node);
+        if (with_nodes)
+            describe_node_text(out, v->node);
     }
     g_string_append(out, "\ntop");
-    describe_params(out, &p->top);
+    describe_params(out, &p->top, with_nodes);
     for (unsigned i = 0; i < p->keys->len; i++) {
         g_string_append_printf(out, "\nkeys[%u]", i);
-        describe_params(out, &g_array_index(p->keys, kq1_params_t, i));
+        describe_params(out, &g_array_index(p->keys, kq1_params_t, i), with_nodes);
     }
     return g_string_free(out, false);
 }
@@ -973,36 +1113,53 @@ describe_skim(const kq1_payload_t *p)
     return g_string_free(out, false);
 }
 
+/* Two descriptions of payloads: equal, or *why says how they differ. */
+static bool
+same(const char *what, char *a_text, const char *b_what, char *b_text, char **why)
+{
+    bool agree = strcmp(a_text, b_text) == 0;
+
+    if (why != NULL && !agree && *why == NULL)
+        *why = g_strdup_printf("%s:\n%s\n%s:\n%s", what, a_text, b_what, b_text);
+    g_free(a_text);
+    g_free(b_text);
+    return agree;
+}
+
+static kq1_payload_t *
+check_one_way(read_way_t way, const kq1_message_info_t *msg, const uint8_t *data, gsize len,
+              const kq1_settings_t *settings)
+{
+    kq1_payload_t *p;
+
+    forced_way = way;
+    p = kq1_payload_check(msg, data, len, settings);
+    forced_way = READ_ANY_WAY;
+    return p;
+}
+
 bool
 kq1_payload_paths_agree(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
                         const kq1_settings_t *settings, char **why)
 {
-    kq1_payload_t *quick = kq1_payload_check(msg, data, len, settings), *careful, *skim;
-    char *quick_text, *careful_text;
+    kq1_payload_t *any = check_one_way(READ_ANY_WAY, msg, data, len, settings);
+    kq1_payload_t *quick = check_one_way(READ_WITH_JSON_GLIB, msg, data, len, settings);
+    kq1_payload_t *careful = check_one_way(READ_CAREFULLY, msg, data, len, settings);
+    kq1_payload_t *skim = kq1_payload_skim(msg, data, len, settings);
     bool agree;
 
-    careful_only = true;
-    careful = kq1_payload_check(msg, data, len, settings);
-    careful_only = false;
-    quick_text = describe_payload(quick);
-    careful_text = describe_payload(careful);
-    agree = strcmp(quick_text, careful_text) == 0;
     if (why != NULL)
-        *why = agree ? NULL : g_strdup_printf("quick:\n%s\ncareful:\n%s", quick_text, careful_text);
-    g_free(quick_text);
-    g_free(careful_text);
+        *why = NULL;
+    agree = same("quick", describe_payload(quick, true), "careful", describe_payload(careful, true), why);
+    /* The document alone (where the text is plain) finds what json-glib's
+     * reading finds. */
+    agree = same(any->from_document ? "document" : "first", describe_payload(any, false),
+                 "careful", describe_payload(careful, false), why) && agree;
     /* The skim, where it answers, gives what the full check gives. */
-    skim = agree ? kq1_payload_skim(msg, data, len, settings) : NULL;
-    if (skim != NULL) {
-        char *skim_text = describe_skim(skim), *full_text = describe_skim(quick);
-
-        agree = strcmp(skim_text, full_text) == 0;
-        if (why != NULL && !agree)
-            *why = g_strdup_printf("skim:\n%s\nfull:\n%s", skim_text, full_text);
-        g_free(skim_text);
-        g_free(full_text);
-        kq1_payload_free(skim);
-    }
+    if (skim != NULL)
+        agree = same("skim", describe_skim(skim), "full", describe_skim(careful), why) && agree;
+    kq1_payload_free(skim);
+    kq1_payload_free(any);
     kq1_payload_free(quick);
     kq1_payload_free(careful);
     return agree;
@@ -1012,6 +1169,9 @@ void
 kq1_payload_shutdown(void)
 {
     g_clear_object(&parser);
+    if (scratch != NULL)
+        g_string_free(scratch, true);
+    scratch = NULL;
     if (spare != NULL)
         payload_destroy(spare);
     spare = NULL;
@@ -1031,17 +1191,7 @@ kq1_payload_free(kq1_payload_t *payload)
         kq1_key_clear(&g_array_index(payload->keys, kq1_params_t, i).key);
     if (payload->root != NULL)
         json_node_unref(payload->root);
-    if (payload->skimmed) {
-        /* No root holds the skim's values: each is the payload's own. */
-        for (unsigned i = 0; i <= payload->keys->len; i++) {
-            kq1_params_t *params = i == 0 ? &payload->top : &g_array_index(payload->keys, kq1_params_t, i - 1);
-
-            for (int param = 0; param < KQ1_PARAM_COUNT; param++) {
-                if (params->node[param] != NULL)
-                    json_node_unref(params->node[param]);
-            }
-        }
-    }
+    g_ptr_array_set_size(payload->made, 0);
     if (spare != NULL || payload->keys->len > KEEP_AT_MOST
         || (payload->doc.values != NULL && payload->doc.values->len > KEEP_AT_MOST)) {
         payload_destroy(payload);
@@ -1052,6 +1202,7 @@ kq1_payload_free(kq1_payload_t *payload)
     g_array_set_size(payload->keys, 0);
     empty.keys = payload->keys;
     empty.findings = payload->findings;
+    empty.made = payload->made;
     empty.doc = payload->doc;
     *payload = empty;
     spare = payload;

@@ -70,8 +70,10 @@ typedef struct {
 } kq1_params_t;
 
 typedef struct {
-    JsonNode     *root;       /* the parsed payload, or NULL */
+    JsonNode     *root;       /* json-glib's parse of the payload, or NULL (also when read from the document) */
     kq1_json_doc_t doc;       /* its values with their bytes, read once */
+    bool          from_document;   /* plain JSON read from doc alone: no root, values made as needed */
+    GPtrArray    *made;       /* the JsonNodes made from doc, which no root holds: the payload's own */
     gsize         json_len;   /* payload bytes taken by the JSON text (whitespace included) */
     bool          parsed;     /* the JSON text parsed: safe to hand to a JSON dissector */
     bool          skimmed;    /* read by kq1_payload_skim: only what it reads is set */
