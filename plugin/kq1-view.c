@@ -687,8 +687,8 @@ skim_is_enough(proto_tree *tree)
 }
 
 /* Tests set KQ1_COMPARE_PARSE_PATHS=1: every payload is then also checked
- * by the careful parsing path alone and skimmed (kq1_payload_paths_agree),
- * and a difference is a dissector bug
+ * with json-glib's quick and careful parses and skimmed
+ * (kq1_payload_paths_agree), and a difference is a dissector bug
  * (tests/test_tshark.py ParsePaths, the fuzz tests); "self-test" reports
  * one for every payload, to show the comparison runs. */
 enum { COMPARE_NEVER, COMPARE_EACH, COMPARE_FAIL_ALWAYS };

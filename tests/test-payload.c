@@ -349,7 +349,7 @@ test_scanner_on_bad_text(void)
 
     for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
         gsize len = strlen(texts[i]);
-        kq1_json_doc_t doc = { NULL, NULL };
+        kq1_json_doc_t doc = { NULL, NULL, false };
         gsize end = 0;
         bool complete = kq1_json_doc_read(&doc, (const uint8_t *)texts[i], len, 2, &end);
 
@@ -376,7 +376,7 @@ test_json_doc(void)
 {
     static const char json[] = " {\"a\": [1, {\"b\\u005fc\": \"x\\\"y\"}], \"\\ud83d\\ude00\":null, \"a\":true} ";
     JsonParser *parser = json_parser_new();
-    kq1_json_doc_t doc = { NULL, NULL };
+    kq1_json_doc_t doc = { NULL, NULL, false };
     const kq1_json_value_t *root, *a1, *one, *inner, *bc, *emoji, *a2;
     gsize end = 0;
 
@@ -385,6 +385,7 @@ test_json_doc(void)
     g_assert_cmpuint(end, ==, strlen(json) - 1);
     kq1_json_doc_tie(&doc, json_parser_get_root(parser));
     g_assert_cmpuint(doc.values->len, ==, 7);
+    g_assert_false(kq1_json_doc_plain(&doc));      /* a surrogate escape: json-glib's to read */
     root = kq1_json_doc_value(&doc, 0);
     assert_span(json, root->value, "{\"a\": [1, {\"b\\u005fc\": \"x\\\"y\"}], \"\\ud83d\\ude00\":null, \"a\":true}");
     g_assert_true(root->node == json_parser_get_root(parser));
@@ -417,6 +418,40 @@ test_json_doc(void)
     g_assert_null(kq1_json_doc_value(&doc, 7));
     kq1_json_doc_clear(&doc);
     g_object_unref(parser);
+}
+
+/* Plain text (what the document alone may read) is told as it is read:
+ * RFC 8259's tokens, no surrogate escape, UTF-8, read whole. */
+static void
+test_doc_plain(void)
+{
+    static const struct {
+        const char *text;
+        bool        plain;
+    } cases[] = {
+        { "{}", true }, { "[]", true }, { " {\"a\" : [1, -0, 0.5, -2e+3, 1E-2, true, false, null, \"\"]} ", true },
+        { "{\"a\\u00e9\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0000\\uFFFF\\uDBFg\"}", false },
+        { "{\"a\\u00e9\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0000\\uFFFF\"}", true },
+        { "{\"caf\xc3\xa9\":\"\xe2\x82\xac\xf0\x9f\x98\x80\"}", true },
+        { "{\"a\":\"\xc3\"}", false }, { "{\"\xed\xa0\x80\":1}", false }, { "{\"a\":\"\xc0\xaf\"}", false },
+        { "{\"a\":\"\\ud83d\\ude00\"}", false }, { "{\"a\":\"\\udc00\"}", false },
+        { "{\"\\ud800\":1}", false }, { "{\"a\":\"\\u12\"}", false }, { "{\"a\":\"\\x\"}", false },
+        { "{\"a\":\"\t\"}", false }, { "{\"a\\\n\":1}", false }, { "{\"a\":01}", false },
+        { "{\"a\":1.}", false }, { "{\"a\":.5}", false }, { "{\"a\":+1}", false }, { "{\"a\":1e}", false },
+        { "{\"a\":tru}", false }, { "{\"a\":True}", false }, { "{\"a\":NaN}", false }, { "{\"a\":-}", false },
+        { "{\"a\":1", false }, { "{\"a\":\"x", false }, { "[\"x\"", false }, { "\"x\"", false },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        kq1_json_doc_t doc = { NULL, NULL, false };
+        gsize end = 0;
+
+        kq1_json_doc_read(&doc, (const uint8_t *)cases[i].text, strlen(cases[i].text), KQ1_JSON_DOC_MAX_DEPTH, &end);
+        if (kq1_json_doc_plain(&doc) != cases[i].plain)
+            g_test_message("%s", cases[i].text);
+        g_assert_cmpint(kq1_json_doc_plain(&doc), ==, cases[i].plain);
+        kq1_json_doc_clear(&doc);
+    }
 }
 
 static void
@@ -1062,10 +1097,10 @@ test_key_store(void)
     kq1_key_store_free(store);
 }
 
-/* The quick parse (the bytes read once, json-glib once) and the careful one
- * (bracket counting first) find the same on every kind of text; the tshark
- * test ParsePaths and the fuzz targets compare them on every sample and on
- * mutated input. */
+/* Every way of reading a payload finds the same on every kind of text: the
+ * document alone (plain JSON), the document and json-glib once, and the
+ * careful way (bracket counting first); the tshark test ParsePaths and the
+ * fuzz targets compare them on every sample and on mutated input. */
 static void
 test_parse_paths_agree(void)
 {
@@ -1178,6 +1213,7 @@ main(int argc, char **argv)
     g_test_add_func("/payload/member-spans", test_member_spans);
     g_test_add_func("/scan/bad-text", test_scanner_on_bad_text);
     g_test_add_func("/scan/json-doc", test_json_doc);
+    g_test_add_func("/scan/plain", test_doc_plain);
     g_test_add_func("/payload/not-json", test_not_json);
     g_test_add_func("/payload/broken-json", test_broken_json);
     g_test_add_func("/payload/deep-nesting", test_deep_nesting);

@@ -1012,10 +1012,11 @@ class FuzzRegressions(Kq1TestCase):
 
 
 class ParsePaths(Kq1TestCase):
-    """The plugin parses a well-formed payload quickly (its bytes read once,
-    then json-glib once) and falls back to a careful parse for the rest.
-    With KQ1_COMPARE_PARSE_PATHS set it checks every payload by the careful
-    path too and reports a dissector bug if anything found differs: over
+    """The plugin reads plain JSON from its own document of the bytes, other
+    well-formed text with json-glib once, and the rest carefully (bracket
+    counting, then json-glib). With KQ1_COMPARE_PARSE_PATHS set it checks
+    every payload each of those ways and reports a dissector bug if
+    anything found differs: over
     every sample and the fuzz regressions, with the options each sample
     needs, in two passes, nothing may."""
 

@@ -35,6 +35,92 @@ skip_string(const uint8_t *data, gsize i, gsize end)
     return end;
 }
 
+static gsize
+digits(const uint8_t *data, gsize i, gsize end)
+{
+    while (i < end && g_ascii_isdigit(data[i]))
+        i++;
+    return i;
+}
+
+/* data[i..end) is a number, true, false or null as RFC 8259 writes them. */
+static bool
+plain_scalar(const uint8_t *data, gsize i, gsize end)
+{
+    gsize n = end - i, after;
+
+    if (n == 4 && (memcmp(data + i, "true", 4) == 0 || memcmp(data + i, "null", 4) == 0))
+        return true;
+    if (n == 5 && memcmp(data + i, "false", 5) == 0)
+        return true;
+    if (i < end && data[i] == '-')
+        i++;
+    if (i >= end)
+        return false;
+    if (data[i] == '0')
+        i++;
+    else if ((after = digits(data, i, end)) > i)
+        i = after;
+    else
+        return false;
+    if (i < end && data[i] == '.') {
+        if ((after = digits(data, i + 1, end)) == i + 1)
+            return false;
+        i = after;
+    }
+    if (i < end && (data[i] == 'e' || data[i] == 'E')) {
+        i++;
+        if (i < end && (data[i] == '+' || data[i] == '-'))
+            i++;
+        if ((after = digits(data, i, end)) == i)
+            return false;
+        i = after;
+    }
+    return i == end;
+}
+
+/* data[i] is '"': as skip_string, and *plain false unless the string is
+ * written as RFC 8259 writes one: no control character, only the escapes
+ * it names and none of them a surrogate (json-glib refuses one alone; the
+ * document does not pair them), and UTF-8. Read once: only a string with
+ * bytes past ASCII is looked at again, for UTF-8. */
+static gsize
+read_string(const uint8_t *data, gsize i, gsize end, bool *plain)
+{
+    gsize start = i + 1;
+    bool past_ascii = false;
+
+    for (i++; i < end; i++) {
+        uint8_t c = data[i];
+
+        if (c == '"') {
+            if (past_ascii && !g_utf8_validate_len((const char *)data + start, i - start, NULL))
+                *plain = false;
+            return i + 1;
+        }
+        if (c < 0x20) {
+            *plain = false;
+        } else if (c >= 0x80) {
+            past_ascii = true;
+        } else if (c == '\\') {
+            if (++i >= end)
+                break;
+            if (data[i] == 'u') {
+                /* Four hex digits (none is a quote: the string goes on over
+                 * them), not a surrogate's. */
+                if (i + 4 >= end || !g_ascii_isxdigit(data[i + 1]) || !g_ascii_isxdigit(data[i + 2])
+                    || !g_ascii_isxdigit(data[i + 3]) || !g_ascii_isxdigit(data[i + 4])
+                    || (g_ascii_tolower(data[i + 1]) == 'd' && g_ascii_xdigit_value(data[i + 2]) >= 8))
+                    *plain = false;
+            } else if (strchr("\"\\/bfnrt", data[i]) == NULL || data[i] == '\0') {
+                *plain = false;
+            }
+        }
+    }
+    *plain = false;     /* never closed */
+    return end;
+}
+
 /* The index just past the value that starts at data[i]. */
 static gsize
 skip_value(const uint8_t *data, gsize i, gsize end)
@@ -204,7 +290,7 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsigned 
     /* What the value about to be read is: its name and where its member
      * starts when it is a member. */
     const char *member_name = NULL;
-    bool complete = false;
+    bool complete = false, plain = true;
     gsize member_start = 0;
 
     max_depth = MIN(max_depth, KQ1_JSON_DOC_MAX_DEPTH);
@@ -252,7 +338,12 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsigned 
                 i++;
                 state = AFTER_OPEN;
             } else {
-                i = skip_value(data, i, len);
+                if (data[i] == '"') {
+                    i = read_string(data, i, len, &plain);
+                } else {
+                    i = skip_value(data, i, len);
+                    plain = plain && plain_scalar(data, v->value.offset, i);
+                }
                 v->value.length = i - v->value.offset;
                 if (v->name != NULL)
                     v->member.length = i - v->member.offset;
@@ -308,7 +399,7 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsigned 
                     state = DONE;
                     break;
                 }
-                name_end = skip_string(data, i, len);
+                name_end = read_string(data, i, len, &plain);
                 if (name_end >= len || data[name_end - 1] != '"') {
                     state = DONE;
                     break;
@@ -338,6 +429,7 @@ kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsigned 
         }
     }
     g_string_free(name, true);
+    doc->plain = complete && plain;
     return complete;
 }
 
@@ -367,101 +459,10 @@ kq1_json_doc_tie(kq1_json_doc_t *doc, JsonNode *root)
     }
 }
 
-/* data[i..end) is a string as RFC 8259 writes it, from its opening quote to
- * its closing one: no control character, and only the escapes it names,
- * none of them a surrogate. */
-static bool
-plain_string(const uint8_t *data, gsize i, gsize end)
-{
-    if (i >= end || data[i] != '"')
-        return false;
-    for (i++; i < end; i++) {
-        if (data[i] == '"')
-            return i + 1 == end;
-        if (data[i] < 0x20)
-            return false;
-        if (data[i] != '\\')
-            continue;
-        if (++i >= end)
-            return false;
-        if (data[i] == 'u') {
-            /* A surrogate (json-glib refuses one alone) is not plain either. */
-            if (i + 4 >= end || !g_ascii_isxdigit(data[i + 1]) || !g_ascii_isxdigit(data[i + 2])
-                || !g_ascii_isxdigit(data[i + 3]) || !g_ascii_isxdigit(data[i + 4])
-                || (g_ascii_tolower(data[i + 1]) == 'd' && g_ascii_xdigit_value(data[i + 2]) >= 8))
-                return false;
-            i += 4;
-        } else if (strchr("\"\\/bfnrt", data[i]) == NULL || data[i] == '\0') {
-            return false;
-        }
-    }
-    return false;
-}
-
-static gsize
-digits(const uint8_t *data, gsize i, gsize end)
-{
-    while (i < end && g_ascii_isdigit(data[i]))
-        i++;
-    return i;
-}
-
-/* data[i..end) is a number, true, false or null as RFC 8259 writes them. */
-static bool
-plain_scalar(const uint8_t *data, gsize i, gsize end)
-{
-    gsize n = end - i, after;
-
-    if (n == 4 && (memcmp(data + i, "true", 4) == 0 || memcmp(data + i, "null", 4) == 0))
-        return true;
-    if (n == 5 && memcmp(data + i, "false", 5) == 0)
-        return true;
-    if (i < end && data[i] == '-')
-        i++;
-    if (i >= end)
-        return false;
-    if (data[i] == '0')
-        i++;
-    else if ((after = digits(data, i, end)) > i)
-        i = after;
-    else
-        return false;
-    if (i < end && data[i] == '.') {
-        if ((after = digits(data, i + 1, end)) == i + 1)
-            return false;
-        i = after;
-    }
-    if (i < end && (data[i] == 'e' || data[i] == 'E')) {
-        i++;
-        if (i < end && (data[i] == '+' || data[i] == '-'))
-            i++;
-        if ((after = digits(data, i, end)) == i)
-            return false;
-        i = after;
-    }
-    return i == end;
-}
-
 bool
-kq1_json_doc_plain(const kq1_json_doc_t *doc, const uint8_t *data, gsize end)
+kq1_json_doc_plain(const kq1_json_doc_t *doc)
 {
-    if (doc->values == NULL || !g_utf8_validate_len((const char *)data, end, NULL))
-        return false;
-    for (guint v = 0; v < doc->values->len; v++) {
-        const kq1_json_value_t *value = &g_array_index(doc->values, kq1_json_value_t, v);
-        gsize first = value->value.offset, last = first + value->value.length;
-
-        if (value->value.length == 0 || last > end)
-            return false;
-        if (value->name != NULL && !plain_string(data, value->member.offset,
-                                                 skip_string(data, value->member.offset, end)))
-            return false;
-        if (data[first] == '{' || data[first] == '[')
-            continue;   /* its members and elements are values of their own */
-        if (data[first] == '"' ? !plain_string(data, first, last) : !plain_scalar(data, first, last))
-            return false;
-    }
-    return true;
+    return doc->values != NULL && doc->plain;
 }
 
 void

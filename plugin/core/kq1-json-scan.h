@@ -54,6 +54,7 @@ typedef struct {
 typedef struct {
     GArray       *values;   /* kq1_json_value_t */
     GStringChunk *names;    /* the unescaped member names */
+    bool          plain;    /* read whole, and plain: see kq1_json_doc_plain */
 } kq1_json_doc_t;
 
 /* The deepest nesting kq1_json_doc_read follows. */
@@ -71,12 +72,12 @@ bool kq1_json_doc_read(kq1_json_doc_t *doc, const uint8_t *data, gsize len, unsi
 /* Ties each value of doc to json-glib's node for it, root being json-glib's
  * reading of the text doc was read from; the bytes are not read again. */
 void kq1_json_doc_tie(kq1_json_doc_t *doc, JsonNode *root);
-/* true when doc, read whole from data[0..end), holds only tokens as RFC 8259
- * writes them (strings with its escapes, none a surrogate, and no control
- * characters; numbers, true, false, null) and the text is UTF-8: text that
- * json-glib reads without fail, and whose strings without a backslash are
- * their own value. */
-bool kq1_json_doc_plain(const kq1_json_doc_t *doc, const uint8_t *data, gsize end);
+/* true when doc was read whole (kq1_json_doc_read) and holds only tokens
+ * as RFC 8259 writes them (strings with its escapes, none a surrogate, and
+ * no control characters; numbers, true, false, null) and the text is
+ * UTF-8: text that json-glib reads without fail, and whose strings without
+ * a backslash are their own value. Found as the text is read. */
+bool kq1_json_doc_plain(const kq1_json_doc_t *doc);
 
 /* The string value at string (its quotes included) unescaped into out:
  * for text kq1_json_doc_plain accepts, what json-glib makes of it. */

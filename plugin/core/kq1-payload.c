@@ -1,6 +1,7 @@
 /* kq1-payload.c
- * Parses a Kq-1 payload once with json-glib and judges it against the
- * catalogue (Q.4162 Tables 1-4).
+ * Reads a Kq-1 payload once (plain JSON from the plugin's own document of
+ * it, other text with json-glib) and judges it against the catalogue
+ * (Q.4162 Tables 1-4).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -655,7 +656,7 @@ parse_quickly(kq1_payload_t *p, const uint8_t *data, gsize len, bool document_wi
 
     if (!kq1_json_doc_read(&p->doc, data, len, KQ1_MAX_JSON_DEPTH, &end))
         return false;
-    if (document_will_do && kq1_json_doc_plain(&p->doc, data, end)) {
+    if (document_will_do && kq1_json_doc_plain(&p->doc)) {
         p->from_document = true;
         take_json_text(p, data, end, len);
         return true;
@@ -830,7 +831,7 @@ skim_payload(checker_t *c, const kq1_message_info_t *msg, gsize len)
     gsize end = 0;
 
     if (!kq1_json_doc_read(&p->doc, c->data, len, KQ1_MAX_JSON_DEPTH, &end)
-        || c->data[kq1_json_doc_value(&p->doc, 0)->value.offset] != '{' || !kq1_json_doc_plain(&p->doc, c->data, end))
+        || c->data[kq1_json_doc_value(&p->doc, 0)->value.offset] != '{' || !kq1_json_doc_plain(&p->doc))
         return false;
     p->json_len = kq1_json_skip_space(c->data, end, len);
     p->parsed = true;

@@ -126,12 +126,13 @@ void kq1_payload_free(kq1_payload_t *payload);
 kq1_payload_t *kq1_payload_skim(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
                                 const kq1_settings_t *settings);
 
-/* For tests: checks the payload by both parsing paths, the quick one that
- * reads well-formed text once and json-glib once, and the careful one
- * alone that any text takes when the quick one gives up, and skims it
- * (kq1_payload_skim); says whether everything found is the same, and the
- * skim, where it answers, what the check found of the same members; if
- * not, *why (g_free) shows both. */
+/* For tests: checks the payload every way it can be read (the document
+ * alone, as plain JSON in a Kq-1 message is; the document and json-glib
+ * once, as other well-formed text is; and the careful way alone, bracket
+ * counting then json-glib, that any text takes when the others give up),
+ * and skims it (kq1_payload_skim); says whether everything found is the
+ * same, and the skim, where it answers, what the check found of the same
+ * members; if not, *why (g_free) shows both. */
 bool kq1_payload_paths_agree(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
                              const kq1_settings_t *settings, char **why);
 

@@ -1,8 +1,8 @@
 /* fuzz-payload.c
  * libFuzzer target: the payload checker on any bytes, as any message.
- * The first byte picks the message (Table I.1, Appendix II, or none). The
- * quick and the careful parse, and the skim, must find the same
- * (kq1_payload_paths_agree): a difference aborts.
+ * The first byte picks the message (Table I.1, Appendix II, or none). Each
+ * way of reading it (the document alone, with json-glib, carefully) and the
+ * skim must find the same (kq1_payload_paths_agree): a difference aborts.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
