@@ -3,6 +3,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <string.h>
+
 #include "kq1-catalog.h"
 
 /* Indexed by kq1_param_t.  Member names follow ETSI GS QKD 014 where
@@ -202,7 +204,9 @@ kq1_member_matches(kq1_param_t param, const char *member)
 
     if (info == NULL)
         return false;
-    if (kq1_member_names_equal(info->member, member))
+    /* Spelled as the catalogue spells it, as most members are: no need to
+     * compare loosely. */
+    if (strcmp(info->member, member) == 0 || kq1_member_names_equal(info->member, member))
         return true;
     for (unsigned i = 0; i < KQ1_MAX_ALIASES && info->aliases[i] != NULL; i++) {
         if (kq1_member_names_equal(info->aliases[i], member))
