@@ -19,8 +19,9 @@ on a key ID, -T fields, -V, and the plugin's -z kq1,tree):
   dissector, with TCP framing (what a user without the plugin writes);
 - the plugin.
 
-Reports CPU (best of 3), wall and peak memory, and their ratios to bare JSON
-and the Lua peer; instructions per message (callgrind) with the top costs;
+Reports CPU (the best of RUNS rounds), wall and peak memory, and the CPU
+ratios to bare JSON and the Lua peer (the median over the rounds of each
+round's ratio); instructions per message (callgrind) with the top costs;
 and the growth of peak memory per key ID from half of the capture to all of
 it, beside bare JSON's own growth.
 
@@ -33,6 +34,7 @@ import random
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -243,9 +245,12 @@ def measure(tshark, capture, options, env_extra=None, runs=3):
     return best
 
 
-def peak_memory(tshark, capture, options, runs=5):
+MEMORY_RUNS = 9
+
+
+def peak_memory(tshark, capture, options, runs=MEMORY_RUNS):
     """The median peak memory (KiB) of runs tshark runs: a single peak varies
-    by a few hundred KiB from run to run."""
+    by a few hundred KiB from run to run (10 to 15 bytes per key ID here)."""
     peaks = sorted(measure(tshark, capture, options, runs=1)["rss"] for _ in range(runs))
     return peaks[runs // 2]
 
@@ -276,7 +281,7 @@ def callgrind(tshark, capture, options):
 
 
 LUA_PEER = os.path.join(ROOT, "bench", "kq1_peer.lua")
-RUNS = 5    # rounds of CPU measurement; each decoder keeps its best
+RUNS = 7    # rounds of CPU measurement; each decoder keeps its best, each ratio is the median round's
 
 # Wireshark 4.0's Lua dies (SIGSEGV in longjmp) when the dissectors called in
 # one frame pass gui.max_tree_depth, as a frame of many messages makes the Lua
@@ -391,12 +396,15 @@ def run_benchmark(args):
     print("capture: %d Kq-1 messages, %d keys" % (n_messages, n_keys), flush=True)
 
     # The machine's speed drifts (a shared virtual machine's by 10% or more
-    # within minutes): the decoders of one workload take turns, RUNS rounds,
-    # and each keeps its best, so that all are measured at the same times.
+    # within minutes, and the best of one decoder's rounds can fall in a
+    # faster minute than another's): the decoders of one workload take
+    # turns, RUNS rounds. Each keeps its best CPU; a ratio between two
+    # decoders is taken within each round, of runs seconds apart, and the
+    # median of those is reported.
     results = {}
     for shape in ("one", "batch"):
         for workload, per_decoder in WORKLOADS.items():
-            runs = {}
+            runs, rounds = {}, {}
             for _ in range(RUNS):
                 for name, options in per_decoder.items():
                     kind, base = decoders[name]
@@ -404,9 +412,11 @@ def run_benchmark(args):
                         continue    # bare JSON has no batch shape: it cannot be framed
                     run = measure(tshark, paths[(shape, kind)],
                                   base + options + (BATCH_OPTIONS if shape == "batch" else []), runs=1)
+                    rounds.setdefault(name, []).append(run.get("cpu"))
                     if name not in runs or "crashed" in run or run["cpu"] < runs[name]["cpu"]:
                         runs[name] = run
             for name, run in runs.items():
+                run["rounds"] = rounds[name]
                 results[(shape, workload, name)] = run
                 if "crashed" in run:
                     print("%-6s %-12s %-12s %s" % (shape, workload, name, run["crashed"]), flush=True)
@@ -449,6 +459,12 @@ def run_benchmark(args):
     os.chown(args.output, owner.st_uid, owner.st_gid)
 
 
+def paired_ratio(run, baseline):
+    """The median over the rounds of run's CPU over baseline's in the same
+    round."""
+    return statistics.median(a / b for a, b in zip(run["rounds"], baseline["rounds"]))
+
+
 def write_report(path, info, results, counts, growth, args):
     cpu_model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                       if line.startswith("model name")), platform.processor())
@@ -478,14 +494,17 @@ def write_report(path, info, results, counts, growth, args):
         "- **Lua peer** (`bench/kq1_peer.lua`): the header as four fields, TCP framing",
         "  (`dissect_tcp_pdus`) and the JSON dissector on the payload: what a user without the plugin",
         "  writes. No checks, no analysis.",
-        "- **Kq-1 plugin**: framing, header, json-glib parse, the checks of Tables 1-4, key decoding",
-        "  and hash verification, request/response links, key ID analysis, the tap; with a tree, the",
-        "  fields and the JSON dissector's tree too.",
+        "- **Kq-1 plugin**: framing, header, the payload read once (plain JSON by the plugin's own",
+        "  reading, other text by json-glib), the checks of Tables 1-4, key decoding and hash",
+        "  verification, request/response links, key ID analysis, the tap; with a tree, the fields and",
+        "  the JSON dissector's tree too. Without a tree (summary, `-Y` on a key ID) only what Info",
+        "  and the analysis need is read (the skim).",
         "",
         "Workloads: `summary` (`tshark -r`), `-Y key ID` (messages holding a key ID: `kq1.key_id`, or",
         "`json.key == \"key_ID\"` for the baselines), `-T fields` (key IDs and MessageIDs), `-V`, and",
-        "the plugin's own `-z kq1,tree`. CPU is the best of %d runs, the decoders of a workload" % RUNS,
-        "taking turns so that the machine's drift touches all alike. On Wireshark 4.0, `-T fields`",
+        "the plugin's own `-z kq1,tree`. The decoders of a workload take turns, %d rounds, so that" % RUNS,
+        "the machine's drift touches all alike: CPU is each decoder's best round, and a ratio is the",
+        "median over the rounds of the two decoders' ratio in the same round. On Wireshark 4.0, `-T fields`",
         "builds the whole tree, as `-V` does (tshark asks for every field's details), so both call the",
         "JSON dissector.",
         "",
@@ -523,8 +542,8 @@ def write_report(path, info, results, counts, growth, args):
                     continue
                 lines.append("| %s | %s | %.2f | %.2f | %.0f | %s | %s |" % (
                     workload, name, run["cpu"], run["wall"], run["rss"] / 1024,
-                    "%.2f" % (run["cpu"] / bare["cpu"]) if bare else "-",
-                    "%.2f" % (run["cpu"] / lua["cpu"]) if lua else "-"))
+                    "%.2f" % paired_ratio(run, bare) if bare else "-",
+                    "%.2f" % paired_ratio(run, lua) if lua else "-"))
         lines.append("")
     lines += ["## Instructions per message", "",
               "callgrind over %d messages, one per segment, counting only the dissection of the packets"
@@ -543,7 +562,7 @@ def write_report(path, info, results, counts, growth, args):
                                                                  plugin / lua))
     lines += ["", "## Capture-long state", "",
               "Peak memory growth from half of a one-per-segment capture to all of it (each peak the"
-              " median of 5 runs):", "",
+              " median of %d runs):" % MEMORY_RUNS, "",
               "| capture | bare JSON | Kq-1 plugin | the plugin beyond bare JSON |", "|---|---|---|---|"]
     for shape, unit in (("one", "per key ID"), ("keyless", "per message, no key ID in the capture")):
         bare, plugin = growth[(shape, "bare JSON")], growth[(shape, "Kq-1 plugin")]
