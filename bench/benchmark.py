@@ -412,7 +412,7 @@ def run_benchmark(args):
                         continue    # bare JSON has no batch shape: it cannot be framed
                     run = measure(tshark, paths[(shape, kind)],
                                   base + options + (BATCH_OPTIONS if shape == "batch" else []), runs=1)
-                    rounds.setdefault(name, []).append(run.get("cpu"))
+                    rounds.setdefault(name, []).append(run)
                     if name not in runs or "crashed" in run or run["cpu"] < runs[name]["cpu"]:
                         runs[name] = run
             for name, run in runs.items():
@@ -459,10 +459,11 @@ def run_benchmark(args):
     os.chown(args.output, owner.st_uid, owner.st_gid)
 
 
-def paired_ratio(run, baseline):
-    """The median over the rounds of run's CPU over baseline's in the same
-    round."""
-    return statistics.median(a / b for a, b in zip(run["rounds"], baseline["rounds"]))
+def paired_ratio(run, baseline, what="cpu"):
+    """The median over the rounds of run's CPU (or wall time) over
+    baseline's in the same round."""
+    return statistics.median(a[what] / b[what] for a, b in zip(run["rounds"], baseline["rounds"])
+                             if "crashed" not in a and "crashed" not in b)
 
 
 def write_report(path, info, results, counts, growth, args):
@@ -526,8 +527,9 @@ def write_report(path, info, results, counts, growth, args):
     ]
     for shape, title in (("one", "One message per segment"), ("batch", "Batches, some cut across segments")):
         lines += ["## %s" % title, "",
-                  "| workload | decoder | CPU s | wall s | peak MiB | CPU / bare JSON | CPU / Lua peer |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| workload | decoder | CPU s | wall s | peak MiB | CPU / bare JSON | wall / bare JSON"
+                  " | peak / bare JSON | CPU / Lua peer | wall / Lua peer | peak / Lua peer |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
         for workload in WORKLOADS:
             bare = results.get((shape, workload, "bare JSON"))
             lua = results.get((shape, workload, "Lua peer"))
@@ -538,12 +540,14 @@ def write_report(path, info, results, counts, growth, args):
                 if run is None:
                     continue
                 if "crashed" in run:
-                    lines.append("| %s | %s | tshark %s | | | | |" % (workload, name, run["crashed"]))
+                    lines.append("| %s | %s | tshark %s | | | | | | | | |" % (workload, name, run["crashed"]))
                     continue
-                lines.append("| %s | %s | %.2f | %.2f | %.0f | %s | %s |" % (
-                    workload, name, run["cpu"], run["wall"], run["rss"] / 1024,
-                    "%.2f" % paired_ratio(run, bare) if bare else "-",
-                    "%.2f" % paired_ratio(run, lua) if lua else "-"))
+                ratios = []
+                for baseline in (bare, lua):
+                    ratios += ["%.2f" % paired_ratio(run, baseline), "%.2f" % paired_ratio(run, baseline, "wall"),
+                               "%.2f" % (run["rss"] / baseline["rss"])] if baseline else ["-", "-", "-"]
+                lines.append("| %s | %s | %.2f | %.2f | %.0f | %s |" % (
+                    workload, name, run["cpu"], run["wall"], run["rss"] / 1024, " | ".join(ratios)))
         lines.append("")
     lines += ["## Instructions per message", "",
               "callgrind over %d messages, one per segment, counting only the dissection of the packets"
