@@ -1016,9 +1016,8 @@ class ParsePaths(Kq1TestCase):
     well-formed text with json-glib once, and the rest carefully (bracket
     counting, then json-glib). With KQ1_COMPARE_PARSE_PATHS set it checks
     every payload each of those ways and reports a dissector bug if
-    anything found differs: over
-    every sample and the fuzz regressions, with the options each sample
-    needs, in two passes, nothing may."""
+    anything found differs: over every sample and the fuzz regressions,
+    with the options each sample needs, in two passes, nothing may."""
 
     OPTIONS = {"kq1-decode-as-9000.pcapng": ("-d", "tcp.port==9000,kq1"),
                "kq1-little-endian.pcapng": ("-o", "kq1.byte_order:automatic")}

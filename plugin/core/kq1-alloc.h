@@ -12,7 +12,7 @@
 
 typedef struct {
     void *(*allocate)(size_t size);  /* never returns NULL */
-    void  (*release)(void *block);   /* NULL: blocks are freed all at once, with their scope */
+    void  (*release)(void *block);
 } kq1_allocator_t;
 
 /* g_malloc and g_free. */

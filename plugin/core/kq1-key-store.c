@@ -166,8 +166,7 @@ grow_slots(kq1_key_store_t *store)
             i = (i + 1) & mask;
         slots[i] = k + 1;
     }
-    if (store->allocator->release != NULL)
-        store->allocator->release(store->slots);
+    store->allocator->release(store->slots);
     store->slots = slots;
     store->n_slots = n;
 }
@@ -190,7 +189,7 @@ kq1_key_store_new(const kq1_allocator_t *allocator)
 void
 kq1_key_store_free(kq1_key_store_t *store)
 {
-    if (store == NULL || store->allocator->release == NULL)
+    if (store == NULL)
         return;
     for (uint32_t i = 0; i < kq1_records_count(store->arena); i++)
         store->allocator->release(arena_chunk(store, i));

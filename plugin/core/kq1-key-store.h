@@ -24,7 +24,7 @@ typedef struct kq1_key_store kq1_key_store_t;
 
 /* A store whose memory comes from allocator (which must outlive it). */
 kq1_key_store_t *kq1_key_store_new(const kq1_allocator_t *allocator);
-/* Frees it where the allocator frees blocks one by one; else its scope does. */
+/* Frees it; the plugin leaves that to wmem_file_scope(), its allocator's scope. */
 void kq1_key_store_free(kq1_key_store_t *store);
 
 /* The number of key_id (len bytes, any bytes), adding it when absent;

@@ -164,19 +164,35 @@ describe_value(const checker_t *c, const kq1_json_value_t *v)
     return is_fraction(text, v->value.length) ? "a number with a fraction or exponent" : "an integer";
 }
 
+/* The bytes of span, ending in NUL (in scratch, until its next use). */
+static const char *
+text_of(const uint8_t *data, kq1_span_t span)
+{
+    if (scratch == NULL)
+        scratch = g_string_new(NULL);
+    g_string_truncate(scratch, 0);
+    g_string_append_len(scratch, (const char *)data + span.offset, (gssize)span.length);
+    return scratch->str;
+}
+
+/* The integer a number's text writes; false where int64 cannot hold it. */
+static bool
+integer_in_text(const uint8_t *data, kq1_span_t number, int64_t *value)
+{
+    return g_ascii_string_to_signed(text_of(data, number), 10, G_MININT64, G_MAXINT64, value, NULL);
+}
+
 /* json-glib's node for a number token of plain JSON: a double when it has a
  * fraction or exponent, else an integer, -1 where int64 cannot hold it (as
  * json-glib reads it; check_value reads such text again). */
 static JsonNode *
-number_node(const char *text, gsize n)
+number_node(const uint8_t *data, kq1_span_t number)
 {
     int64_t integer;
 
-    g_string_truncate(scratch, 0);
-    g_string_append_len(scratch, text, (gssize)n);
-    if (is_fraction(text, n))
-        return json_node_init_double(json_node_alloc(), g_ascii_strtod(scratch->str, NULL));
-    if (!g_ascii_string_to_signed(scratch->str, 10, G_MININT64, G_MAXINT64, &integer, NULL))
+    if (is_fraction((const char *)data + number.offset, number.length))
+        return json_node_init_double(json_node_alloc(), g_ascii_strtod(text_of(data, number), NULL));
+    if (!integer_in_text(data, number, &integer))
         integer = -1;
     return json_node_init_int(json_node_alloc(), integer);
 }
@@ -217,7 +233,7 @@ make_node(const checker_t *c, const kq1_json_value_t *v, bool whole)
                                   : json_node_init_array(json_node_alloc(), NULL);
         break;
     default:
-        node = number_node(text, v->value.length);
+        node = number_node(c->data, v->value);
         break;
     }
     g_ptr_array_add(c->payload->made, node);
@@ -273,18 +289,16 @@ check_value(checker_t *c, const kq1_param_info_t *info, const char *member, cons
     *not_utf8 = false;
     if (info->type == KQ1_TYPE_INTEGER) {
         int64_t value = json_node_get_int(node);
-        /* Up to 18 digits json-glib holds whole; only longer text is read again. */
-        char *text = bytes.length > 18 ? g_strndup((const char *)c->data + bytes.offset, bytes.length) : NULL;
 
-        if (text != NULL && !g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &value, NULL)) {
+        /* Up to 18 digits json-glib holds whole; only longer text is read again. */
+        if (bytes.length > 18 && !integer_in_text(c->data, bytes, &value)) {
             add_finding(c->payload, KQ1_FINDING_OUT_OF_RANGE, param, element,
-                        "%s (%s)%s is %s: out of range", info->name, member, at, text);
+                        "%s (%s)%s is %s: out of range", info->name, member, at, text_of(c->data, bytes));
             usable = false;     /* json-glib holds -1 for it */
         } else if (value < 1 || value > KQ1_MAX_INTEGER)
             add_finding(c->payload, KQ1_FINDING_OUT_OF_RANGE, param, element,
                         "%s (%s)%s is %" PRId64 ": out of range (1 to %d)",
                         info->name, member, at, value, KQ1_MAX_INTEGER);
-        g_free(text);
     } else if (info->type == KQ1_TYPE_STRING) {
         const char *value = json_node_get_string(node);
 
@@ -732,57 +746,24 @@ skimmed_param(kq1_param_t param)
            || param == KQ1_PARAM_SIZE_OF_KEY || param == KQ1_PARAM_KEYS;
 }
 
-/* json-glib's value for a plain token of the type given, as check_object
- * would keep it: *node NULL when it would not (a wrong type, an integer
- * out of range). false when the skim cannot tell (a string with escapes). */
-static bool
-skim_value(const checker_t *c, const kq1_json_value_t *value, kq1_type_t type, JsonNode **node)
+/* The value check_object would keep for a skimmed parameter, made as the
+ * document alone makes it; NULL where it keeps none: a wrong type, or an
+ * integer int64 cannot hold (check_value). */
+static JsonNode *
+skim_value(const checker_t *c, const kq1_json_value_t *value, kq1_type_t type)
 {
-    const char *text = (const char *)c->data + value->value.offset;
-    gsize n = value->value.length;
+    JsonNode *node = make_node(c, value, false);
     int64_t integer;
-    char digits[24];
 
-    *node = NULL;
-    switch (type) {
-    case KQ1_TYPE_STRING: {
-        char *copy;
-
-        if (text[0] != '"')
-            return true;        /* a wrong type */
-        if (memchr(text, '\\', n) != NULL)
-            return false;       /* unescaping is json-glib's to do */
-        copy = g_strndup(text + 1, n - 2);
-        *node = json_node_init_string(json_node_alloc(), copy);
-        g_free(copy);
-        return true;
-    }
-    case KQ1_TYPE_INTEGER:
-        if (text[0] != '-' && !g_ascii_isdigit(text[0]))
-            return true;        /* a wrong type */
-        if (memchr(text, '.', n) != NULL || memchr(text, 'e', n) != NULL || memchr(text, 'E', n) != NULL)
-            return true;        /* json-glib's double: a wrong type */
-        if (n >= sizeof(digits))
-            return true;        /* more digits than int64 holds: check_value refuses it */
-        memcpy(digits, text, n);
-        digits[n] = '\0';
-        if (g_ascii_string_to_signed(digits, 10, G_MININT64, G_MAXINT64, &integer, NULL))
-            *node = json_node_init_int(json_node_alloc(), integer);
-        return true;
-    case KQ1_TYPE_ARRAY_OF_OBJECTS:
-        if (text[0] == '[')
-            *node = json_node_init_array(json_node_alloc(), NULL);
-        return true;
-    case KQ1_TYPE_OBJECT:
-        break;
-    }
-    return false;
+    if (!node_has_type(node, type)
+        || (type == KQ1_TYPE_INTEGER && value->value.length > 18 && !integer_in_text(c->data, value->value, &integer)))
+        return NULL;
+    return node;
 }
 
 /* check_object for the skimmed parameters: the same members matched, the
- * last of a name and the last name given counting. false when the skim
- * cannot tell. */
-static bool
+ * last of a name and the last name given counting. */
+static void
 skim_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t self, const kq1_param_use_t *uses,
             unsigned n_uses, kq1_params_t *out, const kq1_json_value_t **keys)
 {
@@ -805,10 +786,7 @@ skim_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t self, const
             if (!use_matches(c, &uses[u], m->name))
                 continue;
             if (skimmed_param(param)) {
-                if (!skim_value(c, last, kq1_param_info(param)->type, &node))
-                    return false;
-                if (node != NULL)
-                    g_ptr_array_add(c->payload->made, node);
+                node = skim_value(c, last, kq1_param_info(param)->type);
                 out->node[param] = node;
                 out->span[param] = last->member;
                 out->value[param] = last->value;
@@ -818,7 +796,6 @@ skim_object(checker_t *c, const kq1_json_value_t *object, kq1_span_t self, const
             break;
         }
     }
-    return true;
 }
 
 static bool
@@ -840,8 +817,7 @@ skim_payload(checker_t *c, const kq1_message_info_t *msg, gsize len)
         return true;
     /* As check_payload: the payload's own span is its whole JSON text. */
     top_span.length = p->json_len;
-    if (!skim_object(c, kq1_json_doc_value(&p->doc, 0), top_span, msg->params, msg->n_params, &p->top, &keys))
-        return false;
+    skim_object(c, kq1_json_doc_value(&p->doc, 0), top_span, msg->params, msg->n_params, &p->top, &keys);
     if (msg->element_params == NULL || p->top.node[KQ1_PARAM_KEYS] == NULL)
         return true;
     for (const kq1_json_value_t *item = kq1_json_doc_value(&p->doc, keys->first); item != NULL;
@@ -854,9 +830,8 @@ skim_payload(checker_t *c, const kq1_message_info_t *msg, gsize len)
         kq1_params_t *params = &g_array_index(p->keys, kq1_params_t, i);
 
         params->self = item->value;
-        if (c->data[item->value.offset] == '{'
-            && !skim_object(c, item, item->value, msg->element_params, msg->n_element_params, params, &unused))
-            return false;
+        if (c->data[item->value.offset] == '{')
+            skim_object(c, item, item->value, msg->element_params, msg->n_element_params, params, &unused);
     }
     return true;
 }

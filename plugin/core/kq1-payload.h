@@ -120,8 +120,8 @@ void kq1_payload_free(kq1_payload_t *payload);
  * kq1_payload_check would give it: Key ID, QKD module ID, Number of keys,
  * Size of key, and Keys with the key IDs in it; also json_len and parsed.
  * No json-glib, no findings, no key checks. NULL when it cannot be sure to
- * give the same (text that is not plainly JSON, a string with an escape,
- * member names of the user's own): then check the payload in full.
+ * give the same (text that is not plainly JSON, member names of the
+ * user's own): then check the payload in full.
  * Freed with kq1_payload_free. */
 kq1_payload_t *kq1_payload_skim(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
                                 const kq1_settings_t *settings);

@@ -38,7 +38,7 @@ kq1_records_new(size_t record_size, const kq1_allocator_t *allocator)
 void
 kq1_records_free(kq1_records_t *records)
 {
-    if (records == NULL || records->allocator->release == NULL)
+    if (records == NULL)
         return;
     for (uint32_t i = 0; i < records->n_chunks; i++)
         records->allocator->release(records->chunks[i]);
@@ -58,8 +58,7 @@ add_chunk(kq1_records_t *records)
 
         if (records->n_chunks > 0)
             memcpy(chunks, records->chunks, records->n_chunks * sizeof(uint8_t *));
-        if (allocator->release != NULL)
-            allocator->release(records->chunks);
+        allocator->release(records->chunks);
         records->chunks = chunks;
         records->room = room;
     }

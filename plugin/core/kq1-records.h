@@ -18,7 +18,7 @@ typedef struct kq1_records kq1_records_t;
 /* Records of record_size bytes, allocated by allocator (which must outlive
  * them). */
 kq1_records_t *kq1_records_new(size_t record_size, const kq1_allocator_t *allocator);
-/* Frees them where the allocator frees blocks one by one; else its scope does. */
+/* Frees them; the plugin leaves that to wmem_file_scope(), its allocator's scope. */
 void kq1_records_free(kq1_records_t *records);
 
 /* A new record at the end, zeroed; NULL past UINT32_MAX records. Records
