@@ -19,9 +19,9 @@ on a key ID, -T fields, -V, and the plugin's -z kq1,tree):
   dissector, with TCP framing (what a user without the plugin writes);
 - the plugin.
 
-Reports CPU (the best of RUNS rounds), wall and peak memory, and the CPU
-ratios to bare JSON and the Lua peer (the median over the rounds of each
-round's ratio); instructions per message (callgrind) with the top costs;
+Reports CPU (the best of RUNS rounds), wall and peak memory, and their
+ratios to bare JSON and the Lua peer (a CPU or wall ratio is the median over
+the rounds of each round's ratio); instructions per message (callgrind) with the top costs;
 and the growth of peak memory per key ID from half of the capture to all of
 it, beside bare JSON's own growth.
 
@@ -297,8 +297,8 @@ def floor_options(kind):
 # floor hands the payload to the data dissector, so that no heuristic
 # dissector is tried on it (none is for the decoders measured against it).
 DECODERS = {
-    "TCP floor": ("kq1", ["--disable-protocol", "kq1", "-d", "tcp.port==4162,data"]),
-    "bare JSON": ("bare", ["--disable-protocol", "kq1", "-d", "tcp.port==4163,json"]),
+    "TCP floor": ("kq1", floor_options("kq1")),
+    "bare JSON": ("bare", ["--disable-protocol", "kq1", "-d", "tcp.port==%d,json" % (PORT + 1)]),
     "Lua peer": ("kq1", ["--disable-protocol", "kq1", "-X", "lua_script:" + LUA_PEER]),
     "Kq-1 plugin": ("kq1", []),
 }
