@@ -1298,7 +1298,7 @@ kq1_view_register(int proto, module_t *module)
           { "kq1.short_header", PI_MALFORMED, PI_ERROR,
             "Header cut short", EXPFILL } },
         { &ei_kq1_key_encoding,
-          { "kq1.key_encoding", PI_ASSUMPTION, PI_NOTE,
+          { "kq1.key_encoding_unknown", PI_ASSUMPTION, PI_NOTE,
             "Key neither base64 nor hex", EXPFILL } },
         { &ei_kq1_key_length_mismatch,
           { "kq1.key_length_mismatch", PI_ASSUMPTION, PI_NOTE,

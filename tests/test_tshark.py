@@ -1212,6 +1212,104 @@ class Hostile(Kq1TestCase):
             self.assertIn("kq1.unknown_command", pdu.expert_names())
 
 
+PLUGIN_SOURCES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plugin")
+
+
+class FilterNames(Kq1TestCase):
+    """Every kq1.* and qkd014.* filter name means one thing: no field or
+    expert info registers a name another one has. Wireshark lists only the
+    first of fields that share a name (tshark -G fields), so the names are
+    read from the registrations in the sources too, and both lists must
+    agree."""
+
+    def registered_in_sources(self):
+        fields, experts = [], []
+        for path in sorted(glob.glob(os.path.join(PLUGIN_SOURCES, "*.c"))):
+            with open(path, encoding="utf-8") as source:
+                text = source.read()
+            fields += re.findall(r'\{\s*"[^"]*",\s*"((?:kq1|qkd014)\.[^"]*)",\s*FT_', text)
+            experts += re.findall(r'\{\s*"((?:kq1|qkd014)\.[^"]*)",\s*PI_', text)
+        return fields, experts
+
+    def test_no_name_registered_twice(self):
+        fields, experts = self.registered_in_sources()
+        self.assertGreater(len(fields), 30)
+        self.assertGreater(len(experts), 20)
+        names = fields + experts
+        twice = sorted(name for name in set(names) if names.count(name) > 1)
+        self.assertEqual(twice, [])
+        listed = [line.split("\t")[2] for line in self.tshark.run("-G", "fields").stdout.splitlines()
+                  if line.startswith("F\t") and re.match(r"(kq1|qkd014)\.", line.split("\t")[2])]
+        self.assertEqual(sorted(listed), sorted(names))
+
+
+# The README's filter cookbook, each filter with where it must match: a
+# sample, and the frames it selects there exactly (so the others of that
+# sample must not match), then a sample where it must match nothing. Frames
+# are those of the sample; -2 is used throughout, as the GUI filters after
+# the first pass, and filters that need no second pass are run in one too.
+COOKBOOK = {
+    "kq1": [("kq1-proactive.pcapng", [4, 6, 8, 9, 10, 11]), ("other-json.pcapng", [])],
+    'kq1.command_code == 0x3101 && kq1.qkd_module_id == "QKDM-Alice-01"':
+        [("kq1-proactive.pcapng", [4, 8, 10]), ("qkd014-http.pcapng", [])],
+    "kq1.direction == 0x13": [("kq1-proactive.pcapng", [6, 9, 11]), ("qkd014-http.pcapng", [])],
+    'kq1.key_id == "c8e95fba-2aac-418b-8c0f-faf3c5debdb4"':
+        [("kq1-proactive.pcapng", [4, 6]), ("kq1-conforming.pcapng", [])],
+    "kq1.response && !kq1.response_ok": [("kq1-conforming.pcapng", [26, 36, 39, 41]), ("kq1-analysis.pcapng", [])],
+    "kq1.number_of_keys > 1": [("kq1-upon-request.pcapng", [4]), ("kq1-proactive.pcapng", [])],
+    "kq1.missing_mandatory": [("kq1-missing-mandatory.pcapng", [4, 6, 11, 13, 22, 25, 27]),
+                              ("kq1-conforming.pcapng", [])],
+    "_ws.expert && kq1": [("kq1-wrong-direction.pcapng", [8, 9]), ("kq1-conforming.pcapng", [])],
+    "kq1.missing_mandatory || kq1.wrong_type || kq1.bad_json || kq1.length_mismatch || kq1.wrong_direction "
+    "|| kq1.unknown_command": [("kq1-bad-json.pcapng", [4, 6, 12, 13]), ("kq1-conforming.pcapng", [])],
+    "kq1.wrong_direction": [("kq1-wrong-direction.pcapng", [8, 9]), ("kq1-conforming.pcapng", [])],
+    'json.key == "key_extension"': [("kq1-upon-request.pcapng", [6, 9, 11]), ("kq1-proactive.pcapng", [])],
+    "kq1.response_ok == 0": [("kq1-analysis.pcapng", [15, 37]), ("kq1-conforming.pcapng", [])],
+    "qkd014": [("qkd014-http.pcapng", [4, 8, 44, 48, 56, 60]), ("kq1-conforming.pcapng", [])],
+    "kq1.hash_mismatch || kq1.hash_not_matched || kq1.key_length_mismatch || kq1.wrong_key_size "
+    "|| kq1.key_encoding_unknown": [("kq1-analysis.pcapng", [8, 10, 35]), ("kq1-conforming.pcapng", [])],
+    "kq1.key_id_pair_frame": [("kq1-conforming.pcapng", [14]), ("kq1-proactive.pcapng", [])],
+    "kq1.key_id_reused": [("kq1-analysis.pcapng", [14, 35]), ("kq1-conforming.pcapng", [])],
+    "kq1.key_id_first_frame": [("kq1-analysis.pcapng", [14, 35]), ("kq1-conforming.pcapng", [])],
+    "kq1.no_response": [("kq1-analysis.pcapng", [18, 40]), ("kq1-conforming.pcapng", [])],
+    "kq1.response_time > 0.1": [("kq1-retransmission.pcapng", [10]), ("kq1-conforming.pcapng", [])],
+}
+
+# Filters that select only once the whole capture is read.
+TWO_PASSES_ONLY = {"kq1.no_response"}
+
+
+def cookbook_filters():
+    """The filters of the README's cookbook table, in order."""
+    with open(os.path.join(os.path.dirname(PLUGIN_SOURCES), "README.md"), encoding="utf-8") as readme_file:
+        readme = readme_file.read()
+    section = readme[readme.index("### Filter cookbook"):]
+    section = section[:section.index("\n#", 1)]
+    filters = []
+    for row in section.splitlines():
+        cells = row.replace("\\|", "\x00").split("|")
+        if len(cells) >= 3 and "`" in cells[2]:
+            filters += [code.replace("\x00", "|") for code in re.findall(r"`([^`]+)`", cells[2])]
+    return filters
+
+
+class Cookbook(Kq1TestCase):
+    def test_every_filter_is_tested(self):
+        self.assertEqual(sorted(cookbook_filters()), sorted(COOKBOOK))
+
+    def test_each_filter_selects_what_it_says(self):
+        self.tshark.prove_plugin_loaded()
+        for display_filter, cases in COOKBOOK.items():
+            self.assertTrue(cases[0][1] and not cases[-1][1], display_filter)
+            for sample, frames in cases:
+                passes = [("-2",)] if display_filter in TWO_PASSES_ONLY else [(), ("-2",)]
+                for options in passes:
+                    out = self.tshark.run("-r", self.tshark.sample(sample), *options, "-Y", display_filter,
+                                          "-T", "fields", "-e", "frame.number").stdout
+                    self.assertEqual([int(number) for number in out.split()], frames,
+                                     "%s on %s %s" % (display_filter, sample, " ".join(options)))
+
+
 def main():
     global TSHARK, WS_RELEASE, JSON_GLIB
     parser = argparse.ArgumentParser()
