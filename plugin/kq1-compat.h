@@ -29,11 +29,12 @@ typedef bool kq1_ws_bool_t;
 typedef gboolean kq1_ws_bool_t;
 #endif
 
-/* tvb_get_uint8/16/32 replace tvb_get_guint8/16/32 (deprecated since 4.4). */
+/* tvb_get_uint8/16 and tvb_find_uint8 replace tvb_get_guint8/16 and
+ * tvb_find_guint8 (deprecated since 4.4). */
 #if !KQ1_WS_AT_LEAST(4, 4)
 #define tvb_get_uint8  tvb_get_guint8
 #define tvb_get_uint16 tvb_get_guint16
-#define tvb_get_uint32 tvb_get_guint32
+#define tvb_find_uint8 tvb_find_guint8
 #endif
 
 /* A field's value: a member of field_info in 4.0, a pointer to one since 4.2

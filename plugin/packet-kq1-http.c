@@ -6,31 +6,44 @@
  * what they are, ETSI GS QKD 014 messages (protocol "qkd014"), and are not
  * counted as Kq-1. Other paths on the same server are neither.
  *
- * HTTP hands JSON bodies to the JSON dissector by media type and tells no
- * one the URI, so this is a postdissector that reads HTTP's fields. Wireshark
- * gives a postdissector the fields it wants on the first pass only (a
- * second pass, a re-applied filter and the GUI's packet details do not
- * prime them): the first pass records where the URI, status code and body
- * are (a data source of the frame and a span in it) with what HTTP said,
- * and every pass, the first included, decodes from that record.
+ * HTTP names no sub-dissector for a URI, so two hooks find the messages
+ * without asking HTTP for its fields (which would make Wireshark build a
+ * protocol tree for every packet of every capture): a handle for HTTP's
+ * application/json bodies, which hands each body to the JSON dissector as
+ * before and keeps it for the rest of the frame's dissection; and a
+ * postdissector that, on frames HTTP took part in, reads what HTTP's own
+ * record says of the request or response just dissected (the URI, status
+ * code and request, which packet-http.h publishes for the first pass),
+ * when packet-kq1.c's postdissector calls kq1_http_after_frame. The first
+ * pass keeps that as the frame's record; every pass decodes from the
+ * record and the body HTTP handed over in that pass.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "config.h"
 
 #include <epan/packet.h>
+#include <epan/conversation.h>
 #include <epan/expert.h>
 #include <epan/proto_data.h>
+#include <epan/dissectors/packet-http.h>
 #include <wsutil/strtoi.h>
 
 #include "packet-kq1-http.h"
 #include "kq1-view.h"
 
+/* HTTP's record of a frame's request or response is its proto data under
+ * this key; Wireshark 4.0 keeps it there without naming the key. */
+#ifndef HTTP_PROTO_DATA_REQRES
+#define HTTP_PROTO_DATA_REQRES 0
+#endif
+
 #define QKD014_PREFIX "/api/v1/keys/"
 
-/* proto data keys of a frame (keys 0 and 1 belong to Kq-1 over TCP) */
-#define QKD014_KEY_LINKS 0x10000
-#define QKD014_RECORD    0x10001
+/* proto data of a frame, under proto_qkd014 */
+#define QKD014_RECORD 0     /* qkd014_record_t, file scope: what the first pass learned */
+#define QKD014_BODY   1     /* body_t, pinfo->pool: the body HTTP handed over in this pass */
+#define QKD014_LINKS  2     /* kq1_key_link_t[], file scope: the delivered keys' links */
 
 typedef enum {
     QKD014_NONE,
@@ -39,35 +52,26 @@ typedef enum {
     QKD014_STATUS       /* Get status: ETSI GS QKD 014 only */
 } qkd014_method_t;
 
-static int proto_kq1 = -1;
 static int proto_qkd014 = -1;
+static protocol_t *qkd014_protocol;
+static int proto_http = -1;
 
 static int hf_qkd014_method = -1;
 static int hf_qkd014_key_id = -1;
 static int ett_qkd014 = -1;
 static expert_field ei_qkd014_key_id_unknown = EI_INIT;
 
-/* HTTP's fields this reads (registered by HTTP, looked up by name). */
-static int http_uri_id = -1;
-static int http_code_id = -1;
-static int http_response_for_uri_id = -1;
-static int http_request_in_id = -1;
-static int http_file_data_id = -1;
+static dissector_handle_t json_handle;
 
 /* Request frame (enc_keys) -> kq1_transaction_t: its time, and what Get key
  * asked for, for checking the key container that answers it. */
 static wmem_map_t *requests;
 
-/* Bytes of the frame: the data source at this place in the frame's list of
- * them (as long as it was), and a span in it (length 0: none). A later pass
- * that finds another data source there (a broken capture can reassemble
- * otherwise) does not use it. */
-typedef struct {
-    unsigned source;
-    unsigned source_length;
-    int      offset;
-    int      length;
-} frame_bytes_t;
+#if !KQ1_HTTP_REQ_RES_HAS_URI
+/* Request frame -> its qkd014_record_t, for the QKD 014 requests of the
+ * first pass: a response whose request is not in it is no QKD 014 one. */
+static wmem_map_t *requests_seen;
+#endif
 
 /* What the first pass learned of one QKD 014 HTTP message from HTTP. */
 typedef struct {
@@ -76,9 +80,13 @@ typedef struct {
     const char     *uri;            /* a request's, or the URI of a response's request */
     uint32_t        code;           /* of a response */
     uint32_t        request_frame;  /* of a response: its request's frame, 0 if unknown */
-    frame_bytes_t   start;          /* a request's URI, a response's status code */
-    frame_bytes_t   body;
 } qkd014_record_t;
+
+/* The application/json bodies HTTP handed over in this pass of a frame. */
+typedef struct {
+    tvbuff_t *tvb;          /* the first */
+    unsigned  count;
+} body_t;
 
 /* The QKD 014 method a path (or URL) names, from ".../api/v1/keys/{SAE_ID}/{method}". */
 static qkd014_method_t
@@ -105,87 +113,150 @@ classify(const char *uri)
     return QKD014_NONE;
 }
 
-/* --- the first pass: what HTTP's fields say ----------------------------- */
+/* --- finding the messages ------------------------------------------------ */
 
-/* The only field_info of hf in tree, or NULL (none, or several HTTP
- * messages in one frame, which are not told apart). */
-static field_info *
-single_field(proto_tree *tree, int hf)
+/* An application/json body of an HTTP message: kept for the postdissector
+ * of this pass, then handed to the JSON dissector with what HTTP passed. */
+static int
+dissect_json_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    GPtrArray *found = hf > 0 ? proto_get_finfo_ptr_array(tree, hf) : NULL;
+    body_t *body = (body_t *)p_get_proto_data(pinfo->pool, pinfo, proto_qkd014, QKD014_BODY);
 
-    return found != NULL && found->len == 1 ? (field_info *)g_ptr_array_index(found, 0) : NULL;
+    if (body == NULL) {
+        body = wmem_new0(pinfo->pool, body_t);
+        body->tvb = tvb;
+        p_add_proto_data(pinfo->pool, pinfo, proto_qkd014, QKD014_BODY, body);
+    }
+    body->count++;
+    return call_dissector_only(json_handle, tvb, pinfo, tree, data);
 }
 
-/* Where a field's bytes are, as frame_bytes_t; false when its data source
- * is not one of the frame's. */
+/* true when HTTP took part in dissecting this frame. */
 static bool
-locate(packet_info *pinfo, const field_info *fi, frame_bytes_t *where)
+frame_has_http(const packet_info *pinfo)
 {
-    unsigned source = 0;
-
-    for (GSList *ds = pinfo->data_src; ds != NULL; ds = ds->next, source++) {
-        if (get_data_source_tvb((struct data_source *)ds->data) == fi->ds_tvb) {
-            where->source = source;
-            where->source_length = tvb_captured_length(fi->ds_tvb);
-            where->offset = fi->start;
-            where->length = fi->length;
+    for (wmem_list_frame_t *layer = wmem_list_head(pinfo->layers); layer != NULL;
+         layer = wmem_list_frame_next(layer)) {
+        if (GPOINTER_TO_INT(wmem_list_frame_data(layer)) == proto_http)
             return true;
-        }
     }
     return false;
 }
 
-/* The record of this frame's QKD 014 message from HTTP's fields, or NULL. */
-static qkd014_record_t *
-record_message(proto_tree *tree, packet_info *pinfo)
+#if !KQ1_HTTP_REQ_RES_HAS_URI
+/* HTTP's conversation record (Wireshark 4.0 keeps the last request's URI
+ * and the last status code there), or NULL. */
+static const http_conv_t *
+http_conversation(packet_info *pinfo)
 {
+    conversation_t *conversation = find_conversation_pinfo(pinfo, 0);
+
+    return conversation != NULL ? (const http_conv_t *)conversation_get_proto_data(conversation, proto_http)
+                                : NULL;
+}
+#endif
+
+/* The record of the QKD 014 message HTTP has just dissected in this frame
+ * (first pass), from HTTP's record of the frame's request or response;
+ * NULL for none. Most HTTP frames are answered from that record alone:
+ * Wireshark 4.0 keeps the URI and status code in the conversation only,
+ * looked up for its requests and for the responses to QKD 014 requests. */
+static qkd014_record_t *
+record_message(packet_info *pinfo)
+{
+    const http_req_res_t *message = (const http_req_res_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_http,
+                                                                             HTTP_PROTO_DATA_REQRES);
     qkd014_record_t record = { 0 }, *kept;
-    field_info *start_fi, *uri_fi, *request_fi, *body_fi;
     const char *uri;
 
-    /* A response names its request's URI: http.response_for.uri in
-     * Wireshark 4.0, a generated http.request.uri in 4.4 and 4.6 (where
-     * http.response_for.uri is gone). */
-    if ((start_fi = single_field(tree, http_code_id)) != NULL) {
-        uri_fi = single_field(tree, http_response_for_uri_id > 0 ? http_response_for_uri_id : http_uri_id);
-        record.response = true;
-        record.code = fvalue_get_uinteger(KQ1_FIELD_VALUE(start_fi));
-        if ((request_fi = single_field(tree, http_request_in_id)) != NULL)
-            record.request_frame = fvalue_get_uinteger(KQ1_FIELD_VALUE(request_fi));
-    } else if ((start_fi = single_field(tree, http_uri_id)) != NULL) {
-        uri_fi = start_fi;
-    } else {
+    if (message == NULL)
         return NULL;
+    record.response = message->res_framenum == pinfo->num;
+    record.request_frame = record.response ? message->req_framenum : 0;
+#if KQ1_HTTP_REQ_RES_HAS_URI
+    uri = message->request_uri;
+    record.code = message->response_code;
+#else
+    {
+        const qkd014_record_t *request = record.response
+                                         ? (const qkd014_record_t *)wmem_map_lookup(requests_seen,
+                                                                                    GUINT_TO_POINTER(record.request_frame))
+                                         : NULL;
+        const http_conv_t *http;
+
+        if ((record.response && request == NULL) || (http = http_conversation(pinfo)) == NULL)
+            return NULL;
+        uri = record.response ? request->uri : http->request_uri;
+        record.code = record.response ? http->response_code : 0;
     }
-    if (uri_fi == NULL)
-        return NULL;
-    uri = fvalue_get_string(KQ1_FIELD_VALUE(uri_fi));
-    record.method = classify(uri);
-    if (record.method == QKD014_NONE || !locate(pinfo, start_fi, &record.start))
-        return NULL;
-    body_fi = single_field(tree, http_file_data_id);
-    if (body_fi != NULL && body_fi->length > 0 && !locate(pinfo, body_fi, &record.body))
+#endif
+    if (uri == NULL || (record.method = classify(uri)) == QKD014_NONE)
         return NULL;
     kept = wmem_new(wmem_file_scope(), qkd014_record_t);
     *kept = record;
     kept->uri = wmem_strdup(wmem_file_scope(), uri);
+#if !KQ1_HTTP_REQ_RES_HAS_URI
+    if (!record.response)
+        wmem_map_insert(requests_seen, GUINT_TO_POINTER(pinfo->num), kept);
+#endif
     return kept;
 }
 
 /* --- every pass: the decode from the record ------------------------------- */
 
-/* The bytes a record points at, or NULL when the frame does not hold them. */
+/* Where text (length bytes) first is in the bytes of this frame: the
+ * data source that holds it (HTTP's reassembled or decrypted bytes come
+ * after the frame's own, and are looked in first), or NULL. Only the
+ * frames of QKD 014 messages are searched, for the bytes their fields
+ * cover. */
 static tvbuff_t *
-bytes_tvb(packet_info *pinfo, const frame_bytes_t *where)
+find_text(packet_info *pinfo, const char *text, int length, int *offset)
 {
-    struct data_source *ds = (struct data_source *)g_slist_nth_data(pinfo->data_src, where->source);
-    tvbuff_t *tvb = ds != NULL ? get_data_source_tvb(ds) : NULL;
+    tvbuff_t *found = NULL;
 
-    if (tvb == NULL || where->length <= 0 || where->offset < 0 || tvb_captured_length(tvb) != where->source_length
-        || (unsigned)where->offset + (unsigned)where->length > where->source_length)
+    if (length <= 0)
         return NULL;
-    return tvb_new_subset_length(tvb, where->offset, where->length);
+    for (GSList *ds = pinfo->data_src; ds != NULL; ds = ds->next) {
+        tvbuff_t *tvb = get_data_source_tvb((struct data_source *)ds->data);
+        int at = 0;
+
+        while ((at = tvb_find_uint8(tvb, at, -1, (uint8_t)text[0])) >= 0) {
+            if (tvb_strneql(tvb, at, text, (size_t)length) == 0) {
+                found = tvb;
+                *offset = at;
+                break;
+            }
+            at++;
+        }
+    }
+    return found;
+}
+
+/* The bytes of a request's URI, or NULL when this pass cannot find them. */
+static tvbuff_t *
+uri_tvb(packet_info *pinfo, const qkd014_record_t *record)
+{
+    int length = (int)strlen(record->uri), offset;
+    tvbuff_t *tvb = find_text(pinfo, record->uri, length, &offset);
+
+    return tvb != NULL ? tvb_new_subset_length(tvb, offset, length) : NULL;
+}
+
+/* The bytes of a response's status code, or NULL. */
+static tvbuff_t *
+code_tvb(packet_info *pinfo, const qkd014_record_t *record)
+{
+    static const char *versions[] = { "HTTP/1.1 ", "HTTP/1.0 " };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(versions); i++) {
+        char *line = wmem_strdup_printf(pinfo->pool, "%s%03u", versions[i], record->code);
+        int offset;
+        tvbuff_t *tvb = find_text(pinfo, line, (int)strlen(line), &offset);
+
+        if (tvb != NULL)
+            return tvb_new_subset_length(tvb, offset + (int)strlen(versions[i]), 3);
+    }
+    return NULL;
 }
 
 static proto_tree *
@@ -326,10 +397,10 @@ add_key_ids(proto_tree *tree, packet_info *pinfo, tvbuff_t *body, const kq1_payl
 }
 
 static void
-dissect_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd014_record_t *record)
+dissect_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd014_record_t *record,
+                tvbuff_t *body)
 {
-    tvbuff_t *uri_tvb = bytes_tvb(pinfo, &record->start);
-    tvbuff_t *body = record->body.length > 0 ? bytes_tvb(pinfo, &record->body) : NULL;
+    tvbuff_t *uri = uri_tvb(pinfo, record);
     kq1_transaction_t request = { 0 };
     kq1_tap_info_t *tap;
     proto_tree *subtree;
@@ -340,14 +411,14 @@ dissect_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd01
     }
     if (record->method == QKD014_DEC_KEYS) {
         subtree = add_qkd014_item(tree, pinfo, tvb, "Get key with key IDs");
-        add_key_id_query(subtree, pinfo, tvb, uri_tvb, record->uri);
+        add_key_id_query(subtree, pinfo, tvb, uri, record->uri);
         if (body != NULL)
             add_key_ids(subtree, pinfo, body,
                         kq1_view_check(pinfo, kq1_qkd014_message(KQ1_QKD014_GET_KEY_WITH_IDS), body), false);
         return;
     }
     subtree = add_kq1_item(tree, pinfo, tvb, "Key request", "Get key");
-    add_query(subtree, pinfo, tvb, uri_tvb, record->uri, &request);
+    add_query(subtree, pinfo, tvb, uri, record->uri, &request);
     if (body != NULL) {
         const kq1_payload_t *payload = kq1_view_check(pinfo, kq1_qkd014_message(KQ1_QKD014_GET_KEY), body);
 
@@ -393,8 +464,8 @@ error_message(packet_info *pinfo, tvbuff_t *body)
 static const kq1_key_link_t *
 key_links(packet_info *pinfo, const kq1_payload_t *payload)
 {
-    kq1_key_link_t *links = (kq1_key_link_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1,
-                                                               QKD014_KEY_LINKS);
+    kq1_key_link_t *links = (kq1_key_link_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qkd014,
+                                                               QKD014_LINKS);
 
     if (links != NULL || PINFO_FD_VISITED(pinfo))
         return links;
@@ -406,16 +477,16 @@ key_links(packet_info *pinfo, const kq1_payload_t *payload)
         if (key_id != NULL)
             links[i] = kq1_note_key_supply(pinfo, key_id, NULL);
     }
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1, QKD014_KEY_LINKS, links);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_qkd014, QKD014_LINKS, links);
     return links;
 }
 
 static void
-dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd014_record_t *record)
+dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd014_record_t *record,
+                 tvbuff_t *body)
 {
     const kq1_message_info_t *msg = kq1_qkd014_message(KQ1_QKD014_KEY_CONTAINER);
-    tvbuff_t *code_tvb = bytes_tvb(pinfo, &record->start);
-    tvbuff_t *body = record->body.length > 0 ? bytes_tvb(pinfo, &record->body) : NULL;
+    tvbuff_t *status = code_tvb(pinfo, record);
     bool success = record->code >= 200 && record->code < 300;
     kq1_transaction_t *request = NULL;
     kq1_tap_info_t *tap;
@@ -439,17 +510,17 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd0
 
     /* The Response is the status code (over its bytes, when this pass finds them). */
     response = wmem_strdup_printf(pinfo->pool, "%u", record->code);
-    code_length = code_tvb != NULL ? (int)tvb_captured_length(code_tvb) : 0;
-    if (code_tvb == NULL)
-        code_tvb = tvb;
-    kq1_add_string(subtree, pinfo, code_tvb, 0, code_length, KQ1_PARAM_RESPONSE, response);
+    code_length = status != NULL ? (int)tvb_captured_length(status) : 0;
+    if (status == NULL)
+        status = tvb;
+    kq1_add_string(subtree, pinfo, status, 0, code_length, KQ1_PARAM_RESPONSE, response);
     if (success) {
-        tap->verdict = kq1_add_verdict(subtree, pinfo, code_tvb, 0, code_length, msg,
+        tap->verdict = kq1_add_verdict(subtree, pinfo, status, 0, code_length, msg,
                                        response, KQ1_VERDICT_OK, NULL);
     } else {
         const char *reason = error_message(pinfo, body);
 
-        tap->verdict = kq1_add_verdict(subtree, pinfo, code_tvb, 0, code_length, msg,
+        tap->verdict = kq1_add_verdict(subtree, pinfo, status, 0, code_length, msg,
                                        response, KQ1_VERDICT_FAILED,
                                        reason != NULL
                                        ? wmem_strdup_printf(pinfo->pool, "an HTTP error status, \"%s\"",
@@ -488,28 +559,32 @@ dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd0
     kq1_queue_tap(pinfo, tap);
 }
 
-static int
-dissect_kq1_qkd014(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+void
+kq1_http_after_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    qkd014_record_t *record = (qkd014_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1,
-                                                                  QKD014_RECORD);
+    qkd014_record_t *record;
+    body_t *body;
 
-    if (record == NULL && !PINFO_FD_VISITED(pinfo) && tree != NULL) {
-        record = record_message(tree, pinfo);
+    if (!frame_has_http(pinfo) || !proto_is_protocol_enabled(qkd014_protocol))
+        return;
+    record = (qkd014_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qkd014, QKD014_RECORD);
+    if (record == NULL && !PINFO_FD_VISITED(pinfo)) {
+        record = record_message(pinfo);
         if (record != NULL)
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1, QKD014_RECORD, record);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_qkd014, QKD014_RECORD, record);
     }
-    if (record == NULL)
-        return 0;
+    body = (body_t *)p_get_proto_data(pinfo->pool, pinfo, proto_qkd014, QKD014_BODY);
+    /* Several HTTP messages in one frame are not told apart. */
+    if (record == NULL || (body != NULL && body->count > 1))
+        return;
     if (record->response)
-        dissect_response(tree, pinfo, tvb, record);
+        dissect_response(tree, pinfo, tvb, record, body != NULL ? body->tvb : NULL);
     else
-        dissect_request(tree, pinfo, tvb, record);
-    return 0;
+        dissect_request(tree, pinfo, tvb, record, body != NULL ? body->tvb : NULL);
 }
 
 void
-kq1_http_register(int proto)
+kq1_http_register(void)
 {
     static hf_register_info hf[] = {
         { &hf_qkd014_method,
@@ -528,29 +603,27 @@ kq1_http_register(int proto)
             "Key ID asked for by ID but never delivered", EXPFILL } },
     };
 
-    proto_kq1 = proto;
     proto_qkd014 = proto_register_protocol("ETSI GS QKD 014 key delivery (beside Kq-1)", "QKD 014", "qkd014");
     proto_register_field_array(proto_qkd014, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert_register_protocol(proto_qkd014), ei, array_length(ei));
     requests = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+#if !KQ1_HTTP_REQ_RES_HAS_URI
+    requests_seen = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+#endif
 }
 
 void
 kq1_http_handoff(void)
 {
-    dissector_handle_t handle = create_dissector_handle(dissect_kq1_qkd014, proto_kq1);
-    GArray *wanted = g_array_new(false, false, sizeof(int));
-    int *ids[] = { &http_uri_id, &http_code_id, &http_response_for_uri_id, &http_request_in_id,
-                   &http_file_data_id };
-    const char *names[] = { "http.request.uri", "http.response.code", "http.response_for.uri",
-                            "http.request_in", "http.file_data" };
-
-    for (gsize i = 0; i < G_N_ELEMENTS(ids); i++) {
-        *ids[i] = proto_registrar_get_id_byname(names[i]);
-        if (*ids[i] > 0)
-            g_array_append_val(wanted, *ids[i]);
-    }
-    register_postdissector(handle);
-    set_postdissector_wanted_hfids(handle, wanted);
+    proto_http = proto_get_id_by_filter_name("http");
+    qkd014_protocol = find_protocol_by_id(proto_qkd014);
+    json_handle = find_dissector_add_dependency("json", proto_qkd014);
+    /* In place of the JSON dissector's own entry, which it calls: no
+     * protocol of its own, so it adds no layer and no protocol can disable
+     * HTTP's JSON bodies through it. */
+    dissector_add_string("media_type", "application/json",
+                         create_dissector_handle_with_name_and_description(dissect_json_body, -1,
+                                                                           "kq1_qkd014_json",
+                                                                           "JSON (ETSI GS QKD 014 bodies for Kq-1)"));
 }

@@ -35,7 +35,7 @@ static kq1_ws_bool_t kq1_desegment = true;
 
 /* Kept with the frame a held-back message starts in, so that once the first
  * pass is over the start of a message that never completed can be decoded
- * (a postdissector: TCP no longer calls Kq-1 for that frame). */
+ * (after the frame: TCP no longer calls Kq-1 for it). */
 typedef struct {
     kq1_pdu_context_t ctx;
     uint32_t frame_offset;  /* where its header is in the frame's bytes */
@@ -250,24 +250,22 @@ dissect_kq1_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     return true;
 }
 
-/* Postdissector: once the first pass is over, a held-back message that no
- * later segment completed is decoded from the frame it starts in. */
-static int
-dissect_kq1_never_completed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+void
+kq1_tcp_after_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     kq1_held_message_t *held;
     kq1_pdu_context_t ctx;
 
     if (!PINFO_FD_VISITED(pinfo))
-        return 0;
+        return;
     held = (kq1_held_message_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1, 0);
     if (held == NULL || held->ctx.conversation->unfinished[held->ctx.direction] != pinfo->num
         || held->frame_offset >= tvb_captured_length(tvb))
-        return 0;
+        return;
     ctx = held->ctx;
     ctx.never_completed = true;
     col_clear(pinfo->cinfo, COL_INFO);
-    return kq1_view_message(tvb_new_subset_remaining(tvb, (int)held->frame_offset), pinfo, tree, &ctx);
+    kq1_view_message(tvb_new_subset_remaining(tvb, (int)held->frame_offset), pinfo, tree, &ctx);
 }
 
 void
@@ -283,7 +281,6 @@ kq1_tcp_register(int proto, module_t *module)
     proto_kq1 = proto;
     kq1_handle = register_dissector("kq1", dissect_kq1_tcp, proto_kq1);
     kq1_held_handle = create_dissector_handle(dissect_kq1_held, proto_kq1);
-    register_postdissector(create_dissector_handle(dissect_kq1_never_completed, proto_kq1));
 
     prefs_register_bool_preference(module, "desegment",
                                    "Reassemble Kq-1 messages spanning multiple TCP segments",

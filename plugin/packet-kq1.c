@@ -33,6 +33,22 @@ void proto_register_kq1(void);
 void proto_reg_handoff_kq1(void);
 
 static int proto_kq1 = -1;
+static protocol_t *kq1_protocol;
+
+/* What the transports look at once a frame is dissected: a message that
+ * never completed, and a QKD 014 message in HTTP. One postdissector for
+ * both, on a handle of no protocol: Wireshark then keeps no layer record
+ * for it, which a postdissector would otherwise cost every packet of every
+ * capture. Whether each protocol is enabled is checked here and by the
+ * transport. */
+static int
+dissect_kq1_after_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (proto_is_protocol_enabled(kq1_protocol))
+        kq1_tcp_after_frame(tvb, pinfo, tree);
+    kq1_http_after_frame(tvb, pinfo, tree);
+    return 0;
+}
 
 void
 proto_register_kq1(void)
@@ -45,7 +61,7 @@ proto_register_kq1(void)
     kq1_tcp_register(proto_kq1, kq1_module);
     kq1_view_register(proto_kq1, kq1_module);
     kq1_analysis_register(proto_kq1);
-    kq1_http_register(proto_kq1);
+    kq1_http_register();
     kq1_stats_register_ledger();
 }
 
@@ -55,4 +71,8 @@ proto_reg_handoff_kq1(void)
     kq1_view_handoff();
     kq1_tcp_handoff();
     kq1_http_handoff();
+    kq1_protocol = find_protocol_by_id(proto_kq1);
+    register_postdissector(create_dissector_handle_with_name_and_description(dissect_kq1_after_frame, -1,
+                                                                             "kq1_after_frame",
+                                                                             "Kq-1 after the frame"));
 }
