@@ -280,17 +280,20 @@ add_key_link(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, int offse
     }
 }
 
-/* An object or array parameter, as compact JSON text. */
+/* An object or array parameter (its value's bytes at value in json_tvb),
+ * as compact JSON text; as sent, when json-glib cannot read it alone. */
 static void
-add_json_text(proto_tree *tree, packet_info *pinfo, int hf, tvbuff_t *tvb, int offset, int length,
-              JsonNode *node)
+add_json_text(proto_tree *tree, packet_info *pinfo, int hf, tvbuff_t *json_tvb, int offset, int length,
+              kq1_span_t value)
 {
+    const uint8_t *data = tvb_get_ptr(json_tvb, 0, -1);
     /* Copied into the packet's memory before anything can throw. */
-    char *json = json_to_string(node, false);
-    char *text = wmem_strdup(pinfo->pool, json);
+    char *json = kq1_json_compact(data, value);
+    const char *text = json != NULL ? wmem_strdup(pinfo->pool, json)
+                                    : (const char *)get_utf_8_string(pinfo->pool, data + value.offset, (int)value.length);
 
     g_free(json);
-    proto_tree_add_string(tree, hf, tvb, offset, length, valid_utf8(pinfo, text));
+    proto_tree_add_string(tree, hf, json_tvb, offset, length, text);
 }
 
 /* Adds the parameters found in one JSON object (the payload, or one element
@@ -303,23 +306,20 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
     int offset, length;
 
     for (int param = 0; param < KQ1_PARAM_COUNT; param++) {
-        JsonNode *node = params->node[param];
         const kq1_param_info_t *info = kq1_param_info((kq1_param_t)param);
         const char *text;
         int64_t integer;
         proto_item *item;
 
-        if (node == NULL || param == KQ1_PARAM_KEYS)
+        if (!params->present[param] || param == KQ1_PARAM_KEYS)
             continue;
         item_range(json_tvb, params->span[param], &offset, &length);
         switch (info->type) {
         case KQ1_TYPE_STRING:
             text = kq1_params_string(params, (kq1_param_t)param);
+            /* The payload's strings are UTF-8 (the checker's reading). */
             if (param == KQ1_PARAM_KEY && kq1_hide_keys)
                 text = redacted_key(pinfo, params);
-            /* json-glib's strings are UTF-8, but for lone surrogates. */
-            if (params->not_utf8 & (1u << param))
-                text = valid_utf8(pinfo, text);
             proto_tree_add_string(tree, *param_hf[param], json_tvb, offset, length, text);
             if (param == KQ1_PARAM_KEY)
                 add_key_checks(tree, json_tvb, offset, length, params);
@@ -342,14 +342,13 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
             break;
         case KQ1_TYPE_OBJECT:
         case KQ1_TYPE_ARRAY_OF_OBJECTS:
-            add_json_text(tree, pinfo, *param_hf[param], json_tvb, offset, length, node);
+            add_json_text(tree, pinfo, *param_hf[param], json_tvb, offset, length, params->value[param]);
             break;
         }
     }
-    if (params->second_extension != NULL) {
+    if (params->second_extension) {
         item_range(json_tvb, params->second_extension_span, &offset, &length);
-        add_json_text(tree, pinfo, hf_kq1_extension, json_tvb, offset, length,
-                      params->second_extension);
+        add_json_text(tree, pinfo, hf_kq1_extension, json_tvb, offset, length, params->second_extension_value);
     }
 }
 
@@ -363,7 +362,7 @@ add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_pay
     proto_tree *keys_tree;
     int offset, length;
 
-    if (payload->top.node[KQ1_PARAM_KEYS] == NULL)
+    if (!payload->top.present[KQ1_PARAM_KEYS])
         return;
     item_range(json_tvb, payload->top.span[KQ1_PARAM_KEYS], &offset, &length);
     keys_item = proto_tree_add_uint(tree, hf_kq1_keys, json_tvb, offset, length,
@@ -512,7 +511,7 @@ json_text_for_display(tvbuff_t *json_tvb, packet_info *pinfo, const kq1_payload_
         kq1_span_t value = params->value[KQ1_PARAM_KEY];
 
         /* Everything between the quotes of the Key's value. */
-        if (params->node[KQ1_PARAM_KEY] != NULL && value.length >= 2 && value.offset + value.length <= len)
+        if (params->present[KQ1_PARAM_KEY] && value.length >= 2 && value.offset + value.length <= len)
             memset(text + value.offset + 1, '*', value.length - 2);
     }
     redacted = tvb_new_child_real_data(json_tvb, text, len, len);
@@ -623,25 +622,30 @@ free_payload_with_packet(wmem_allocator_t *pool _U_, wmem_cb_event_t event _U_, 
     return false;
 }
 
-/* The fields and expert infos registered, for skim_is_enough. */
+/* The fields and expert infos registered, for brief_is_enough. */
 static const hf_register_info *registered_hf;
 static size_t n_registered_hf;
 static const ei_register_info *registered_ei;
 static size_t n_registered_ei;
 
-/* What a skimmed payload (kq1_payload_skim) gives the same as a full check:
- * the header, Key ID, QKD module ID, Number of keys, Size of key, Keys,
- * and the links the analysis makes of them. */
+/* What a brief reading of a payload (KQ1_READ_BRIEF) gives the same as a
+ * full one: the header, every parameter, the Response's verdict, and the
+ * links the analysis makes; not what the key checks find (the decoded
+ * key, its size and encoding, the hash status). */
 static bool
-skim_gives(int hf)
+brief_gives(int hf)
 {
     static int * const given[] = {
         &hf_kq1_version, &hf_kq1_message_id, &hf_kq1_command_code, &hf_kq1_direction, &hf_kq1_message_type,
-        &hf_kq1_length, &hf_kq1_key_id, &hf_kq1_qkd_module_id, &hf_kq1_number_of_keys, &hf_kq1_size_of_key,
-        &hf_kq1_keys, &hf_kq1_key_file, &hf_kq1_response_in, &hf_kq1_response_to, &hf_kq1_response_time,
-        &hf_kq1_key_id_first_frame, &hf_kq1_key_id_pair_frame,
+        &hf_kq1_length, &hf_kq1_payload, &hf_kq1_trailing, &hf_kq1_key_file, &hf_kq1_response_ok,
+        &hf_kq1_response_in, &hf_kq1_response_to, &hf_kq1_response_time, &hf_kq1_key_id_first_frame,
+        &hf_kq1_key_id_pair_frame, &hf_kq1_json_skipped,
     };
 
+    for (size_t i = 0; i < G_N_ELEMENTS(param_hf); i++) {
+        if (*param_hf[i] == hf)
+            return true;
+    }
     for (size_t i = 0; i < G_N_ELEMENTS(given); i++) {
         if (*given[i] == hf)
             return true;
@@ -649,13 +653,14 @@ skim_gives(int hf)
     return false;
 }
 
-/* true when this dissection wants nothing of the payload but what a skim
- * gives: no tree, or one made only for filters, columns or fields that ask
- * for nothing else (tshark -Y kq1.key_id, Wireshark's packet list); no
- * statistics or expert infos tapped; keys not hidden (hiding needs the
- * Keys' places). A visible tree asks for everything. */
+/* true when this dissection wants nothing of a payload but what a brief
+ * reading gives: no tree, or one made only for filters, columns or fields
+ * that ask for nothing else (tshark -Y kq1.key_id, Wireshark's packet
+ * list); no statistics or expert infos tapped; keys not hidden (hiding
+ * shows each key's size). A visible tree asks for everything. The one
+ * place the reading is chosen. */
 static bool
-skim_is_enough(proto_tree *tree)
+brief_is_enough(proto_tree *tree)
 {
     static int expert_tap = -1;
     static int expert_fields[4] = { -1, -1, -1, -1 };
@@ -676,7 +681,7 @@ skim_is_enough(proto_tree *tree)
             return false;
     }
     for (size_t i = 0; i < n_registered_hf; i++) {
-        if (!skim_gives(*registered_hf[i].p_id) && proto_field_is_referenced(tree, *registered_hf[i].p_id))
+        if (!brief_gives(*registered_hf[i].p_id) && proto_field_is_referenced(tree, *registered_hf[i].p_id))
             return false;
     }
     for (size_t i = 0; i < n_registered_ei; i++) {
@@ -686,18 +691,11 @@ skim_is_enough(proto_tree *tree)
     return true;
 }
 
-/* Tests set KQ1_COMPARE_PARSE_PATHS=1: every payload is then also checked
- * with json-glib's quick and careful parses and skimmed
- * (kq1_payload_paths_agree), and a difference is a dissector bug
- * (tests/test_tshark.py ParsePaths, the fuzz tests); "self-test" reports
- * one for every payload, to show the comparison runs. */
-enum { COMPARE_NEVER, COMPARE_EACH, COMPARE_FAIL_ALWAYS };
-static int compare_parse_paths = COMPARE_NEVER;
-
-/* Checks a payload; *callback is the registration that frees it with the
+/* Reads a payload; *callback is the registration that frees it with the
  * packet's memory, which release_payload takes back to free it earlier. */
 static kq1_payload_t *
-check_payload(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb, bool skim, unsigned *callback)
+read_payload(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb, kq1_reading_t reading,
+             unsigned *callback)
 {
     unsigned length = tvb_captured_length(tvb);
     /* tvb_get_ptr may throw: before anything is allocated. */
@@ -705,31 +703,18 @@ check_payload(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb, 
     kq1_settings_t settings = { aliases, n_aliases, (kq1_length_unit_t)kq1_key_length_unit,
                                 (kq1_hash_input_t)kq1_hash_input, (kq1_hash_algorithm_t)kq1_hash_algorithm,
                                 (kq1_key_encodings_t)kq1_key_encoding };
-    kq1_payload_t *payload = skim ? kq1_payload_skim(msg, data, length, &settings) : NULL;
-    char *why;
+    kq1_payload_t *payload = kq1_payload_read(msg, data, length, &settings, reading);
 
-    /* The skim answers for well-formed payloads; the rest is checked in full. */
-    if (payload == NULL)
-        payload = kq1_payload_check(msg, data, length, &settings);
     *callback = wmem_register_callback(pinfo->pool, free_payload_with_packet, payload);
-    if (compare_parse_paths != COMPARE_NEVER
-        && (compare_parse_paths == COMPARE_FAIL_ALWAYS
-            || !kq1_payload_paths_agree(msg, data, length, &settings, &why))) {
-        const char *shown = compare_parse_paths == COMPARE_FAIL_ALWAYS ? "(self-test)" : wmem_strdup(pinfo->pool, why);
-
-        if (compare_parse_paths != COMPARE_FAIL_ALWAYS)
-            g_free(why);
-        REPORT_DISSECTOR_BUG("Kq-1: the parsing paths of this payload disagree: %s", shown);
-    }
     return payload;
 }
 
-const kq1_payload_t *
+kq1_payload_t *
 kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb)
 {
     unsigned callback;
 
-    return check_payload(pinfo, msg, tvb, false, &callback);
+    return read_payload(pinfo, msg, tvb, KQ1_READ_FULL, &callback);
 }
 
 /* Frees a checked payload once its message is shown, so that the next
@@ -891,7 +876,7 @@ kq1_check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_t
 {
     int offset, length;
 
-    if (payload->top.node[KQ1_PARAM_KEYS] == NULL || verdict == KQ1_VERDICT_FAILED)
+    if (!payload->top.present[KQ1_PARAM_KEYS] || verdict == KQ1_VERDICT_FAILED)
         return;
     item_range(json_tvb, payload->top.span[KQ1_PARAM_KEYS], &offset, &length);
     if (request->has_number && (int64_t)payload->keys->len != request->number)
@@ -947,9 +932,9 @@ new_tap_info(packet_info *pinfo, uint16_t code, uint32_t message_id, const kq1_p
     if (payload == NULL)
         return tap;
     if ((text = kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID)) != NULL)
-        tap->qkd_module_id = wmem_strdup(pinfo->pool, valid_utf8(pinfo, text));
+        tap->qkd_module_id = wmem_strdup(pinfo->pool, text);
     if ((text = kq1_params_string(&payload->top, KQ1_PARAM_KEY_ID)) != NULL)
-        tap->key_id = wmem_strdup(pinfo->pool, valid_utf8(pinfo, text));
+        tap->key_id = wmem_strdup(pinfo->pool, text);
     if (analysis == NULL || analysis->n_keys == 0)
         return tap;
     tap->n_keys = analysis->n_keys;
@@ -959,7 +944,7 @@ new_tap_info(packet_info *pinfo, uint16_t code, uint32_t message_id, const kq1_p
                                      : &g_array_index(payload->keys, kq1_params_t, i);
 
         if ((text = kq1_params_string(params, KQ1_PARAM_KEY_ID)) != NULL)
-            tap->keys[i].key_id = wmem_strdup(pinfo->pool, valid_utf8(pinfo, text));
+            tap->keys[i].key_id = wmem_strdup(pinfo->pool, text);
         tap->keys[i].bits = (uint32_t)(params->key.len * 8);
         tap->keys[i].hash_status = params->hash_status;
         tap->keys[i].first_frame = analysis->key_links[i].reused_from;
@@ -1039,7 +1024,8 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
 
     /* No payload reads as an object without members: mandatory ones are missing. */
     /* Read only for Info and the analysis when nothing else is wanted. */
-    payload = check_payload(pinfo, msg, payload_tvb, skim_is_enough(tree), &callback);
+    payload = read_payload(pinfo, msg, payload_tvb, brief_is_enough(tree) ? KQ1_READ_BRIEF : KQ1_READ_FULL,
+                           &callback);
     if (msg != NULL && ctx != NULL)
         analysis = kq1_analyse_pdu(pinfo, ctx->conversation, this_frame(pinfo)->analysed++, (uint16_t)code,
                                    message_id, payload);
@@ -1157,7 +1143,6 @@ compile_aliases(void)
 void
 kq1_view_register(int proto, module_t *module)
 {
-    const char *compare = g_getenv("KQ1_COMPARE_PARSE_PATHS");
     static hf_register_info hf[] = {
         { &hf_kq1_version,
           { "Version", "kq1.version", FT_UINT16, BASE_DEC, NULL, 0x0,
@@ -1393,8 +1378,6 @@ kq1_view_register(int proto, module_t *module)
     expert_module_t *expert_kq1;
 
     proto_kq1 = proto;
-    if (compare != NULL)
-        compare_parse_paths = strcmp(compare, "self-test") == 0 ? COMPARE_FAIL_ALWAYS : COMPARE_EACH;
     proto_register_field_array(proto_kq1, hf, array_length(hf));
     registered_hf = hf;
     n_registered_hf = array_length(hf);

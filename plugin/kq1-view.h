@@ -40,7 +40,7 @@ proto_tree *kq1_view_add_tree(proto_tree *tree, tvbuff_t *tvb, const char *text)
 /* The payload checker with the user's member names, over the bytes of tvb.
  * The result belongs to pinfo->pool: it is freed with the packet's memory,
  * also when an exception ends the dissection early. */
-const kq1_payload_t *kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb);
+kq1_payload_t *kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb);
 
 /* Parameters, keys (key_links: per key, what earlier supplies of its ID
  * make of it; may be NULL) and findings of a checked payload. */

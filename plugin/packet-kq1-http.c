@@ -443,20 +443,13 @@ dissect_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd01
 static const char *
 error_message(packet_info *pinfo, tvbuff_t *body)
 {
-    const kq1_payload_t *payload;
-    const char *message = NULL;
+    const char *message;
 
     if (body == NULL)
         return NULL;
-    /* Parsed as a message with no parameters: only its JSON is read. */
-    payload = kq1_view_check(pinfo, NULL, body);
-    if (payload->root != NULL && JSON_NODE_HOLDS_OBJECT(payload->root)) {
-        JsonNode *node = json_object_get_member(json_node_get_object(payload->root), "message");
-
-        if (node != NULL && JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING)
-            message = wmem_strdup(pinfo->pool, json_node_get_string(node));
-    }
-    return message;
+    /* Read as a message with no parameters: only its JSON is read. */
+    message = kq1_payload_member_string(kq1_view_check(pinfo, NULL, body), tvb_get_ptr(body, 0, -1), "message");
+    return message != NULL ? wmem_strdup(pinfo->pool, message) : NULL;
 }
 
 /* Where each delivered key's ID was delivered before (first pass), kept

@@ -1,8 +1,9 @@
 /* kq1-payload.h
- * The Kq-1 payload checker: turns the JSON payload of one message into the
- * values of its parameters plus findings (what is wrong with it), judged
- * against the catalogue.  Needs only GLib and json-glib, so it is unit-tested
- * without Wireshark.
+ * The Kq-1 payload checker: reads the JSON payload of one message once into
+ * a document of its values (kq1-json-doc.h) and turns it into the values of
+ * its parameters plus findings (what is wrong with it), judged against the
+ * catalogue. Needs only GLib and json-glib, so it is unit-tested without
+ * Wireshark.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -10,14 +11,13 @@
 #define KQ1_PAYLOAD_H
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
 #include "kq1-catalog.h"
-#include "kq1-json-scan.h"
+#include "kq1-json-doc.h"
 #include "kq1-keycheck.h"
 
 /* json-glib 1.6 recurses once per nesting level and overflows the stack near
- * 100,000 levels; Kq-1 payloads need four.  Deeper text is refused unparsed. */
+ * 100,000 levels; Kq-1 payloads need four. Deeper text is refused unparsed. */
 #define KQ1_MAX_JSON_DEPTH 64
 
 typedef enum {
@@ -55,33 +55,37 @@ typedef struct {
  * one element of Keys), indexed by kq1_param_t. Spans are payload offsets;
  * a length of 0 means the position is not known. */
 typedef struct {
-    JsonNode   *node[KQ1_PARAM_COUNT];   /* NULL where absent or of the wrong type */
-    kq1_span_t  span[KQ1_PARAM_COUNT];   /* the member, "name": value */
-    kq1_span_t  value[KQ1_PARAM_COUNT];  /* its value alone */
-    kq1_span_t  self;                    /* the object itself */
-    JsonNode   *second_extension;        /* QKD 014's extension_optional beside extension_mandatory */
+    bool        present[KQ1_PARAM_COUNT];   /* given, of the right type and usable */
+    kq1_span_t  span[KQ1_PARAM_COUNT];      /* the member, "name": value */
+    kq1_span_t  value[KQ1_PARAM_COUNT];     /* its value alone */
+    const char *string[KQ1_PARAM_COUNT];    /* a string parameter's value, unescaped (the payload's) */
+    int64_t     integer[KQ1_PARAM_COUNT];   /* an integer parameter's value */
+    kq1_span_t  self;                       /* the object itself */
+    bool        second_extension;           /* QKD 014's extension_optional beside extension_mandatory */
     kq1_span_t  second_extension_span;
-    kq1_key_t   key;                     /* the Key, decoded, when there is one */
-    kq1_hash_status_t hash_status;       /* of the Hash value over the Key */
-    const char *hash_algorithm;          /* that the Hash value was checked with, or NULL */
-    bool        hash_over_text;          /* it matched the key text as sent, not the decoded key */
-    uint32_t    not_utf8;                /* bit 1 << param: its string is no UTF-8 (a lone surrogate);
-                                          * json-glib's other strings are UTF-8 */
+    kq1_span_t  second_extension_value;
+    kq1_key_t   key;                        /* the Key, decoded, when there is one (full reading) */
+    kq1_hash_status_t hash_status;          /* of the Hash value over the Key */
+    const char *hash_algorithm;             /* that the Hash value was checked with, or NULL */
+    bool        hash_over_text;             /* it matched the key text as sent, not the decoded key */
 } kq1_params_t;
 
 typedef struct {
-    JsonNode     *root;       /* json-glib's parse of the payload, or NULL (also when read from the document) */
-    kq1_json_doc_t doc;       /* its values with their bytes, read once */
-    bool          from_document;   /* plain JSON read from doc alone: no root, values made as needed */
-    GPtrArray    *made;       /* the JsonNodes made from doc, which no root holds: the payload's own */
+    kq1_json_doc_t doc;       /* the payload's values with their bytes, read once */
     gsize         json_len;   /* payload bytes taken by the JSON text (whitespace included) */
     bool          parsed;     /* the JSON text parsed: safe to hand to a JSON dissector */
-    bool          skimmed;    /* read by kq1_payload_skim: only what it reads is set */
     kq1_params_t  top;        /* the payload's own members */
     GArray       *keys;       /* kq1_params_t for each element of Keys, in order */
-    GArray       *findings;   /* kq1_finding_t, in the order found */
+    GArray       *findings;   /* kq1_finding_t, in the order found (none in a brief reading) */
     unsigned      findings_left_out;   /* past KQ1_MAX_FINDINGS */
 } kq1_payload_t;
+
+/* How much of a payload is read. Both readings read the same text the same
+ * way and match the same members to the same values. */
+typedef enum {
+    KQ1_READ_FULL,     /* and every check: findings, keys decoded, hashes verified */
+    KQ1_READ_BRIEF     /* the values only: what the Info column and the analysis use */
+} kq1_reading_t;
 
 /* The unit of Key length: Q.4162 gives none. */
 typedef enum {
@@ -108,36 +112,26 @@ typedef struct {
     kq1_key_encodings_t   key_encodings;
 } kq1_settings_t;
 
-/* Parses and checks a payload of len bytes (not NUL-terminated) sent as msg;
- * msg NULL (an unknown CommandCode) parses the JSON without judging members.
- * settings NULL: the defaults. */
+/* Reads a payload of len bytes (not NUL-terminated) sent as msg; msg NULL
+ * (an unknown CommandCode) reads the JSON without judging members.
+ * settings NULL: the defaults. Freed with kq1_payload_free. */
+kq1_payload_t *kq1_payload_read(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
+                                const kq1_settings_t *settings, kq1_reading_t reading);
+
+/* kq1_payload_read in full. */
 kq1_payload_t *kq1_payload_check(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
                                  const kq1_settings_t *settings);
 
 void kq1_payload_free(kq1_payload_t *payload);
 
-/* Reads of a payload only what the Info column and the analysis need, as
- * kq1_payload_check would give it: Key ID, QKD module ID, Number of keys,
- * Size of key, and Keys with the key IDs in it; also json_len and parsed.
- * No json-glib, no findings, no key checks. NULL when it cannot be sure to
- * give the same (text that is not plainly JSON, member names of the
- * user's own): then check the payload in full.
- * Freed with kq1_payload_free. */
-kq1_payload_t *kq1_payload_skim(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
-                                const kq1_settings_t *settings);
+/* The string value of the payload's own member called exactly name, or
+ * NULL (an ETSI GS QKD 014 Error's "message", which is no Kq-1 parameter).
+ * data: the payload's bytes, as read. */
+const char *kq1_payload_member_string(kq1_payload_t *payload, const uint8_t *data, const char *name);
 
-/* For tests: checks the payload every way it can be read (the document
- * alone, as plain JSON in a Kq-1 message is; the document and json-glib
- * once, as other well-formed text is; and the careful way alone, bracket
- * counting then json-glib, that any text takes when the others give up),
- * and skims it (kq1_payload_skim); says whether everything found is the
- * same, and the skim, where it answers, what the check found of the same
- * members; if not, *why (g_free) shows both. */
-bool kq1_payload_paths_agree(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
-                             const kq1_settings_t *settings, char **why);
-
-/* Frees what kq1_payload_check keeps from one call to the next (its JSON
- * parser), when no more payloads will be checked. */
+/* Frees what kq1_payload_read keeps from one call to the next (the storage
+ * of the last payload, json-glib's parser), when no more payloads will be
+ * read. */
 void kq1_payload_shutdown(void);
 
 /* The string value of a parameter in params, or NULL. */

@@ -122,10 +122,8 @@ def main():
     asan = Tshark("tshark", args.asan_plugin_dir, args.samples)
     plain = Tshark("tshark", args.plugin_dir, args.samples)
     preload = sanitizer_runtimes()
-    # KQ1_COMPARE_PARSE_PATHS: every payload is also read each other way
-    # (with json-glib, carefully), and a difference is a dissector bug.
     env = {"LD_PRELOAD": preload, "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1",
-           "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1", "KQ1_COMPARE_PARSE_PATHS": "1"}
+           "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"}
     # The sanitized plugin loads only with its runtimes preloaded: its fields prove it did.
     fields = asan.run("-G", "fields", env=env).stdout
     if "\tkq1.key_id\t" not in fields:
