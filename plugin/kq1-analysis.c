@@ -1,15 +1,17 @@
 /* kq1-analysis.c
- * Request/response links and key ID reuse across a capture.
+ * Request/response links and key ID reuse across a capture, for both
+ * transports.
  *
- * Key supply and Response to key supply are matched by Key ID within a TCP
- * conversation; Key request and Response to key request by MessageID where
- * the response repeats the request's, otherwise the oldest unanswered
- * request is taken. A key ID supplied again (by a Key supply or in the Keys
- * of a Response to key request), in any conversation, is a reuse, unless it
- * is the same message seen again (a TCP retransmission, which reaches Kq-1
- * when TCP's sequence analysis is off): a message with the MessageID and
- * CommandCode of the one before it the same way, in the same conversation,
- * is taken for that message again.
+ * Over TCP, Key supply and Response to key supply are matched by Key ID
+ * within a conversation; Key request and Response to key request by
+ * MessageID where the response repeats the request's, otherwise the oldest
+ * unanswered request is taken. Over HTTP, a response answers the request
+ * HTTP pairs it with. A key ID supplied again (by a Key supply or in the
+ * Keys of a Response to key request), in any conversation, is a reuse,
+ * unless it is the same message seen again (a TCP retransmission, which
+ * reaches Kq-1 when TCP's sequence analysis is off): a message with the
+ * MessageID and CommandCode of the one before it the same way, in the same
+ * conversation, is taken for that message again.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -49,10 +51,9 @@ typedef struct {
 /* What a Key request asked for, kept only for requests that asked
  * something, in the order of their exchanges. */
 typedef struct {
-    uint32_t exchange;
-    bool     has_number, has_size;
-    int64_t  number, size;
-} ask_t;
+    uint32_t  exchange;
+    kq1_ask_t ask;
+} ask_record_t;
 
 /* One PDU, in frame order; the PDUs of one frame follow one another, so the
  * n-th of them is the n-th record of its frame. 8 bytes. */
@@ -91,20 +92,38 @@ typedef struct {
     uint32_t km;
 } parties_t;
 
-static int proto_kq1_analysis = -1;
-
 /* The capture's state; made by analysis_init, freed by analysis_cleanup. */
 static kq1_key_store_t *key_ids;
 static kq1_records_t *first_origins;   /* origin_t, by key number: the first supply of each key ID */
 static kq1_records_t *more_origins;    /* origin_t: the later supplies */
-static kq1_records_t *exchanges;       /* exchange_t */
-static kq1_records_t *asks;            /* ask_t, in the order of their exchanges */
+static kq1_records_t *exchange_records;    /* exchange_t */
+static kq1_records_t *asks;            /* ask_record_t, in the order of their exchanges */
 static kq1_records_t *pdu_records;     /* pdu_record_t, in frame order */
 static kq1_records_t *link_records;    /* link_record_t, in frame order */
 static kq1_records_t *all_parties;     /* parties_t */
 static wmem_map_t *identities;       /* module or KM identity -> its number + 1 */
 static wmem_map_t *parties_numbers;  /* parties_t packed in 64 bits -> its number + 1 */
-static uint32_t n_conversations;
+
+/* The last message one way of a conversation, as the analysis found it. */
+typedef struct {
+    bool     any;           /* false until there is one */
+    uint16_t code;
+    uint32_t message_id;
+    uint32_t exchange;      /* its exchange's number + 1, 0 for none */
+    bool     is_request;
+} last_message_t;
+
+/* The analysis state of one TCP conversation, first pass only: the
+ * unanswered Key requests (oldest first) and Key supplies (by key number
+ * + 1), as pending_t; and each way, the MessageIDs used, as ranges, and the
+ * last message, whose MessageID and CommandCode again mean that message
+ * again. */
+struct kq1_exchanges {
+    wmem_list_t    *requests;
+    wmem_map_t     *supplies;
+    wmem_array_t   *used_ids[2];
+    last_message_t  last_message[2];
+};
 
 /* The messages of a conversation repeat the same two ends and module ID,
  * so the identity numbers last found are remembered rather than formatted
@@ -141,14 +160,13 @@ analysis_init(void)
     key_ids = kq1_key_store_new(&file_allocator);
     first_origins = kq1_records_new(sizeof(origin_t), &file_allocator);
     more_origins = kq1_records_new(sizeof(origin_t), &file_allocator);
-    exchanges = kq1_records_new(sizeof(exchange_t), &file_allocator);
-    asks = kq1_records_new(sizeof(ask_t), &file_allocator);
+    exchange_records = kq1_records_new(sizeof(exchange_t), &file_allocator);
+    asks = kq1_records_new(sizeof(ask_record_t), &file_allocator);
     pdu_records = kq1_records_new(sizeof(pdu_record_t), &file_allocator);
     link_records = kq1_records_new(sizeof(link_record_t), &file_allocator);
     all_parties = kq1_records_new(sizeof(parties_t), &file_allocator);
     identities = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     parties_numbers = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
-    n_conversations = 0;
 }
 
 /* The file scope frees the state; the caches of the last endpoints and
@@ -157,7 +175,7 @@ static void
 analysis_cleanup(void)
 {
     key_ids = NULL;
-    first_origins = more_origins = exchanges = asks = pdu_records = link_records = all_parties = NULL;
+    first_origins = more_origins = exchange_records = asks = pdu_records = link_records = all_parties = NULL;
     identities = parties_numbers = NULL;
     for (unsigned i = 0; i < G_N_ELEMENTS(endpoints); i++) {
         free_address(&endpoints[i].addr);
@@ -168,22 +186,20 @@ analysis_cleanup(void)
 }
 
 void
-kq1_analysis_register(int proto)
+kq1_analysis_register(void)
 {
-    proto_kq1_analysis = proto;
     register_init_routine(analysis_init);
     register_cleanup_routine(analysis_cleanup);
 }
 
-kq1_conversation_t *
-kq1_conversation_new(void)
+kq1_exchanges_t *
+kq1_exchanges_new(void)
 {
-    kq1_conversation_t *conversation = wmem_new0(wmem_file_scope(), kq1_conversation_t);
+    kq1_exchanges_t *exchanges = wmem_new0(wmem_file_scope(), kq1_exchanges_t);
 
-    conversation->number = ++n_conversations;
-    conversation->requests = wmem_list_new(wmem_file_scope());
-    conversation->supplies = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
-    return conversation;
+    exchanges->requests = wmem_list_new(wmem_file_scope());
+    exchanges->supplies = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    return exchanges;
 }
 
 static int64_t
@@ -197,36 +213,35 @@ to_nanoseconds(const nstime_t *t)
 static uint32_t
 new_exchange(packet_info *pinfo)
 {
-    exchange_t *exchange = (exchange_t *)kq1_records_append(exchanges);
+    exchange_t *exchange = (exchange_t *)kq1_records_append(exchange_records);
 
     exchange->request_frame = pinfo->num;
     exchange->request_time = to_nanoseconds(&pinfo->abs_ts);
-    return kq1_records_count(exchanges);
+    return kq1_records_count(exchange_records);
 }
 
 static exchange_t *
 exchange_at(uint32_t number)
 {
-    return (exchange_t *)kq1_records_at(exchanges, number);
+    return (exchange_t *)kq1_records_at(exchange_records, number);
 }
 
-static const ask_t *
+static int
+compare_ask(const void *record, const void *exchange)
+{
+    uint32_t a = ((const ask_record_t *)record)->exchange, b = *(const uint32_t *)exchange;
+
+    return a < b ? -1 : a > b;
+}
+
+/* What the request of an exchange asked for, or NULL for nothing. */
+static const kq1_ask_t *
 ask_of(uint32_t exchange)
 {
-    unsigned low = 0, high = kq1_records_count(asks);
+    uint32_t at = kq1_records_search(asks, &exchange, compare_ask);
+    const ask_record_t *found = at < kq1_records_count(asks) ? (ask_record_t *)kq1_records_at(asks, at) : NULL;
 
-    while (low < high) {
-        unsigned mid = low + (high - low) / 2;
-        const ask_t *ask = (ask_t *)kq1_records_at(asks, mid);
-
-        if (ask->exchange == exchange)
-            return ask;
-        if (ask->exchange < exchange)
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    return NULL;
+    return found != NULL && found->exchange == exchange ? &found->ask : NULL;
 }
 
 /* The exchange as the view reads it, in pinfo->pool. */
@@ -234,19 +249,15 @@ static kq1_transaction_t *
 expand_exchange(packet_info *pinfo, uint32_t number)
 {
     const exchange_t *exchange = exchange_at(number);
-    const ask_t *ask = ask_of(number);
+    const kq1_ask_t *ask = ask_of(number);
     kq1_transaction_t *transaction = wmem_new0(pinfo->pool, kq1_transaction_t);
 
     transaction->request_frame = exchange->request_frame;
     transaction->response_frame = exchange->response_frame;
     transaction->request_time.secs = (time_t)(exchange->request_time / 1000000000);
     transaction->request_time.nsecs = (int)(exchange->request_time % 1000000000);
-    if (ask != NULL) {
-        transaction->has_number = ask->has_number;
-        transaction->has_size = ask->has_size;
-        transaction->number = ask->number;
-        transaction->size = ask->size;
-    }
+    if (ask != NULL)
+        transaction->ask = *ask;
     return transaction;
 }
 
@@ -353,28 +364,6 @@ note_supply(packet_info *pinfo, const char *key_id, const char *module_id, uint3
     return link;
 }
 
-kq1_key_link_t
-kq1_note_key_supply(packet_info *pinfo, const char *key_id, const char *module_id)
-{
-    uint32_t key;
-
-    return note_supply(pinfo, key_id, module_id, &key);
-}
-
-void
-kq1_note_roles(packet_info *pinfo, kq1_conversation_t *conversation, uint8_t direction)
-{
-    if (PINFO_FD_VISITED(pinfo) || conversation->roles_frame != 0 || pinfo->srcport == pinfo->destport)
-        return;
-    if (direction == KQ1_DIR_QKD_TO_KM)
-        conversation->server_port = pinfo->destport;
-    else if (direction == KQ1_DIR_KM_TO_QKD)
-        conversation->server_port = pinfo->srcport;
-    else
-        return;
-    conversation->roles_frame = pinfo->num;
-}
-
 bool
 kq1_key_id_seen(const char *key_id)
 {
@@ -393,9 +382,9 @@ new_pending(uint32_t exchange, uint32_t message_id)
 
 /* The queue element of the unanswered Key request with this MessageID, or NULL. */
 static wmem_list_frame_t *
-find_request_frame(kq1_conversation_t *conversation, uint32_t message_id)
+find_request_frame(kq1_exchanges_t *exchanges, uint32_t message_id)
 {
-    for (wmem_list_frame_t *f = wmem_list_head(conversation->requests); f != NULL;
+    for (wmem_list_frame_t *f = wmem_list_head(exchanges->requests); f != NULL;
          f = wmem_list_frame_next(f)) {
         if (((const pending_t *)wmem_list_frame_data(f))->message_id == message_id)
             return f;
@@ -404,7 +393,7 @@ find_request_frame(kq1_conversation_t *conversation, uint32_t message_id)
 }
 
 static bool
-same_ask(const ask_t *a, const ask_t *b)
+same_ask(const kq1_ask_t *a, const kq1_ask_t *b)
 {
     bool a_asks = a != NULL && (a->has_number || a->has_size), b_asks = b != NULL && (b->has_number || b->has_size);
 
@@ -417,9 +406,9 @@ same_ask(const ask_t *a, const ask_t *b)
 /* The last unanswered Key request when this one is it seen again (same
  * MessageID, same parameters), else NULL. */
 static const pending_t *
-repeat_of_last_request(kq1_conversation_t *conversation, uint32_t message_id, const ask_t *ask)
+repeat_of_last_request(kq1_exchanges_t *exchanges, uint32_t message_id, const kq1_ask_t *ask)
 {
-    wmem_list_frame_t *tail = wmem_list_tail(conversation->requests);
+    wmem_list_frame_t *tail = wmem_list_tail(exchanges->requests);
     const pending_t *last;
 
     if (tail == NULL)
@@ -434,22 +423,23 @@ repeat_of_last_request(kq1_conversation_t *conversation, uint32_t message_id, co
  * the response's MessageID, else the oldest unanswered. Taken off the queue
  * (the caller frees it); NULL for none. */
 static pending_t *
-answered_request(kq1_conversation_t *conversation, uint32_t message_id)
+answered_request(kq1_exchanges_t *exchanges, uint32_t message_id)
 {
-    wmem_list_frame_t *found = find_request_frame(conversation, message_id);
+    wmem_list_frame_t *found = find_request_frame(exchanges, message_id);
     pending_t *pending;
 
     if (found == NULL)
-        found = wmem_list_head(conversation->requests);
+        found = wmem_list_head(exchanges->requests);
     if (found == NULL)
         return NULL;
     pending = (pending_t *)wmem_list_frame_data(found);
-    wmem_list_remove_frame(conversation->requests, found);
+    wmem_list_remove_frame(exchanges->requests, found);
     return pending;
 }
 
-/* What the first pass finds for one PDU: its exchange + 1 (0 for none),
- * whether it is the request of it, and its keys' links (in pinfo->pool). */
+/* What the first pass finds for one message: its exchange + 1 (0 for
+ * none), whether it is the request of it, and its keys' links (in
+ * pinfo->pool). */
 typedef struct {
     uint32_t        exchange;
     uint32_t        request_message_id;   /* of the exchange's request */
@@ -458,20 +448,67 @@ typedef struct {
     kq1_key_link_t *key_links;
 } first_pass_t;
 
-static void
-analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, uint16_t code,
-                   uint32_t message_id, const kq1_payload_t *payload, first_pass_t *found)
+/* The keys a message supplies: a Key supply's Key ID, the Keys of a
+ * Response to key request. */
+static unsigned
+keys_supplied(uint16_t code, const kq1_payload_t *payload)
 {
+    if (payload == NULL)
+        return 0;
+    if (code == KQ1_KEY_SUPPLY)
+        return kq1_params_string(&payload->top, KQ1_PARAM_KEY_ID) != NULL ? 1 : 0;
+    return code == KQ1_KEY_REQUEST_RESPONSE ? payload->keys->len : 0;
+}
+
+/* A new exchange for a Key request, and what it asked. */
+static uint32_t
+new_request(packet_info *pinfo, const kq1_ask_t *ask)
+{
+    uint32_t exchange = new_exchange(pinfo);
+
+    if (ask != NULL && (ask->has_number || ask->has_size)) {
+        ask_record_t *record = (ask_record_t *)kq1_records_append(asks);
+
+        record->exchange = exchange - 1;
+        record->ask = *ask;
+    }
+    return exchange;
+}
+
+/* Notes the supplies of the keys of a Response to key request. */
+static void
+note_keys(packet_info *pinfo, const kq1_payload_t *payload, first_pass_t *found)
+{
+    uint32_t key;
+
+    if (payload == NULL)
+        return;
+    found->n_keys = payload->keys->len;
+    found->key_links = wmem_alloc0_array(pinfo->pool, kq1_key_link_t, found->n_keys);
+    for (unsigned i = 0; i < found->n_keys; i++) {
+        const char *id = kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i), KQ1_PARAM_KEY_ID);
+
+        if (id != NULL)
+            found->key_links[i] = note_supply(pinfo, id, NULL, &key);
+    }
+}
+
+/* The first pass of an Appendix I message: matched within its conversation. */
+static void
+analyse_tcp_message(packet_info *pinfo, const kq1_message_t *m, const kq1_payload_t *payload, first_pass_t *found)
+{
+    kq1_exchanges_t *exchanges = m->exchanges;
     const char *key_id = kq1_params_string(&payload->top, KQ1_PARAM_KEY_ID);
+    const pending_t *repeated;
     uint32_t key;
     pending_t *pending;
 
-    switch (code) {
+    switch (m->code) {
     case KQ1_KEY_SUPPLY:
         if (key_id == NULL)
             break;
         found->exchange = new_exchange(pinfo);
-        found->request_message_id = message_id;
+        found->request_message_id = m->message_id;
         found->is_request = true;
         found->n_keys = 1;
         found->key_links = wmem_new(pinfo->pool, kq1_key_link_t);
@@ -479,8 +516,8 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, uint16_
                                           &key);
         /* A later supply of the key ID here is the one its response answers. */
         if (key != KQ1_KEY_NONE) {
-            pending = (pending_t *)wmem_map_insert(conversation->supplies, GUINT_TO_POINTER(key + 1),
-                                                   new_pending(found->exchange, message_id));
+            pending = (pending_t *)wmem_map_insert(exchanges->supplies, GUINT_TO_POINTER(key + 1),
+                                                   new_pending(found->exchange, m->message_id));
             wmem_free(wmem_file_scope(), pending);
         }
         break;
@@ -488,7 +525,7 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, uint16_
         if (key_id == NULL || (key = kq1_key_store_find(key_ids, key_id, strlen(key_id))) == KQ1_KEY_NONE)
             break;
         /* Answered once: a second answer answers nothing. */
-        pending = (pending_t *)wmem_map_remove(conversation->supplies, GUINT_TO_POINTER(key + 1));
+        pending = (pending_t *)wmem_map_remove(exchanges->supplies, GUINT_TO_POINTER(key + 1));
         if (pending == NULL)
             break;
         found->exchange = pending->exchange;
@@ -496,45 +533,61 @@ analyse_first_pass(packet_info *pinfo, kq1_conversation_t *conversation, uint16_
         exchange_at(pending->exchange - 1)->response_frame = pinfo->num;
         wmem_free(wmem_file_scope(), pending);
         break;
-    case KQ1_KEY_REQUEST: {
-        ask_t ask = { 0, false, false, 0, 0 };
-        const pending_t *repeated;
-
-        ask.has_number = kq1_params_integer(&payload->top, KQ1_PARAM_NUMBER_OF_KEYS, &ask.number);
-        ask.has_size = kq1_params_integer(&payload->top, KQ1_PARAM_SIZE_OF_KEY, &ask.size);
-        found->request_message_id = message_id;
+    case KQ1_KEY_REQUEST:
+        found->request_message_id = m->message_id;
         found->is_request = true;
-        if ((repeated = repeat_of_last_request(conversation, message_id, &ask)) != NULL) {
+        if ((repeated = repeat_of_last_request(exchanges, m->message_id, m->ask)) != NULL) {
             found->exchange = repeated->exchange;
             break;
         }
-        found->exchange = new_exchange(pinfo);
-        if (ask.has_number || ask.has_size) {
-            ask.exchange = found->exchange - 1;
-            *(ask_t *)kq1_records_append(asks) = ask;
-        }
-        wmem_list_append(conversation->requests, new_pending(found->exchange, message_id));
+        found->exchange = new_request(pinfo, m->ask);
+        wmem_list_append(exchanges->requests, new_pending(found->exchange, m->message_id));
         break;
-    }
     case KQ1_KEY_REQUEST_RESPONSE:
-        if ((pending = answered_request(conversation, message_id)) != NULL) {
+        if ((pending = answered_request(exchanges, m->message_id)) != NULL) {
             found->exchange = pending->exchange;
             found->request_message_id = pending->message_id;
             exchange_at(pending->exchange - 1)->response_frame = pinfo->num;
             wmem_free(wmem_file_scope(), pending);
         }
-        found->n_keys = payload->keys->len;
-        found->key_links = wmem_alloc0_array(pinfo->pool, kq1_key_link_t, payload->keys->len);
-        for (unsigned i = 0; i < payload->keys->len; i++) {
-            const char *id = kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i),
-                                               KQ1_PARAM_KEY_ID);
-            if (id != NULL)
-                found->key_links[i] = note_supply(pinfo, id, NULL, &key);
-        }
+        note_keys(pinfo, payload, found);
         break;
     default:
         break;
     }
+}
+
+static int compare_pdu(const void *record, const void *frame);
+
+/* The first pass of an Appendix II message: a Key request (Get key), or a
+ * Response to key request (its key container) that answers the request
+ * HTTP pairs it with. */
+static void
+analyse_http_message(packet_info *pinfo, const kq1_message_t *m, const kq1_payload_t *payload, first_pass_t *found)
+{
+    uint32_t at;
+    const pdu_record_t *request;
+    uint32_t exchange;
+
+    if (m->code == KQ1_KEY_REQUEST) {
+        found->exchange = new_request(pinfo, m->ask);
+        found->is_request = true;
+        return;
+    }
+    if (m->code != KQ1_KEY_REQUEST_RESPONSE)
+        return;
+    at = kq1_records_search(pdu_records, &m->request_frame, compare_pdu);
+    request = m->request_frame != 0 && at < kq1_records_count(pdu_records)
+              ? (const pdu_record_t *)kq1_records_at(pdu_records, at) : NULL;
+    exchange = request != NULL && request->frame == m->request_frame ? request->exchange_and_flags & PDU_EXCHANGE_MASK
+                                                                      : 0;
+    /* Answered once, by a response after it. */
+    if (exchange != 0 && (request->exchange_and_flags & PDU_IS_REQUEST)
+        && exchange_at(exchange - 1)->response_frame == 0) {
+        found->exchange = exchange;
+        exchange_at(exchange - 1)->response_frame = pinfo->num;
+    }
+    note_keys(pinfo, payload, found);
 }
 
 /* A run of MessageIDs one way of a conversation has used. */
@@ -548,18 +601,18 @@ typedef struct {
 
 /* Records a MessageID used one way; true when that way used it before for
  * another message (Appendix I: "the unique ID of each message"). Not
- * called for a retransmission, which kq1_analyse_pdu tells by the last
+ * called for a retransmission, which kq1_analyse tells by the last
  * message each way. */
 static bool
-note_message_id(kq1_conversation_t *conversation, int way, uint32_t id)
+note_message_id(kq1_exchanges_t *exchanges, kq1_way_t way, uint32_t id)
 {
     wmem_array_t *ranges;
     id_range_t *range, added = { id, id };
     unsigned n;
 
-    if (conversation->used_ids[way] == NULL)
-        conversation->used_ids[way] = wmem_array_new(wmem_file_scope(), sizeof(id_range_t));
-    ranges = conversation->used_ids[way];
+    if (exchanges->used_ids[way] == NULL)
+        exchanges->used_ids[way] = wmem_array_new(wmem_file_scope(), sizeof(id_range_t));
+    ranges = exchanges->used_ids[way];
     n = wmem_array_get_count(ranges);
     for (unsigned i = 0; i < n; i++) {
         range = (id_range_t *)wmem_array_index(ranges, i);
@@ -582,49 +635,41 @@ note_message_id(kq1_conversation_t *conversation, int way, uint32_t id)
     return false;
 }
 
-/* The index of the first record of frame in pdu_records, or where it would go. */
-static unsigned
-first_record_of(uint32_t frame)
+/* pdu_records are in frame order. */
+static int
+compare_pdu(const void *record, const void *frame)
 {
-    unsigned low = 0, high = kq1_records_count(pdu_records);
+    uint32_t a = ((const pdu_record_t *)record)->frame, b = *(const uint32_t *)frame;
 
-    while (low < high) {
-        unsigned mid = low + (high - low) / 2;
-
-        if (((pdu_record_t *)kq1_records_at(pdu_records, mid))->frame < frame)
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    return low;
+    return a < b ? -1 : a > b;
 }
 
-/* The index of the first link record of (frame, pdu_index) in link_records, or where it would go. */
-static unsigned
-first_link_of(uint32_t frame, unsigned pdu_index)
+/* link_records are in (frame, pdu_index) order. */
+typedef struct {
+    uint32_t frame;
+    unsigned pdu_index;
+} pdu_key_t;
+
+static int
+compare_link(const void *record, const void *key)
 {
-    unsigned low = 0, high = kq1_records_count(link_records);
+    const link_record_t *r = (const link_record_t *)record;
+    const pdu_key_t *k = (const pdu_key_t *)key;
 
-    while (low < high) {
-        unsigned mid = low + (high - low) / 2;
-        const link_record_t *r = (link_record_t *)kq1_records_at(link_records, mid);
-
-        if (r->frame < frame || (r->frame == frame && r->pdu_index < pdu_index))
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    return low;
+    if (r->frame != k->frame)
+        return r->frame < k->frame ? -1 : 1;
+    return r->pdu_index < k->pdu_index ? -1 : r->pdu_index > k->pdu_index;
 }
 
-/* Keeps what the first pass found for the pdu_index-th PDU of this frame.
- * The first pass goes in frame order, so records are only ever appended;
- * false when this one cannot be (a PDU before it in the frame was not
- * kept, a later frame was, or the capture holds 2^29 PDUs). */
+/* Keeps what the first pass found for the pdu_index-th message of this
+ * frame. The first pass goes in frame order, so records are only ever
+ * appended; false when this one cannot be (a message before it in the
+ * frame was not kept, a later frame was, or the capture holds 2^29
+ * messages). */
 static bool
 keep_pdu(packet_info *pinfo, unsigned pdu_index, uint32_t flags, const first_pass_t *found)
 {
-    uint32_t count = kq1_records_count(pdu_records), at = first_record_of(pinfo->num);
+    uint32_t count = kq1_records_count(pdu_records), at = kq1_records_search(pdu_records, &pinfo->num, compare_pdu);
     pdu_record_t *record;
 
     if (at + pdu_index != count || count >= PDU_EXCHANGE_MASK || pdu_index > UINT16_MAX
@@ -649,13 +694,14 @@ keep_pdu(packet_info *pinfo, unsigned pdu_index, uint32_t flags, const first_pas
     return true;
 }
 
-/* The keys' links of a PDU kept with PDU_HAS_LINKS, in pinfo->pool. */
+/* The keys' links of a message kept with PDU_HAS_LINKS, in pinfo->pool. */
 static kq1_key_link_t *
 kept_links(packet_info *pinfo, unsigned pdu_index, unsigned n_keys)
 {
     kq1_key_link_t *links = wmem_alloc0_array(pinfo->pool, kq1_key_link_t, n_keys);
+    pdu_key_t key = { pinfo->num, pdu_index };
 
-    for (unsigned i = first_link_of(pinfo->num, pdu_index); i < kq1_records_count(link_records); i++) {
+    for (uint32_t i = kq1_records_search(link_records, &key, compare_link); i < kq1_records_count(link_records); i++) {
         const link_record_t *r = (link_record_t *)kq1_records_at(link_records, i);
 
         if (r->frame != pinfo->num || r->pdu_index != pdu_index)
@@ -666,28 +712,17 @@ kept_links(packet_info *pinfo, unsigned pdu_index, unsigned n_keys)
     return links;
 }
 
-/* How many keys a PDU supplies: the same on every pass, from its payload. */
-static unsigned
-keys_supplied(uint16_t code, const kq1_payload_t *payload)
+const kq1_analysis_t *
+kq1_analyse(packet_info *pinfo, unsigned pdu_index, const kq1_message_t *m, const kq1_payload_t *payload)
 {
-    if (code == KQ1_KEY_SUPPLY)
-        return kq1_params_string(&payload->top, KQ1_PARAM_KEY_ID) != NULL ? 1 : 0;
-    return code == KQ1_KEY_REQUEST_RESPONSE ? payload->keys->len : 0;
-}
-
-const kq1_pdu_analysis_t *
-kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t *conversation, unsigned pdu_index,
-                uint16_t code, uint32_t message_id, const kq1_payload_t *payload)
-{
-    kq1_pdu_analysis_t *analysis = wmem_new0(pinfo->pool, kq1_pdu_analysis_t);
-    unsigned at = first_record_of(pinfo->num) + pdu_index;
+    kq1_analysis_t *analysis = wmem_new0(pinfo->pool, kq1_analysis_t);
+    uint32_t at = kq1_records_search(pdu_records, &pinfo->num, compare_pdu) + pdu_index;
     uint32_t flags = 0;
     first_pass_t found = { 0, 0, false, 0, NULL };
-    int way = (code >> 8) == KQ1_DIR_QKD_TO_KM ? 0 : 1;
-    kq1_last_message_t *last;
+    last_message_t *last;
 
     /* Kept already (a later pass, or the frame dissected again): the
-     * records of a frame follow one another from first_record_of. */
+     * records of a frame follow one another. */
     if (at < kq1_records_count(pdu_records) && ((pdu_record_t *)kq1_records_at(pdu_records, at))->frame == pinfo->num) {
         uint32_t kept = ((pdu_record_t *)kq1_records_at(pdu_records, at))->exchange_and_flags;
         uint32_t exchange = kept & PDU_EXCHANGE_MASK;
@@ -695,34 +730,40 @@ kq1_analyse_pdu(packet_info *pinfo, kq1_conversation_t *conversation, unsigned p
         analysis->transaction = exchange != 0 ? expand_exchange(pinfo, exchange - 1) : NULL;
         analysis->is_request = (kept & PDU_IS_REQUEST) != 0;
         analysis->id_repeated = (kept & PDU_ID_REPEATED) != 0;
-        analysis->n_keys = keys_supplied(code, payload);
+        analysis->n_keys = keys_supplied(m->code, payload);
         analysis->key_links = (kept & PDU_HAS_LINKS) != 0
                               ? kept_links(pinfo, pdu_index, analysis->n_keys)
                               : wmem_alloc0_array(pinfo->pool, kq1_key_link_t, analysis->n_keys);
         return analysis;
     }
-    /* Past 2^29 PDUs nothing more is kept: exchange numbers fit the record. */
+    /* Past 2^29 messages nothing more is kept: exchange numbers fit the record. */
     if (PINFO_FD_VISITED(pinfo) || kq1_records_count(pdu_records) >= PDU_EXCHANGE_MASK)
         return NULL;
-    last = &conversation->last_message[way];
-    if (last->any && last->message_id == message_id && last->code == code) {
+    if (m->exchanges == NULL) {
+        /* HTTP messages are not seen twice; the frame stands for the message. */
+        analyse_http_message(pinfo, m, payload, &found);
+    } else if ((last = &m->exchanges->last_message[m->way])->any && last->message_id == m->message_id
+               && last->code == m->code) {
         /* The message before it again: what it was, and no key supplied twice. */
         found.exchange = last->exchange;
         found.is_request = last->is_request;
-        found.n_keys = keys_supplied(code, payload);
+        found.n_keys = keys_supplied(m->code, payload);
         found.key_links = wmem_alloc0_array(pinfo->pool, kq1_key_link_t, found.n_keys);
     } else {
-        analyse_first_pass(pinfo, conversation, code, message_id, payload, &found);
+        analyse_tcp_message(pinfo, m, payload, &found);
         /* A response may repeat the MessageID of the request it answers. */
-        if ((found.is_request || found.exchange == 0 || found.request_message_id != message_id)
-            && note_message_id(conversation, way, message_id))
+        if ((found.is_request || found.exchange == 0 || found.request_message_id != m->message_id)
+            && note_message_id(m->exchanges, m->way, m->message_id))
             flags |= PDU_ID_REPEATED;
     }
-    last->any = true;
-    last->code = code;
-    last->message_id = message_id;
-    last->exchange = found.exchange;
-    last->is_request = found.is_request;
+    if (m->exchanges != NULL) {
+        last = &m->exchanges->last_message[m->way];
+        last->any = true;
+        last->code = m->code;
+        last->message_id = m->message_id;
+        last->exchange = found.exchange;
+        last->is_request = found.is_request;
+    }
     if (found.is_request)
         flags |= PDU_IS_REQUEST;
     if (!keep_pdu(pinfo, pdu_index, flags, &found))

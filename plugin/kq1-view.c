@@ -22,6 +22,7 @@
 #include <wsutil/wmem/wmem_user_cb.h>
 
 #include "kq1-view.h"
+#include "kq1-view-parts.h"
 
 /* Dissector layers kept free for what comes after Kq-1 in a frame. */
 #define KQ1_LAYER_MARGIN 16
@@ -189,7 +190,7 @@ static const value_string direction_vals[] = {
 static uint8_t
 expected_direction(packet_info *pinfo, const kq1_pdu_context_t *ctx)
 {
-    uint32_t km_port = ctx != NULL ? ctx->conversation->server_port : 0;
+    uint32_t km_port = ctx->roles->km_port;
 
     if (km_port == 0 || pinfo->srcport == pinfo->destport)
         return 0;
@@ -567,11 +568,8 @@ check_command_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, proto_it
     if (msg == NULL)
         expert_add_info_format(pinfo, code_item, &ei_kq1_unknown_command,
                                "CommandCode 0x%04x is not in Table I.1 of Q.4162", code);
-    if (ctx == NULL)
-        return;
     /* Appendix I lets either end connect: the first message of the
-     * conversation says who is the KM. */
-    kq1_note_roles(pinfo, ctx->conversation, direction);
+     * conversation says who is the KM (the transport noted it). */
     expected = expected_direction(pinfo, ctx);
     if (expected != 0 && direction != expected)
         proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_direction, tvb, 6, 2,
@@ -579,7 +577,7 @@ check_command_code(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, proto_it
                                      "conversation (the KM on port %u), where only %s messages (0x%02xxx) go "
                                      "this way", code, kq1_direction_name(direction),
                                      expected == KQ1_DIR_QKD_TO_KM ? "QKD module" : "KM",
-                                     ctx->conversation->roles_frame, ctx->conversation->server_port,
+                                     ctx->roles->frame, ctx->roles->km_port,
                                      kq1_direction_name(expected), expected);
 }
 
@@ -710,11 +708,23 @@ read_payload(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb, k
 }
 
 kq1_payload_t *
-kq1_view_check(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb)
+kq1_view_read(packet_info *pinfo, const kq1_message_info_t *msg, tvbuff_t *tvb, kq1_reading_t reading)
 {
     unsigned callback;
 
-    return read_payload(pinfo, msg, tvb, KQ1_READ_FULL, &callback);
+    return read_payload(pinfo, msg, tvb, reading, &callback);
+}
+
+kq1_reading_t
+kq1_view_reading(proto_tree *tree)
+{
+    return brief_is_enough(tree) ? KQ1_READ_BRIEF : KQ1_READ_FULL;
+}
+
+unsigned
+kq1_view_next_pdu(packet_info *pinfo)
+{
+    return this_frame(pinfo)->analysed++;
 }
 
 /* Frees a checked payload once its message is shown, so that the next
@@ -736,8 +746,8 @@ kq1_view_add_tree(proto_tree *tree, tvbuff_t *tvb, const char *text)
 }
 
 void
-kq1_add_checked_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
-                        const kq1_key_link_t *key_links, unsigned n_links)
+kq1_view_add_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
+                     const kq1_key_link_t *key_links, unsigned n_links)
 {
     add_params(tree, pinfo, json_tvb, &payload->top, no_link);
     add_keys(tree, pinfo, json_tvb, payload, key_links, n_links);
@@ -745,43 +755,30 @@ kq1_add_checked_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb
 }
 
 void
-kq1_add_integer(proto_tree *tree, tvbuff_t *tvb, int offset, int length, kq1_param_t param, int64_t value)
+kq1_view_add_integer(proto_tree *tree, tvbuff_t *tvb, int offset, int length, kq1_param_t param, int64_t value)
 {
     proto_tree_add_int64(tree, *param_hf[param], tvb, offset, length, value);
 }
 
 void
-kq1_add_string(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
-               kq1_param_t param, const char *value)
+kq1_view_add_string(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
+                    kq1_param_t param, const char *value)
 {
     proto_tree_add_string(tree, *param_hf[param], tvb, offset, length, valid_utf8(pinfo, value));
 }
 
 void
-kq1_add_wrong_type(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
-                   const char *text)
+kq1_view_add_wrong_type(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
+                        const char *text)
 {
     proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_type, tvb, offset, length, "%s",
                                  kq1_escaped(pinfo, text));
 }
 
 void
-kq1_add_link(proto_tree *tree, tvbuff_t *tvb, bool to_request, uint32_t frame, const nstime_t *delta)
+kq1_view_queue_tap(packet_info *pinfo, kq1_tap_info_t *tap)
 {
-    proto_item *item = proto_tree_add_uint(tree, to_request ? hf_kq1_response_to : hf_kq1_response_in,
-                                           tvb, 0, 0, frame);
-
-    proto_item_set_generated(item);
-    if (delta != NULL) {
-        item = proto_tree_add_time(tree, hf_kq1_response_time, tvb, 0, 0, delta);
-        proto_item_set_generated(item);
-    }
-}
-
-void
-kq1_queue_tap(packet_info *pinfo, kq1_tap_info_t *info)
-{
-    tap_queue_packet(kq1_tap, pinfo, info);
+    tap_queue_packet(kq1_tap, pinfo, tap);
 }
 
 static bool
@@ -790,13 +787,12 @@ is_response(uint16_t code)
     return code == KQ1_KEY_SUPPLY_RESPONSE || code == KQ1_KEY_REQUEST_RESPONSE;
 }
 
-/* The request/response links of Wireshark's usual kind, and what is
- * unanswered or answers nothing. */
-static void
-add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_message_info_t *msg,
-          const kq1_payload_t *payload, const kq1_pdu_analysis_t *analysis, kq1_tap_info_t *tap)
+void
+kq1_view_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_message_t *message,
+                   const kq1_payload_t *payload, const kq1_analysis_t *analysis, kq1_tap_info_t *tap)
 {
     const kq1_transaction_t *transaction = analysis->transaction;
+    const char *name = kq1_message_lookup(message->code)->name;
     proto_item *item;
 
     if (analysis->is_request) {
@@ -806,20 +802,22 @@ add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_message
         } else if (PINFO_FD_VISITED(pinfo)) {
             /* Only after the first pass is it known that nothing answered. */
             proto_tree_add_expert_format(tree, pinfo, &ei_kq1_no_response, tvb, 0, 0,
-                                         "No response to this %s in the capture", msg->name);
+                                         "No response to this %s in the capture", name);
         }
         return;
     }
-    if (!is_response(msg->code))
+    if (!is_response(message->code))
         return;
     if (transaction == NULL) {
         /* A Response to key supply without Key ID cannot be matched; its
          * missing Key ID is reported already. */
-        if (msg->code == KQ1_KEY_REQUEST_RESPONSE || kq1_params_string(&payload->top, KQ1_PARAM_KEY_ID) != NULL)
+        if (message->code == KQ1_KEY_REQUEST_RESPONSE
+            || (payload != NULL && kq1_params_string(&payload->top, KQ1_PARAM_KEY_ID) != NULL))
             proto_tree_add_expert_format(tree, pinfo, &ei_kq1_no_request, tvb, 0, 0,
-                                         "This %s answers no %s seen in this TCP conversation", msg->name,
-                                         msg->code == KQ1_KEY_SUPPLY_RESPONSE ? "Key supply (by Key ID)"
-                                                                              : "unanswered Key request");
+                                         "This %s answers no %s seen in this %s", name,
+                                         message->code == KQ1_KEY_SUPPLY_RESPONSE ? "Key supply (by Key ID)"
+                                                                                  : "unanswered Key request",
+                                         message->exchanges != NULL ? "TCP conversation" : "HTTP connection");
         return;
     }
     item = proto_tree_add_uint(tree, hf_kq1_response_to, tvb, 0, 0, transaction->request_frame);
@@ -831,7 +829,7 @@ add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_message
 }
 
 kq1_verdict_t
-kq1_add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
+kq1_view_add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
                 const kq1_message_info_t *msg, const char *response, kq1_verdict_t verdict, const char *why)
 {
     proto_item *item;
@@ -865,42 +863,42 @@ add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_
     else
         verdict = KQ1_VERDICT_UNKNOWN;
     item_range(json_tvb, payload->top.span[KQ1_PARAM_RESPONSE], &offset, &length);
-    return kq1_add_verdict(tree, pinfo, json_tvb, offset, length, msg, response, verdict,
+    return kq1_view_add_verdict(tree, pinfo, json_tvb, offset, length, msg, response, verdict,
                            "one of the failure words, see preference kq1.failure_words");
 }
 
 void
-kq1_check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb,
-                          const kq1_payload_t *payload, const kq1_transaction_t *request, kq1_verdict_t verdict,
-                          const char *default_rule)
+kq1_view_check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb,
+                               const kq1_payload_t *payload, const kq1_transaction_t *request, kq1_verdict_t verdict,
+                               const char *default_rule)
 {
     int offset, length;
 
     if (!payload->top.present[KQ1_PARAM_KEYS] || verdict == KQ1_VERDICT_FAILED)
         return;
     item_range(json_tvb, payload->top.span[KQ1_PARAM_KEYS], &offset, &length);
-    if (request->has_number && (int64_t)payload->keys->len != request->number)
+    if (request->ask.has_number && (int64_t)payload->keys->len != request->ask.number)
         proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_key_count, json_tvb, offset, length,
                                      "Keys holds %u key(s) but the Key request in frame %u asked for %" PRId64,
-                                     payload->keys->len, request->request_frame, request->number);
-    else if (!request->has_number && default_rule != NULL && payload->keys->len != 1)
+                                     payload->keys->len, request->request_frame, request->ask.number);
+    else if (!request->ask.has_number && default_rule != NULL && payload->keys->len != 1)
         proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_key_count, json_tvb, offset, length,
                                      "Keys holds %u keys but the Key request in frame %u gave no number, "
                                      "which is 1 (%s)", payload->keys->len, request->request_frame, default_rule);
-    else if (!request->has_number && default_rule == NULL && kq1_default_number_of_keys > 0
+    else if (!request->ask.has_number && default_rule == NULL && kq1_default_number_of_keys > 0
              && payload->keys->len != kq1_default_number_of_keys)
         proto_tree_add_expert_format(tree, pinfo, &ei_kq1_key_count_not_default, json_tvb, offset, length,
                                      "Keys holds %u key(s); the Key request in frame %u gave no Number of keys, "
                                      "assuming %u by default (Q.4162 gives no value; see preference "
                                      "kq1.default_number_of_keys)",
                                      payload->keys->len, request->request_frame, kq1_default_number_of_keys);
-    if (!request->has_size)
+    if (!request->ask.has_size)
         return;
     for (unsigned i = 0; i < payload->keys->len; i++) {
         const kq1_params_t *element = &g_array_index(payload->keys, kq1_params_t, i);
         uint64_t bytes = element->key.len, bits = bytes * 8;
-        kq1_length_fit_t fit = kq1_length_fit((kq1_length_unit_t)kq1_key_length_unit, request->size, element->key.len);
-        bool in_bits = (int64_t)bits == request->size;
+        kq1_length_fit_t fit = kq1_length_fit((kq1_length_unit_t)kq1_key_length_unit, request->ask.size, element->key.len);
+        bool in_bits = (int64_t)bits == request->ask.size;
 
         if (element->key.encoding == KQ1_KEY_UNDECODED || fit == KQ1_LENGTH_FITS)
             continue;
@@ -909,27 +907,27 @@ kq1_check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_t
             proto_tree_add_expert_format(tree, pinfo, &ei_kq1_key_length_in_bytes, json_tvb, offset, length,
                                          "Size of key %" PRId64 " in the Key request (frame %u) is Keys[%u]'s "
                                          "length in %s, not in %s as assumed (Q.4162 gives no unit; see "
-                                         "preference kq1.key_length_unit)", request->size, request->request_frame,
+                                         "preference kq1.key_length_unit)", request->ask.size, request->request_frame,
                                          i, in_bits ? "bits" : "bytes", in_bits ? "bytes" : "bits");
         else
             proto_tree_add_expert_format(tree, pinfo, &ei_kq1_wrong_key_size, json_tvb, offset, length,
                                          "Keys[%u] is %" PRIu64 " bits (%" PRIu64 " bytes) but the Key request "
                                          "in frame %u asked for a size of %" PRId64, i, bits, bytes,
-                                         request->request_frame, request->size);
+                                         request->request_frame, request->ask.size);
     }
 }
 
-/* The tap record of one PDU: what statistics need, in pinfo->pool. */
-static kq1_tap_info_t *
-new_tap_info(packet_info *pinfo, uint16_t code, uint32_t message_id, const kq1_payload_t *payload,
-             const kq1_pdu_analysis_t *analysis)
+kq1_tap_info_t *
+kq1_view_tap_info(packet_info *pinfo, uint16_t code, uint32_t message_id, const kq1_payload_t *payload,
+                  const kq1_analysis_t *analysis)
 {
     kq1_tap_info_t *tap = wmem_new0(pinfo->pool, kq1_tap_info_t);
     const char *text;
 
     tap->code = code;
     tap->message_id = message_id;
-    if (payload == NULL)
+    /* The view's own code reads only the verdict and the response time. */
+    if (payload == NULL || !have_tap_listener(kq1_tap))
         return tap;
     if ((text = kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID)) != NULL)
         tap->qkd_module_id = wmem_strdup(pinfo->pool, text);
@@ -963,7 +961,9 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     const kq1_message_info_t *msg;
     kq1_payload_t *payload;
     unsigned callback;
-    const kq1_pdu_analysis_t *analysis = NULL;
+    const kq1_analysis_t *analysis = NULL;
+    kq1_ask_t ask = { false, false, 0, 0 };
+    kq1_message_t message = { 0, NULL, NULL, KQ1_WAY_FROM_LOWER, 0, 0 };
     kq1_tap_info_t *tap;
     tvbuff_t *payload_tvb, *json_tvb;
     static int * const code_fields[] = { &hf_kq1_direction, &hf_kq1_message_type, NULL };
@@ -980,7 +980,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
         return tvb_captured_length(tvb);
     }
 
-    encoding = ctx != NULL ? ctx->encoding : ENC_BIG_ENDIAN;
+    encoding = ctx->encoding;
     version_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_version, tvb, 0, 2, encoding, &version);
     /* Q.4162 gives no Version value; any version is decoded alike. */
     if (!version_expected(version))
@@ -1003,7 +1003,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
         /* Cut by the capture's snapshot length, a segment that was not
          * reassembled, or the end of the connection or capture: the JSON is
          * not judged, since what is missing may not be the sender's fault. */
-        if (ctx != NULL && ctx->never_completed)
+        if (ctx->never_completed)
             expert_add_info_format(pinfo, length_item, &ei_kq1_length_mismatch,
                                    "Length is %u but the message never completes: the connection or "
                                    "the capture ends first (%u payload bytes in this frame)",
@@ -1016,23 +1016,26 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
         proto_tree_add_item(kq1_tree, hf_kq1_payload, payload_tvb, 0, captured, ENC_NA);
         finish_pdu(pinfo, msg, (uint16_t)code, message_id, NULL);
         /* Counted once: a never-completed message shows only after the first pass. */
-        if (ctx == NULL || !ctx->never_completed)
-            tap_queue_packet(kq1_tap, pinfo, new_tap_info(pinfo, (uint16_t)code, message_id, NULL, NULL));
+        if (!ctx->never_completed)
+            kq1_view_queue_tap(pinfo, kq1_view_tap_info(pinfo, (uint16_t)code, message_id, NULL, NULL));
         return tvb_captured_length(tvb);
     }
     payload_tvb = tvb_new_subset_length(tvb, KQ1_HEADER_LEN, length);
 
     /* No payload reads as an object without members: mandatory ones are missing. */
     /* Read only for Info and the analysis when nothing else is wanted. */
-    payload = read_payload(pinfo, msg, payload_tvb, brief_is_enough(tree) ? KQ1_READ_BRIEF : KQ1_READ_FULL,
-                           &callback);
-    if (msg != NULL && ctx != NULL)
-        analysis = kq1_analyse_pdu(pinfo, ctx->conversation, this_frame(pinfo)->analysed++, (uint16_t)code,
-                                   message_id, payload);
-    /* The tap record is built only for a listener; the view's own code
-     * reads only its verdict. */
-    tap = have_tap_listener(kq1_tap) ? new_tap_info(pinfo, (uint16_t)code, message_id, payload, analysis)
-                                     : wmem_new0(pinfo->pool, kq1_tap_info_t);
+    payload = read_payload(pinfo, msg, payload_tvb, kq1_view_reading(tree), &callback);
+    message.code = (uint16_t)code;
+    message.ask = &ask;
+    message.exchanges = ctx->exchanges;
+    message.way = ctx->way;
+    message.message_id = message_id;
+    if (msg != NULL) {
+        ask.has_number = kq1_params_integer(&payload->top, KQ1_PARAM_NUMBER_OF_KEYS, &ask.number);
+        ask.has_size = kq1_params_integer(&payload->top, KQ1_PARAM_SIZE_OF_KEY, &ask.size);
+        analysis = kq1_analyse(pinfo, kq1_view_next_pdu(pinfo), &message, payload);
+    }
+    tap = kq1_view_tap_info(pinfo, (uint16_t)code, message_id, payload, analysis);
     json_tvb = tvb_new_subset_length(payload_tvb, 0, (int)payload->json_len);
     if (payload->parsed) {
         add_params(kq1_tree, pinfo, json_tvb, &payload->top,
@@ -1054,13 +1057,13 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
                                    "MessageID %u was used before by another %s message in this conversation "
                                    "(Appendix I: the unique ID of each message)", message_id,
                                    kq1_direction_name((uint8_t)(code >> 8)));
-        add_links(kq1_tree, pinfo, tvb, msg, payload, analysis, tap);
+        kq1_view_add_links(kq1_tree, pinfo, tvb, &message, payload, analysis, tap);
         if (code == KQ1_KEY_REQUEST_RESPONSE && analysis->transaction != NULL)
-            kq1_check_against_request(kq1_tree, pinfo, json_tvb, payload, analysis->transaction, tap->verdict,
-                                      NULL);
+            kq1_view_check_against_request(kq1_tree, pinfo, json_tvb, payload, analysis->transaction, tap->verdict,
+                                           NULL);
     }
     finish_pdu(pinfo, msg, (uint16_t)code, message_id, payload);
-    tap_queue_packet(kq1_tap, pinfo, tap);
+    kq1_view_queue_tap(pinfo, tap);
     /* Last, so that an exception in the JSON dissector (a tree deeper than
      * gui.max_tree_depth) costs nothing of Kq-1's own decode. */
     if (payload->parsed)
@@ -1141,7 +1144,7 @@ compile_aliases(void)
 
 
 void
-kq1_view_register(int proto, module_t *module)
+kq1_view_register(int proto, int proto_qkd014, module_t *module)
 {
     static hf_register_info hf[] = {
         { &hf_kq1_version,
@@ -1436,6 +1439,7 @@ kq1_view_register(int proto, module_t *module)
 
     kq1_tap = register_tap("kq1");
     register_shutdown_routine(kq1_payload_shutdown);
+    kq1_view_qkd014_register(proto_qkd014);
 }
 
 void

@@ -1,10 +1,9 @@
 /* packet-kq1-http.c
- * Kq-1 over HTTP(S) as Q.4162 Appendix II maps it to ETSI GS QKD 014: the
- * Key request is Get key (enc_keys), the Response to key request its key
- * container, and the Response the HTTP status code. Appendix II maps only
- * Get key: Get key with key IDs (dec_keys) and Get status are decoded as
- * what they are, ETSI GS QKD 014 messages (protocol "qkd014"), and are not
- * counted as Kq-1. Other paths on the same server are neither.
+ * Kq-1 over HTTP(S) as Q.4162 Appendix II maps it to ETSI GS QKD 014: this
+ * transport finds the ETSI GS QKD 014 messages (URIs under /api/v1/keys/:
+ * Get key, Get key with key IDs, Get status) and hands each to the message
+ * view (kq1-view-qkd014.c), which shows Get key as Kq-1. Other paths on
+ * the same server are neither.
  *
  * HTTP names no sub-dissector for a URI, so two hooks find the messages
  * without asking HTTP for its fields (which would make Wireshark build a
@@ -13,8 +12,7 @@
  * before and keeps it for the rest of the frame's dissection; and a
  * postdissector that, on frames HTTP took part in, reads what HTTP's own
  * record says of the request or response just dissected (the URI, status
- * code and request, which packet-http.h publishes for the first pass),
- * when packet-kq1.c's postdissector calls kq1_http_after_frame. The first
+ * code and request, which packet-http.h publishes for the first pass). The first
  * pass keeps that as the frame's record; every pass decodes from the
  * record and the body HTTP handed over in that pass.
  *
@@ -24,10 +22,8 @@
 
 #include <epan/packet.h>
 #include <epan/conversation.h>
-#include <epan/expert.h>
 #include <epan/proto_data.h>
 #include <epan/dissectors/packet-http.h>
-#include <wsutil/strtoi.h>
 
 #include "packet-kq1-http.h"
 #include "kq1-view.h"
@@ -43,29 +39,11 @@
 /* proto data of a frame, under proto_qkd014 */
 #define QKD014_RECORD 0     /* qkd014_record_t, file scope: what the first pass learned */
 #define QKD014_BODY   1     /* body_t, pinfo->pool: the body HTTP handed over in this pass */
-#define QKD014_LINKS  2     /* kq1_key_link_t[], file scope: the delivered keys' links */
-
-typedef enum {
-    QKD014_NONE,
-    QKD014_ENC_KEYS,    /* Get key: Kq-1 Key request and Response to key request */
-    QKD014_DEC_KEYS,    /* Get key with key IDs: ETSI GS QKD 014 only */
-    QKD014_STATUS       /* Get status: ETSI GS QKD 014 only */
-} qkd014_method_t;
 
 static int proto_qkd014 = -1;
-static protocol_t *qkd014_protocol;
 static int proto_http = -1;
 
-static int hf_qkd014_method = -1;
-static int hf_qkd014_key_id = -1;
-static int ett_qkd014 = -1;
-static expert_field ei_qkd014_key_id_unknown = EI_INIT;
-
 static dissector_handle_t json_handle;
-
-/* Request frame (enc_keys) -> kq1_transaction_t: its time, and what Get key
- * asked for, for checking the key container that answers it. */
-static wmem_map_t *requests;
 
 #if !KQ1_HTTP_REQ_RES_HAS_URI
 /* Request frame -> its qkd014_record_t, for the QKD 014 requests of the
@@ -75,7 +53,7 @@ static wmem_map_t *requests_seen;
 
 /* What the first pass learned of one QKD 014 HTTP message from HTTP. */
 typedef struct {
-    qkd014_method_t method;
+    kq1_http_method_t method;
     bool            response;
     const char     *uri;            /* a request's, or the URI of a response's request */
     uint32_t        code;           /* of a response */
@@ -88,29 +66,32 @@ typedef struct {
     unsigned  count;
 } body_t;
 
-/* The QKD 014 method a path (or URL) names, from ".../api/v1/keys/{SAE_ID}/{method}". */
-static qkd014_method_t
-classify(const char *uri)
+/* The QKD 014 method a path (or URL) names, from
+ * ".../api/v1/keys/{SAE_ID}/{method}"; false for none. */
+static bool
+classify(const char *uri, kq1_http_method_t *method)
 {
     const char *path = strstr(uri, QKD014_PREFIX);
-    const char *method;
+    const char *name;
     gsize length;
 
     if (path == NULL)
-        return QKD014_NONE;
+        return false;
     path += strlen(QKD014_PREFIX);
-    method = strchr(path, '/');
-    if (method == NULL || method == path)
-        return QKD014_NONE;     /* no SAE_ID */
-    method++;
-    length = strcspn(method, "?#");
-    if (length == 8 && strncmp(method, "enc_keys", 8) == 0)
-        return QKD014_ENC_KEYS;
-    if (length == 8 && strncmp(method, "dec_keys", 8) == 0)
-        return QKD014_DEC_KEYS;
-    if (length == 6 && strncmp(method, "status", 6) == 0)
-        return QKD014_STATUS;
-    return QKD014_NONE;
+    name = strchr(path, '/');
+    if (name == NULL || name == path)
+        return false;       /* no SAE_ID */
+    name++;
+    length = strcspn(name, "?#");
+    if (length == 8 && strncmp(name, "enc_keys", 8) == 0)
+        *method = KQ1_HTTP_GET_KEY;
+    else if (length == 8 && strncmp(name, "dec_keys", 8) == 0)
+        *method = KQ1_HTTP_GET_KEY_WITH_IDS;
+    else if (length == 6 && strncmp(name, "status", 6) == 0)
+        *method = KQ1_HTTP_GET_STATUS;
+    else
+        return false;
+    return true;
 }
 
 /* --- finding the messages ------------------------------------------------ */
@@ -190,7 +171,7 @@ record_message(packet_info *pinfo)
         record.code = record.response ? http->response_code : 0;
     }
 #endif
-    if (uri == NULL || (record.method = classify(uri)) == QKD014_NONE)
+    if (uri == NULL || !classify(uri, &record.method))
         return NULL;
     kept = wmem_new(wmem_file_scope(), qkd014_record_t);
     *kept = record;
@@ -259,307 +240,16 @@ code_tvb(packet_info *pinfo, const qkd014_record_t *record)
     return NULL;
 }
 
-static proto_tree *
-add_kq1_item(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const char *message, const char *method)
-{
-    col_append_fstr(pinfo->cinfo, COL_INFO, " [Kq-1 %s]", message);
-    return kq1_view_add_tree(tree, tvb,
-                             wmem_strdup_printf(pinfo->pool, "Kq-1 (ETSI GS QKD 014, Q.4162 Appendix II), %s [%s]",
-                                                message, method));
-}
-
-/* An ETSI GS QKD 014 message that is not Kq-1: its own item. */
-static proto_tree *
-add_qkd014_item(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const char *message)
-{
-    proto_item *item;
-    proto_tree *subtree;
-
-    col_append_fstr(pinfo->cinfo, COL_INFO, " [ETSI GS QKD 014 %s]", message);
-    item = proto_tree_add_protocol_format(tree, proto_qkd014, tvb, 0, 0,
-                                          "ETSI GS QKD 014, %s (not a Kq-1 message: Q.4162 Appendix II "
-                                          "maps only Get key)", message);
-    subtree = proto_item_add_subtree(item, ett_qkd014);
-    item = proto_tree_add_string(subtree, hf_qkd014_method, tvb, 0, 0, message);
-    proto_item_set_generated(item);
-    return subtree;
-}
-
-/* A name=value pair of a URI's query, and where its bytes are. */
-typedef struct {
-    const char *text;       /* in the URI, not NUL-terminated */
-    int         length;
-    tvbuff_t   *tvb;        /* the URI's bytes, or the frame's when this pass cannot find them */
-    int         offset;     /* of the pair in tvb; 0 and length 0 when not found */
-    int         bytes;
-} query_pair_t;
-
-/* The query of a URI: what follows its '?', or "" when it has none. */
-static const char *
-query_of(const char *uri)
-{
-    const char *query = strchr(uri, '?');
-
-    return query != NULL ? query + 1 : "";
-}
-
-/* The next pair of the query from *next (first: query_of(uri)); false at
- * its end. uri_tvb holds the URI's bytes, or is NULL when this pass
- * cannot find them: the fields then go on the frame's tvb with no bytes. */
-static bool
-next_query_pair(const char **next, const char *uri, tvbuff_t *frame_tvb, tvbuff_t *uri_tvb, query_pair_t *pair)
-{
-    const char *start = *next, *end;
-
-    if (*start == '\0')
-        return false;
-    end = start + strcspn(start, "&");
-    *next = *end == '&' ? end + 1 : end;
-    pair->text = start;
-    pair->length = (int)(end - start);
-    pair->tvb = uri_tvb != NULL ? uri_tvb : frame_tvb;
-    pair->offset = (int)(start - uri);
-    pair->bytes = pair->length;
-    if (uri_tvb == NULL || pair->offset + pair->length > (int)tvb_captured_length(uri_tvb))
-        pair->offset = pair->bytes = 0;     /* HTTP's text and bytes differ: no highlight */
-    return true;
-}
-
-/* number= and size= of a Get key query, as Kq-1 fields over the URI's bytes. */
-static void
-add_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *frame_tvb, tvbuff_t *uri_tvb, const char *uri,
-          kq1_transaction_t *request)
-{
-    const char *next = query_of(uri);
-    query_pair_t pair;
-
-    while (next_query_pair(&next, uri, frame_tvb, uri_tvb, &pair)) {
-        char *name = wmem_strndup(pinfo->pool, pair.text, (size_t)pair.length);
-        char *value = strchr(name, '=');
-        int64_t number;
-
-        if (value == NULL)
-            continue;
-        *value++ = '\0';
-        if (strcmp(name, "number") != 0 && strcmp(name, "size") != 0)
-            continue;
-        if (!ws_strtoi64(value, NULL, &number)) {
-            kq1_add_wrong_type(tree, pinfo, pair.tvb, pair.offset, pair.bytes,
-                               wmem_strdup_printf(pinfo->pool, "%s in the query is \"%s\", expected an integer",
-                                                  name, value));
-            continue;
-        }
-        if (strcmp(name, "number") == 0) {
-            kq1_add_integer(tree, pair.tvb, pair.offset, pair.bytes, KQ1_PARAM_NUMBER_OF_KEYS, number);
-            request->has_number = true;
-            request->number = number;
-        } else {
-            kq1_add_integer(tree, pair.tvb, pair.offset, pair.bytes, KQ1_PARAM_SIZE_OF_KEY, number);
-            request->has_size = true;
-            request->size = number;
-        }
-    }
-}
-
-/* key_ID= of a Get key with key IDs query, over the URI's bytes. */
-static void
-add_key_id_query(proto_tree *tree, packet_info *pinfo, tvbuff_t *frame_tvb, tvbuff_t *uri_tvb, const char *uri)
-{
-    const char *next = query_of(uri);
-    query_pair_t pair;
-
-    while (next_query_pair(&next, uri, frame_tvb, uri_tvb, &pair)) {
-        if (pair.length > 7 && strncmp(pair.text, "key_ID=", 7) == 0)
-            proto_tree_add_string(tree, hf_qkd014_key_id, pair.tvb, pair.offset, pair.bytes,
-                                  wmem_strndup(pinfo->pool, pair.text + 7, (size_t)(pair.length - 7)));
-    }
-}
-
-/* The key IDs of a dec_keys body or key container, each checked against
- * the keys Get key delivered. */
-static void
-add_key_ids(proto_tree *tree, packet_info *pinfo, tvbuff_t *body, const kq1_payload_t *payload, bool delivered)
-{
-    for (unsigned i = 0; i < payload->keys->len; i++) {
-        const kq1_params_t *key = &g_array_index(payload->keys, kq1_params_t, i);
-        const char *key_id = kq1_params_string(key, KQ1_PARAM_KEY_ID);
-        proto_item *item;
-
-        if (key_id == NULL)
-            continue;
-        item = proto_tree_add_string(tree, hf_qkd014_key_id, body, (int)key->self.offset, (int)key->self.length,
-                                     key_id);
-        if (delivered && !kq1_key_id_seen(key_id))
-            expert_add_info_format(pinfo, item, &ei_qkd014_key_id_unknown,
-                                   "Key ID %s was not delivered by any Get key (enc_keys) in this capture",
-                                   kq1_escaped(pinfo, key_id));
-    }
-}
-
-static void
-dissect_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd014_record_t *record,
-                tvbuff_t *body)
-{
-    tvbuff_t *uri = uri_tvb(pinfo, record);
-    kq1_transaction_t request = { 0 };
-    kq1_tap_info_t *tap;
-    proto_tree *subtree;
-
-    if (record->method == QKD014_STATUS) {
-        add_qkd014_item(tree, pinfo, tvb, "Get status");
-        return;
-    }
-    if (record->method == QKD014_DEC_KEYS) {
-        subtree = add_qkd014_item(tree, pinfo, tvb, "Get key with key IDs");
-        add_key_id_query(subtree, pinfo, tvb, uri, record->uri);
-        if (body != NULL)
-            add_key_ids(subtree, pinfo, body,
-                        kq1_view_check(pinfo, kq1_qkd014_message(KQ1_QKD014_GET_KEY_WITH_IDS), body), false);
-        return;
-    }
-    subtree = add_kq1_item(tree, pinfo, tvb, "Key request", "Get key");
-    add_query(subtree, pinfo, tvb, uri, record->uri, &request);
-    if (body != NULL) {
-        const kq1_payload_t *payload = kq1_view_check(pinfo, kq1_qkd014_message(KQ1_QKD014_GET_KEY), body);
-
-        kq1_add_checked_payload(subtree, pinfo, body, payload, NULL, 0);
-        request.has_number |= kq1_params_integer(&payload->top, KQ1_PARAM_NUMBER_OF_KEYS, &request.number);
-        request.has_size |= kq1_params_integer(&payload->top, KQ1_PARAM_SIZE_OF_KEY, &request.size);
-    }
-    if (!PINFO_FD_VISITED(pinfo)) {
-        kq1_transaction_t *kept = wmem_new(wmem_file_scope(), kq1_transaction_t);
-
-        *kept = request;
-        kept->request_frame = pinfo->num;
-        kept->request_time = pinfo->abs_ts;
-        wmem_map_insert(requests, GUINT_TO_POINTER(pinfo->num), kept);
-    }
-    tap = wmem_new0(pinfo->pool, kq1_tap_info_t);
-    tap->code = KQ1_KEY_REQUEST;
-    kq1_queue_tap(pinfo, tap);
-}
-
-/* The Error body of a refusal says why: its "message". */
-static const char *
-error_message(packet_info *pinfo, tvbuff_t *body)
-{
-    const char *message;
-
-    if (body == NULL)
-        return NULL;
-    /* Read as a message with no parameters: only its JSON is read. */
-    message = kq1_payload_member_string(kq1_view_check(pinfo, NULL, body), tvb_get_ptr(body, 0, -1), "message");
-    return message != NULL ? wmem_strdup(pinfo->pool, message) : NULL;
-}
-
-/* Where each delivered key's ID was delivered before (first pass), kept
- * for later passes. */
-static const kq1_key_link_t *
-key_links(packet_info *pinfo, const kq1_payload_t *payload)
-{
-    kq1_key_link_t *links = (kq1_key_link_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qkd014,
-                                                               QKD014_LINKS);
-
-    if (links != NULL || PINFO_FD_VISITED(pinfo))
-        return links;
-    links = wmem_alloc0_array(wmem_file_scope(), kq1_key_link_t, payload->keys->len + 1);
-    for (unsigned i = 0; i < payload->keys->len; i++) {
-        const char *key_id = kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i), KQ1_PARAM_KEY_ID);
-
-        /* HTTP responses are not seen twice; the frame stands for the message. */
-        if (key_id != NULL)
-            links[i] = kq1_note_key_supply(pinfo, key_id, NULL);
-    }
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_qkd014, QKD014_LINKS, links);
-    return links;
-}
-
-static void
-dissect_response(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const qkd014_record_t *record,
-                 tvbuff_t *body)
-{
-    const kq1_message_info_t *msg = kq1_qkd014_message(KQ1_QKD014_KEY_CONTAINER);
-    tvbuff_t *status = code_tvb(pinfo, record);
-    bool success = record->code >= 200 && record->code < 300;
-    kq1_transaction_t *request = NULL;
-    kq1_tap_info_t *tap;
-    proto_tree *subtree;
-    char *response;
-    int code_length;
-
-    if (record->method == QKD014_STATUS) {
-        add_qkd014_item(tree, pinfo, tvb, "Status");
-        return;
-    }
-    if (record->method == QKD014_DEC_KEYS) {
-        subtree = add_qkd014_item(tree, pinfo, tvb, "Key container for Get key with key IDs");
-        if (success && body != NULL)
-            add_key_ids(subtree, pinfo, body, kq1_view_check(pinfo, msg, body), true);
-        return;
-    }
-    subtree = add_kq1_item(tree, pinfo, tvb, msg->name, "Get key");
-    tap = wmem_new0(pinfo->pool, kq1_tap_info_t);
-    tap->code = KQ1_KEY_REQUEST_RESPONSE;
-
-    /* The Response is the status code (over its bytes, when this pass finds them). */
-    response = wmem_strdup_printf(pinfo->pool, "%u", record->code);
-    code_length = status != NULL ? (int)tvb_captured_length(status) : 0;
-    if (status == NULL)
-        status = tvb;
-    kq1_add_string(subtree, pinfo, status, 0, code_length, KQ1_PARAM_RESPONSE, response);
-    if (success) {
-        tap->verdict = kq1_add_verdict(subtree, pinfo, status, 0, code_length, msg,
-                                       response, KQ1_VERDICT_OK, NULL);
-    } else {
-        const char *reason = error_message(pinfo, body);
-
-        tap->verdict = kq1_add_verdict(subtree, pinfo, status, 0, code_length, msg,
-                                       response, KQ1_VERDICT_FAILED,
-                                       reason != NULL
-                                       ? wmem_strdup_printf(pinfo->pool, "an HTTP error status, \"%s\"",
-                                                            kq1_escaped(pinfo, reason))
-                                       : "an HTTP error status");
-    }
-    if (record->request_frame != 0) {
-        request = (kq1_transaction_t *)wmem_map_lookup(requests, GUINT_TO_POINTER(record->request_frame));
-        if (request != NULL) {
-            nstime_delta(&tap->response_time, &pinfo->abs_ts, &request->request_time);
-            tap->answered = true;
-            kq1_add_link(subtree, tvb, true, request->request_frame, &tap->response_time);
-        }
-    }
-
-    /* A success carries a key container; a refusal an Error, not judged here. */
-    if (success && body != NULL) {
-        const kq1_payload_t *payload = kq1_view_check(pinfo, msg, body);
-        const kq1_key_link_t *links = key_links(pinfo, payload);
-
-        kq1_add_checked_payload(subtree, pinfo, body, payload, links, links ? payload->keys->len : 0);
-        if (request != NULL)
-            kq1_check_against_request(subtree, pinfo, body, payload, request, tap->verdict,
-                                      "ETSI GS QKD 014's default");
-        tap->n_keys = payload->keys->len;
-        tap->keys = wmem_alloc0_array(pinfo->pool, kq1_tap_key_t, payload->keys->len);
-        for (unsigned i = 0; i < payload->keys->len; i++) {
-            const kq1_params_t *key = &g_array_index(payload->keys, kq1_params_t, i);
-            const char *key_id = kq1_params_string(key, KQ1_PARAM_KEY_ID);
-
-            tap->keys[i].key_id = key_id ? wmem_strdup(pinfo->pool, key_id) : NULL;
-            tap->keys[i].bits = (uint32_t)(key->key.len * 8);
-            tap->keys[i].first_frame = links ? links[i].reused_from : 0;
-        }
-    }
-    kq1_queue_tap(pinfo, tap);
-}
-
-void
-kq1_http_after_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+/* Postdissector: the QKD 014 message of a frame HTTP took part in. */
+static int
+dissect_qkd014(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     qkd014_record_t *record;
     body_t *body;
+    kq1_http_message_t message;
 
-    if (!frame_has_http(pinfo) || !proto_is_protocol_enabled(qkd014_protocol))
-        return;
+    if (!frame_has_http(pinfo))
+        return 0;
     record = (qkd014_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qkd014, QKD014_RECORD);
     if (record == NULL && !PINFO_FD_VISITED(pinfo)) {
         record = record_message(pinfo);
@@ -569,38 +259,30 @@ kq1_http_after_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     body = (body_t *)p_get_proto_data(pinfo->pool, pinfo, proto_qkd014, QKD014_BODY);
     /* Several HTTP messages in one frame are not told apart. */
     if (record == NULL || (body != NULL && body->count > 1))
-        return;
-    if (record->response)
-        dissect_response(tree, pinfo, tvb, record, body != NULL ? body->tvb : NULL);
-    else
-        dissect_request(tree, pinfo, tvb, record, body != NULL ? body->tvb : NULL);
+        return 0;
+    message.method = record->method;
+    message.response = record->response;
+    message.uri = record->uri;
+    message.uri_tvb = record->response ? NULL : uri_tvb(pinfo, record);
+    message.code = record->code;
+    message.code_tvb = record->response ? code_tvb(pinfo, record) : NULL;
+    message.body = body != NULL ? body->tvb : NULL;
+    message.request_frame = record->request_frame;
+    kq1_view_http_message(tvb, pinfo, tree, &message);
+    return 0;
 }
 
 void
-kq1_http_register(void)
+kq1_http_register(int proto)
 {
-    static hf_register_info hf[] = {
-        { &hf_qkd014_method,
-          { "Method", "qkd014.method", FT_STRING, BASE_NONE, NULL, 0x0,
-            "The ETSI GS QKD 014 method the URI names", HFILL } },
-        { &hf_qkd014_key_id,
-          { "Key ID", "qkd014.key_id", FT_STRING, BASE_NONE, NULL, 0x0,
-            "A key asked for or delivered by ID", HFILL } },
-    };
-    static int *ett[] = {
-        &ett_qkd014,
-    };
-    static ei_register_info ei[] = {
-        { &ei_qkd014_key_id_unknown,
-          { "qkd014.key_id_unknown", PI_SEQUENCE, PI_NOTE,
-            "Key ID asked for by ID but never delivered", EXPFILL } },
-    };
-
-    proto_qkd014 = proto_register_protocol("ETSI GS QKD 014 key delivery (beside Kq-1)", "QKD 014", "qkd014");
-    proto_register_field_array(proto_qkd014, hf, array_length(hf));
-    proto_register_subtree_array(ett, array_length(ett));
-    expert_register_field_array(expert_register_protocol(proto_qkd014), ei, array_length(ei));
-    requests = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
+    proto_qkd014 = proto;
+    /* A protocol in name only under QKD 014: enabled with it, and Wireshark
+     * keeps no layer record for it, which every packet of every capture
+     * would otherwise cost. */
+    register_postdissector(create_dissector_handle(dissect_qkd014,
+                                                   proto_register_protocol_in_name_only(
+                                                       "ETSI GS QKD 014 messages in HTTP", "QKD 014 in HTTP",
+                                                       "qkd014.http", proto_qkd014, FT_PROTOCOL)));
 #if !KQ1_HTTP_REQ_RES_HAS_URI
     requests_seen = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
 #endif
@@ -610,7 +292,6 @@ void
 kq1_http_handoff(void)
 {
     proto_http = proto_get_id_by_filter_name("http");
-    qkd014_protocol = find_protocol_by_id(proto_qkd014);
     json_handle = find_dissector_add_dependency("json", proto_qkd014);
     /* In place of the JSON dissector's own entry, which it calls: no
      * protocol of its own, so it adds no layer and no protocol can disable
@@ -619,4 +300,5 @@ kq1_http_handoff(void)
                          create_dissector_handle_with_name_and_description(dissect_json_body, -1,
                                                                            "kq1_qkd014_json",
                                                                            "JSON (ETSI GS QKD 014 bodies for Kq-1)"));
+
 }

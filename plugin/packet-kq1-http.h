@@ -7,12 +7,7 @@
 #ifndef PACKET_KQ1_HTTP_H
 #define PACKET_KQ1_HTTP_H
 
-#include <epan/packet.h>
-
-void kq1_http_register(void);
+void kq1_http_register(int proto_qkd014);
 void kq1_http_handoff(void);
-
-/* The QKD 014 message of a frame HTTP took part in, once the frame is dissected. */
-void kq1_http_after_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 
 #endif /* PACKET_KQ1_HTTP_H */

@@ -33,20 +33,39 @@ enum { KQ1_ORDER_BIG, KQ1_ORDER_LITTLE, KQ1_ORDER_AUTO };
 static int kq1_byte_order = KQ1_ORDER_BIG;
 static kq1_ws_bool_t kq1_desegment = true;
 
+/* What the transport keeps of one TCP conversation (its analysis state
+ * apart, which it only hands on). */
+typedef struct {
+    /* Each way, the frame whose last message waits for bytes that have not
+     * come yet (0 for none). TCP holds such a message back; if the
+     * connection or the capture ends first, TCP never hands it over. */
+    uint32_t         unfinished[2];
+    unsigned         encoding;      /* byte order of the headers found, 0 until known */
+    kq1_roles_t      roles;
+    kq1_exchanges_t *exchanges;
+} tcp_conversation_t;
+
 /* Kept with the frame a held-back message starts in, so that once the first
  * pass is over the start of a message that never completed can be decoded
  * (after the frame: TCP no longer calls Kq-1 for it). */
 typedef struct {
-    kq1_pdu_context_t ctx;
-    uint32_t frame_offset;  /* where its header is in the frame's bytes */
+    kq1_pdu_context_t   ctx;
+    tcp_conversation_t *conversation;
+    uint32_t            frame_offset;  /* where its header is in the frame's bytes */
 } kq1_held_message_t;
 
+/* One message of a conversation, as tcp_dissect_pdus hands it over. */
+typedef struct {
+    kq1_pdu_context_t   ctx;
+    tcp_conversation_t *conversation;
+} tcp_pdu_t;
+
 static void
-remember_held_message(packet_info *pinfo, tvbuff_t *tvb, int offset, const kq1_pdu_context_t *ctx)
+remember_held_message(packet_info *pinfo, tvbuff_t *tvb, int offset, const tcp_pdu_t *pdu)
 {
     kq1_held_message_t *held;
 
-    ctx->conversation->unfinished[ctx->direction] = pinfo->num;
+    pdu->conversation->unfinished[pdu->ctx.way] = pinfo->num;
     /* Only bytes of the frame itself can be found again later (not those of
      * a reassembled or decrypted buffer). */
     if (pinfo->data_src == NULL
@@ -54,7 +73,8 @@ remember_held_message(packet_info *pinfo, tvbuff_t *tvb, int offset, const kq1_p
         || p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1, 0) != NULL)
         return;
     held = wmem_new0(wmem_file_scope(), kq1_held_message_t);
-    held->ctx = *ctx;
+    held->ctx = pdu->ctx;
+    held->conversation = pdu->conversation;
     held->frame_offset = tvb_raw_offset(tvb) + (uint32_t)offset;
     p_add_proto_data(wmem_file_scope(), pinfo, proto_kq1, 0, held);
 }
@@ -62,39 +82,57 @@ remember_held_message(packet_info *pinfo, tvbuff_t *tvb, int offset, const kq1_p
 static unsigned
 get_kq1_pdu_len(packet_info *pinfo _U_, tvbuff_t *tvb, int offset, void *data)
 {
-    const kq1_pdu_context_t *ctx = (const kq1_pdu_context_t *)data;
+    const tcp_pdu_t *pdu = (const tcp_pdu_t *)data;
 
     /* Only reached with fewer than 10 bytes when reassembly is impossible:
      * claim a bare header, so that dissect_kq1_pdu reports it cut short
      * (a length below the header's would be a bounds error in TCP). */
     if (tvb_captured_length_remaining(tvb, offset) < KQ1_HEADER_LEN)
         return KQ1_HEADER_LEN;
-    return KQ1_HEADER_LEN + tvb_get_uint16(tvb, offset + 8, ctx->encoding);
+    return KQ1_HEADER_LEN + tvb_get_uint16(tvb, offset + 8, pdu->ctx.encoding);
 }
 
 
-static kq1_conversation_t *
+static tcp_conversation_t *
 get_conversation(packet_info *pinfo)
 {
     conversation_t *conversation = find_or_create_conversation(pinfo);
-    kq1_conversation_t *state = (kq1_conversation_t *)conversation_get_proto_data(conversation, proto_kq1);
+    tcp_conversation_t *state = (tcp_conversation_t *)conversation_get_proto_data(conversation, proto_kq1);
 
     if (state == NULL) {
-        state = kq1_conversation_new();
+        state = wmem_new0(wmem_file_scope(), tcp_conversation_t);
+        state->exchanges = kq1_exchanges_new();
         conversation_add_proto_data(conversation, proto_kq1, state);
     }
     return state;
 }
 
-/* 0 or 1: which way the bytes go, the same for every frame of that way. */
-static int
-direction_index(const packet_info *pinfo)
+/* Which way the bytes go, the same for every frame of that way. */
+static kq1_way_t
+way_of(const packet_info *pinfo)
 {
     int order = cmp_address(&pinfo->src, &pinfo->dst);
 
     if (order == 0)
-        return pinfo->srcport < pinfo->destport ? 0 : 1;
-    return order < 0 ? 0 : 1;
+        return pinfo->srcport < pinfo->destport ? KQ1_WAY_FROM_LOWER : KQ1_WAY_FROM_HIGHER;
+    return order < 0 ? KQ1_WAY_FROM_LOWER : KQ1_WAY_FROM_HIGHER;
+}
+
+/* The roles of the conversation (which end is the KM) from its first
+ * message with a valid direction byte; the Kq-1 port only until then.
+ * First pass. */
+static void
+note_roles(packet_info *pinfo, tcp_conversation_t *conversation, uint8_t direction)
+{
+    if (PINFO_FD_VISITED(pinfo) || conversation->roles.frame != 0 || pinfo->srcport == pinfo->destport)
+        return;
+    if (direction == KQ1_DIR_QKD_TO_KM)
+        conversation->roles.km_port = pinfo->destport;
+    else if (direction == KQ1_DIR_KM_TO_QKD)
+        conversation->roles.km_port = pinfo->srcport;
+    else
+        return;
+    conversation->roles.frame = pinfo->num;
 }
 
 /* true when offset starts a header that names a message of Table I.1 (so
@@ -138,7 +176,7 @@ looks_like_kq1(tvbuff_t *tvb, unsigned encoding)
 /* The byte order of a conversation's headers: the preference, or with
  * "automatic" the order that makes its first CommandCode one of Table I.1. */
 static unsigned
-header_encoding(tvbuff_t *tvb, kq1_conversation_t *conversation)
+header_encoding(tvbuff_t *tvb, tcp_conversation_t *conversation)
 {
     if (kq1_byte_order != KQ1_ORDER_AUTO)
         return kq1_byte_order == KQ1_ORDER_LITTLE ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN;
@@ -155,30 +193,33 @@ header_encoding(tvbuff_t *tvb, kq1_conversation_t *conversation)
 static int
 dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    const kq1_pdu_context_t *ctx = (const kq1_pdu_context_t *)data;
+    const tcp_pdu_t *pdu = (const tcp_pdu_t *)data;
 
-    /* A message this direction was waiting for has come whole. */
-    if (!PINFO_FD_VISITED(pinfo) && ctx->conversation->unfinished[ctx->direction] < pinfo->num)
-        ctx->conversation->unfinished[ctx->direction] = 0;
-    return kq1_view_message(tvb, pinfo, tree, ctx);
+    /* A message this way was waiting for has come whole. */
+    if (!PINFO_FD_VISITED(pinfo) && pdu->conversation->unfinished[pdu->ctx.way] < pinfo->num)
+        pdu->conversation->unfinished[pdu->ctx.way] = 0;
+    if (tvb_captured_length(tvb) >= 8)
+        note_roles(pinfo, pdu->conversation, (uint8_t)(tvb_get_uint16(tvb, 6, pdu->ctx.encoding) >> 8));
+    return kq1_view_message(tvb, pinfo, tree, &pdu->ctx);
 }
 
 static int
-dissect_kq1_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, kq1_conversation_t *conversation)
+dissect_kq1_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tcp_conversation_t *conversation)
 {
-    kq1_pdu_context_t ctx = { 0 };
+    tcp_pdu_t pdu = { { 0 }, conversation };
 
-    ctx.encoding = header_encoding(tvb, conversation);
-    ctx.conversation = conversation;
-    ctx.direction = direction_index(pinfo);
+    pdu.ctx.encoding = header_encoding(tvb, conversation);
+    pdu.ctx.way = way_of(pinfo);
+    pdu.ctx.roles = &conversation->roles;
+    pdu.ctx.exchanges = conversation->exchanges;
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "Kq-1");
     col_clear(pinfo->cinfo, COL_INFO);
     tcp_dissect_pdus(tvb, pinfo, tree, kq1_desegment, KQ1_HEADER_LEN, get_kq1_pdu_len,
-                     dissect_kq1_pdu, &ctx);
+                     dissect_kq1_pdu, &pdu);
     /* tcp_dissect_pdus waits for the rest of a message (or of its header). */
     if (!PINFO_FD_VISITED(pinfo) && pinfo->desegment_len != 0)
-        remember_held_message(pinfo, tvb, pinfo->desegment_offset, &ctx);
+        remember_held_message(pinfo, tvb, pinfo->desegment_offset, &pdu);
     return tvb_captured_length(tvb);
 }
 
@@ -199,19 +240,19 @@ looks_like_tls(tvbuff_t *tvb)
 static int
 dissect_kq1_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    kq1_conversation_t *conversation = get_conversation(pinfo);
+    tcp_conversation_t *conversation = get_conversation(pinfo);
 
     /* TLS on the Kq-1 port: TLS takes the conversation from this frame on
      * and hands the decrypted data back to Kq-1 (Wireshark's STARTTLS
      * helper, with TLS starting at once). */
-    if (conversation->server_port == 0 && looks_like_tls(tvb) && !looks_like_kq1(tvb, ENC_BIG_ENDIAN)
+    if (conversation->roles.km_port == 0 && looks_like_tls(tvb) && !looks_like_kq1(tvb, ENC_BIG_ENDIAN)
         && !looks_like_kq1(tvb, ENC_LITTLE_ENDIAN)) {
         ssl_starttls_post_ack(tls_handle, pinfo, kq1_handle);
         return call_dissector(tls_handle, tvb, pinfo, tree);
     }
     /* Until a message says otherwise, the port that matched is the KM's. */
-    if (conversation->server_port == 0)
-        conversation->server_port = pinfo->match_uint;
+    if (conversation->roles.km_port == 0)
+        conversation->roles.km_port = pinfo->match_uint;
     return dissect_kq1_stream(tvb, pinfo, tree, conversation);
 }
 
@@ -227,7 +268,7 @@ dissect_kq1_held(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
 static kq1_ws_bool_t
 dissect_kq1_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    kq1_conversation_t *conversation;
+    tcp_conversation_t *conversation;
     unsigned encoding;
     uint8_t direction;
 
@@ -243,29 +284,31 @@ dissect_kq1_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
         conversation->encoding = encoding;
     /* Which end is the KM follows from who sent the first message. */
     direction = (uint8_t)(tvb_get_uint16(tvb, 6, encoding) >> 8);
-    if (conversation->server_port == 0)
-        conversation->server_port = direction == KQ1_DIR_QKD_TO_KM ? pinfo->destport : pinfo->srcport;
+    if (conversation->roles.km_port == 0)
+        conversation->roles.km_port = direction == KQ1_DIR_QKD_TO_KM ? pinfo->destport : pinfo->srcport;
     conversation_set_dissector(find_or_create_conversation(pinfo), kq1_held_handle);
     dissect_kq1_stream(tvb, pinfo, tree, conversation);
     return true;
 }
 
-void
-kq1_tcp_after_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+/* Postdissector: once the first pass is over, a held-back message that no
+ * later segment completed is decoded from the frame it starts in. */
+static int
+dissect_kq1_never_completed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     kq1_held_message_t *held;
     kq1_pdu_context_t ctx;
 
     if (!PINFO_FD_VISITED(pinfo))
-        return;
+        return 0;
     held = (kq1_held_message_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_kq1, 0);
-    if (held == NULL || held->ctx.conversation->unfinished[held->ctx.direction] != pinfo->num
+    if (held == NULL || held->conversation->unfinished[held->ctx.way] != pinfo->num
         || held->frame_offset >= tvb_captured_length(tvb))
-        return;
+        return 0;
     ctx = held->ctx;
     ctx.never_completed = true;
     col_clear(pinfo->cinfo, COL_INFO);
-    kq1_view_message(tvb_new_subset_remaining(tvb, (int)held->frame_offset), pinfo, tree, &ctx);
+    return kq1_view_message(tvb_new_subset_remaining(tvb, (int)held->frame_offset), pinfo, tree, &ctx);
 }
 
 void
@@ -281,6 +324,13 @@ kq1_tcp_register(int proto, module_t *module)
     proto_kq1 = proto;
     kq1_handle = register_dissector("kq1", dissect_kq1_tcp, proto_kq1);
     kq1_held_handle = create_dissector_handle(dissect_kq1_held, proto_kq1);
+    /* A protocol in name only under Kq-1: enabled with it, and Wireshark
+     * keeps no layer record for it, which every packet of every capture
+     * would otherwise cost. */
+    register_postdissector(create_dissector_handle(dissect_kq1_never_completed,
+                                                   proto_register_protocol_in_name_only(
+                                                       "Kq-1 messages that never complete", "Kq-1 unfinished",
+                                                       "kq1.unfinished", proto_kq1, FT_PROTOCOL)));
 
     prefs_register_bool_preference(module, "desegment",
                                    "Reassemble Kq-1 messages spanning multiple TCP segments",

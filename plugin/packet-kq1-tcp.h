@@ -6,14 +6,9 @@
 #ifndef PACKET_KQ1_TCP_H
 #define PACKET_KQ1_TCP_H
 
-#include <epan/packet.h>
 #include <epan/prefs.h>
 
 void kq1_tcp_register(int proto, module_t *module);
 void kq1_tcp_handoff(void);
-
-/* After the first pass, the start of a message held back in this frame that
- * never completed (the connection or the capture ended first). */
-void kq1_tcp_after_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 
 #endif /* PACKET_KQ1_TCP_H */

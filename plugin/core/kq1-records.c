@@ -96,3 +96,19 @@ kq1_records_count(const kq1_records_t *records)
 {
     return records->count;
 }
+
+uint32_t
+kq1_records_search(const kq1_records_t *records, const void *key, int (*compare)(const void *record, const void *key))
+{
+    uint32_t low = 0, high = records->count;
+
+    while (low < high) {
+        uint32_t mid = low + (high - low) / 2;
+
+        if (compare(kq1_records_at(records, mid), key) < 0)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low;
+}

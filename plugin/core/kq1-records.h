@@ -30,4 +30,10 @@ void *kq1_records_at(const kq1_records_t *records, uint32_t position);
 
 uint32_t kq1_records_count(const kq1_records_t *records);
 
+/* The position of the first record that does not come before key, records
+ * being kept in that order (binary search): compare(record, key) is
+ * negative for a record that comes before it. kq1_records_count when none. */
+uint32_t kq1_records_search(const kq1_records_t *records, const void *key,
+                            int (*compare)(const void *record, const void *key));
+
 #endif /* KQ1_RECORDS_H */
