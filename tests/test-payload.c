@@ -83,10 +83,30 @@ build_object(const row_t *table, gsize n, uint16_t code, gsize changed, bool omi
     return g_string_free(json, false);
 }
 
+/* The payload read in full, as the dissector reads one it shows. */
+static kq1_payload_t *
+read_full(const kq1_message_info_t *msg, const uint8_t *data, gsize len, const kq1_settings_t *settings)
+{
+    return kq1_payload_read(msg, data, len, settings, KQ1_READ_FULL);
+}
+
+/* How many findings of this kind the payload has. */
+static unsigned
+count_findings(const kq1_payload_t *payload, kq1_finding_kind_t kind)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < payload->findings->len; i++) {
+        if (g_array_index(payload->findings, kq1_finding_t, i).kind == kind)
+            n++;
+    }
+    return n;
+}
+
 static kq1_payload_t *
 check(uint16_t code, const char *json)
 {
-    return kq1_payload_check(kq1_message_lookup(code), (const uint8_t *)json, strlen(json), NULL);
+    return read_full(kq1_message_lookup(code), (const uint8_t *)json, strlen(json), NULL);
 }
 
 static const kq1_finding_t *
@@ -522,7 +542,7 @@ test_broken_json(void)
 
     p = check(0x3101, "{\"key\":\"abc\",\"key_ID\":\"k\"");   /* never closed */
     g_assert_false(p->parsed);
-    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_BAD_JSON), ==, 1);
+    g_assert_cmpuint(count_findings(p, KQ1_FINDING_BAD_JSON), ==, 1);
     kq1_payload_free(p);
 }
 
@@ -547,7 +567,7 @@ test_deep_nesting(void)
     char *json;
 
     memset(deep, '[', 65535);
-    p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)deep, 65535, NULL);
+    p = read_full(kq1_message_lookup(0x3101), (const uint8_t *)deep, 65535, NULL);
     g_assert_false(p->parsed);
     g_assert_cmpuint(p->findings->len, ==, 1);
     g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_BAD_JSON);
@@ -558,14 +578,14 @@ test_deep_nesting(void)
     json = nested(KQ1_MAX_JSON_DEPTH);          /* at the limit: parsed */
     p = check(0x1303, json);
     g_assert_true(p->parsed);
-    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_BAD_JSON), ==, 0);
+    g_assert_cmpuint(count_findings(p, KQ1_FINDING_BAD_JSON), ==, 0);
     kq1_payload_free(p);
     g_free(json);
 
     json = nested(KQ1_MAX_JSON_DEPTH + 1);      /* one past it: refused */
     p = check(0x1303, json);
     g_assert_false(p->parsed);
-    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_BAD_JSON), ==, 1);
+    g_assert_cmpuint(count_findings(p, KQ1_FINDING_BAD_JSON), ==, 1);
     kq1_payload_free(p);
     g_free(json);
 
@@ -573,7 +593,7 @@ test_deep_nesting(void)
     p = check(0x3101, "{\"key\":\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\","
                       "\"key_ID\":\"\\\"[\"}");
     g_assert_true(p->parsed);
-    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_BAD_JSON), ==, 0);
+    g_assert_cmpuint(count_findings(p, KQ1_FINDING_BAD_JSON), ==, 0);
     g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "\"[");
     kq1_payload_free(p);
 }
@@ -583,7 +603,7 @@ static void
 test_trailing_bytes(void)
 {
     static const char payload[] = "{\"key\":\"AAAA\",\"key_ID\":\"k\"} \0\0GARBAGE";
-    kq1_payload_t *p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)payload,
+    kq1_payload_t *p = read_full(kq1_message_lookup(0x3101), (const uint8_t *)payload,
                                          sizeof payload - 1, NULL);
 
     g_assert_true(p->parsed);
@@ -604,14 +624,14 @@ test_trailing_bytes(void)
 static void
 test_empty_payload(void)
 {
-    kq1_payload_t *p = kq1_payload_check(kq1_message_lookup(0x3101), NULL, 0, NULL);
+    kq1_payload_t *p = read_full(kq1_message_lookup(0x3101), NULL, 0, NULL);
 
     g_assert_false(p->parsed);
-    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 2);
+    g_assert_cmpuint(count_findings(p, KQ1_FINDING_MISSING_MANDATORY), ==, 2);
     g_assert_cmpuint(p->findings->len, ==, 2);
     kq1_payload_free(p);
 
-    p = kq1_payload_check(kq1_message_lookup(0x1303), (const uint8_t *)"  ", 2, NULL);
+    p = read_full(kq1_message_lookup(0x1303), (const uint8_t *)"  ", 2, NULL);
     g_assert_cmpuint(p->findings->len, ==, 0);      /* every Table 3 parameter is optional */
     kq1_payload_free(p);
 }
@@ -628,7 +648,7 @@ test_not_an_object(void)
     kq1_payload_free(p);
 
     p = check(0x1303, "\"number\"");
-    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_WRONG_TYPE), ==, 1);
+    g_assert_cmpuint(count_findings(p, KQ1_FINDING_WRONG_TYPE), ==, 1);
     kq1_payload_free(p);
 }
 
@@ -637,7 +657,7 @@ static void
 test_unknown_message(void)
 {
     static const char json[] = "{\"anything\":1}";
-    kq1_payload_t *p = kq1_payload_check(NULL, (const uint8_t *)json, strlen(json), NULL);
+    kq1_payload_t *p = read_full(NULL, (const uint8_t *)json, strlen(json), NULL);
 
     g_assert_true(p->parsed);
     g_assert_cmpuint(p->findings->len, ==, 0);
@@ -770,7 +790,7 @@ test_key_assumptions(void)
     const char *in_bits = "{\"key\":\"a2V5a2V5\",\"key_ID\":\"k\",\"key_length\":48}";
     kq1_payload_t *p;
 
-#define CHECK(text) kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)(text), strlen(text), &settings)
+#define CHECK(text) read_full(kq1_message_lookup(0x3101), (const uint8_t *)(text), strlen(text), &settings)
     /* Hash over the key text: verified by default ("either"). */
     p = CHECK(json);
     g_assert_cmpuint(p->findings->len, ==, 0);
@@ -879,20 +899,20 @@ test_user_aliases(void)
     kq1_param_t param;
     uint16_t code;
 
-    p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)supply, strlen(supply), &settings);
+    p = read_full(kq1_message_lookup(0x3101), (const uint8_t *)supply, strlen(supply), &settings);
     g_assert_cmpuint(p->findings->len, ==, 0);
     g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY_ID), ==, "k7");
     g_assert_cmpstr(kq1_params_string(&p->top, KQ1_PARAM_KEY), ==, "a2V5");
     kq1_payload_free(p);
 
     /* The Key ID alias is for Key supply only. */
-    p = kq1_payload_check(kq1_message_lookup(0x1302), (const uint8_t *)response, strlen(response), &settings);
-    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 1);
+    p = read_full(kq1_message_lookup(0x1302), (const uint8_t *)response, strlen(response), &settings);
+    g_assert_cmpuint(count_findings(p, KQ1_FINDING_MISSING_MANDATORY), ==, 1);
     kq1_payload_free(p);
 
     /* Without the table, the defaults only. */
-    p = kq1_payload_check(kq1_message_lookup(0x3101), (const uint8_t *)supply, strlen(supply), NULL);
-    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 2);
+    p = read_full(kq1_message_lookup(0x3101), (const uint8_t *)supply, strlen(supply), NULL);
+    g_assert_cmpuint(count_findings(p, KQ1_FINDING_MISSING_MANDATORY), ==, 2);
     kq1_payload_free(p);
 
     g_assert_true(kq1_param_by_name("Key ID", &param));
@@ -932,7 +952,7 @@ test_qkd014_messages(void)
     g_assert_cmpstr(container->table, ==, "Table II.2");
     g_assert_null(kq1_message_lookup(0));
 
-    p = kq1_payload_check(get_key, (const uint8_t *)request, strlen(request), NULL);
+    p = read_full(get_key, (const uint8_t *)request, strlen(request), NULL);
     g_assert_cmpuint(p->findings->len, ==, 0);
     g_assert_true(kq1_params_integer(&p->top, KQ1_PARAM_NUMBER_OF_KEYS, &value));
     g_assert_cmpint(value, ==, 2);
@@ -941,7 +961,7 @@ test_qkd014_messages(void)
     kq1_payload_free(p);
 
     /* key_extension is QKD 014's own, not Kq-1's Key extension (key_ID_extension). */
-    p = kq1_payload_check(container, (const uint8_t *)keys, strlen(keys), NULL);
+    p = read_full(container, (const uint8_t *)keys, strlen(keys), NULL);
     g_assert_cmpuint(p->findings->len, ==, 1);
     g_assert_cmpint(finding(p, 0)->kind, ==, KQ1_FINDING_MISSING_MANDATORY);
     g_assert_cmpstr(finding(p, 0)->text, ==, "Key (key) missing in Keys[1]: mandatory in each key of "
@@ -952,7 +972,7 @@ test_qkd014_messages(void)
 
     /* key_container_extension as ETSI GS QKD 014 and its implementations
      * send it, an object: accepted beside Table II.2's array of objects. */
-    p = kq1_payload_check(container, (const uint8_t *)"{\"keys\":[],\"key_container_extension\":{\"v\":1}}", 45, NULL);
+    p = read_full(container, (const uint8_t *)"{\"keys\":[],\"key_container_extension\":{\"v\":1}}", 45, NULL);
     g_assert_cmpuint(p->findings->len, ==, 0);
     g_assert_true(p->top.present[KQ1_PARAM_EXTENSION]);
     kq1_payload_free(p);
@@ -961,15 +981,15 @@ test_qkd014_messages(void)
     static const char upper[] = "{\"Keys\":[]}";
     static const char kq1_name[] = "{\"extension\":[]}";
 
-    p = kq1_payload_check(container, (const uint8_t *)upper, strlen(upper), NULL);
+    p = read_full(container, (const uint8_t *)upper, strlen(upper), NULL);
     g_assert_cmpuint(p->findings->len, ==, 0);      /* keys: same name, other case */
     kq1_payload_free(p);
-    p = kq1_payload_check(container, (const uint8_t *)kq1_name, strlen(kq1_name), NULL);
-    g_assert_cmpuint(kq1_payload_count(p, KQ1_FINDING_MISSING_MANDATORY), ==, 1);
+    p = read_full(container, (const uint8_t *)kq1_name, strlen(kq1_name), NULL);
+    g_assert_cmpuint(count_findings(p, KQ1_FINDING_MISSING_MANDATORY), ==, 1);
     g_assert_false(p->top.present[KQ1_PARAM_EXTENSION]);
     kq1_payload_free(p);
 
-    p = kq1_payload_check(with_ids, (const uint8_t *)ids, strlen(ids), NULL);
+    p = read_full(with_ids, (const uint8_t *)ids, strlen(ids), NULL);
     g_assert_cmpuint(p->keys->len, ==, 2);
     g_assert_cmpstr(kq1_params_string(&g_array_index(p->keys, kq1_params_t, 0), KQ1_PARAM_KEY_ID), ==, "k1");
     g_assert_cmpuint(p->findings->len, ==, 1);
@@ -1015,12 +1035,12 @@ test_hostile_strings(void)
     static const char nul[] = "{\"key_ID\":\"a\0b\"}";
     kq1_payload_t *p;
 
-    p = kq1_payload_check(kq1_message_lookup(0x1302), (const uint8_t *)not_utf8, sizeof not_utf8 - 1, NULL);
+    p = read_full(kq1_message_lookup(0x1302), (const uint8_t *)not_utf8, sizeof not_utf8 - 1, NULL);
     g_assert_cmpuint(p->findings->len, ==, 1);
     g_assert_cmpstr(finding(p, 0)->text, ==, "Payload is not UTF-8 (RFC 8259): an invalid byte sequence at payload byte 11");
     kq1_payload_free(p);
 
-    p = kq1_payload_check(kq1_message_lookup(0x1302), (const uint8_t *)nul, sizeof nul - 1, NULL);
+    p = read_full(kq1_message_lookup(0x1302), (const uint8_t *)nul, sizeof nul - 1, NULL);
     g_assert_cmpstr(finding(p, 0)->text, ==, "Payload is not UTF-8 (RFC 8259): a NUL byte at payload byte 12");
     kq1_payload_free(p);
 
@@ -1224,7 +1244,7 @@ test_json_text(void)
     g_free(json);
     kq1_payload_free(p);
 
-    p = kq1_payload_check(NULL, (const uint8_t *)error, strlen(error), NULL);
+    p = read_full(NULL, (const uint8_t *)error, strlen(error), NULL);
     g_assert_cmpstr(kq1_payload_member_string(p, (const uint8_t *)error, "message"), ==, "last");
     g_assert_null(kq1_payload_member_string(p, (const uint8_t *)error, "details"));
     g_assert_null(kq1_payload_member_string(p, (const uint8_t *)error, "code"));

@@ -641,12 +641,6 @@ kq1_payload_read(const kq1_message_info_t *msg, const uint8_t *data, gsize len, 
     return p;
 }
 
-kq1_payload_t *
-kq1_payload_check(const kq1_message_info_t *msg, const uint8_t *data, gsize len, const kq1_settings_t *settings)
-{
-    return kq1_payload_read(msg, data, len, settings, KQ1_READ_FULL);
-}
-
 const char *
 kq1_payload_member_string(kq1_payload_t *payload, const uint8_t *data, const char *name)
 {
@@ -724,18 +718,6 @@ kq1_params_integer(const kq1_params_t *params, kq1_param_t param, int64_t *value
         return false;
     *value = params->integer[param];
     return true;
-}
-
-unsigned
-kq1_payload_count(const kq1_payload_t *payload, kq1_finding_kind_t kind)
-{
-    unsigned n = 0;
-
-    for (unsigned i = 0; i < payload->findings->len; i++) {
-        if (g_array_index(payload->findings, kq1_finding_t, i).kind == kind)
-            n++;
-    }
-    return n;
 }
 
 bool

@@ -118,10 +118,6 @@ typedef struct {
 kq1_payload_t *kq1_payload_read(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
                                 const kq1_settings_t *settings, kq1_reading_t reading);
 
-/* kq1_payload_read in full. */
-kq1_payload_t *kq1_payload_check(const kq1_message_info_t *msg, const uint8_t *data, gsize len,
-                                 const kq1_settings_t *settings);
-
 void kq1_payload_free(kq1_payload_t *payload);
 
 /* The string value of the payload's own member called exactly name, or
@@ -155,8 +151,5 @@ kq1_length_fit_t kq1_length_fit(kq1_length_unit_t unit, int64_t length, gsize ke
  * one followed by something other than a letter or digit ("200 OK",
  * "success: stored"); case is ignored. */
 bool kq1_response_says(const char *response, const char *words);
-
-/* How many findings of this kind the payload has. */
-unsigned kq1_payload_count(const kq1_payload_t *payload, kq1_finding_kind_t kind);
 
 #endif /* KQ1_PAYLOAD_H */

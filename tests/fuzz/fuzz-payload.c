@@ -54,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     settings.hash_input = (kq1_hash_input_t)(data[1] / 3 % 3);
     settings.hash_algorithm = (kq1_hash_algorithm_t)(data[1] / 9 % 6);
     settings.key_encodings = (kq1_key_encodings_t)(data[1] / 54 % 3);
-    payload = kq1_payload_check(pick_message(data[0]), data + 2, size - 2, &settings);
+    payload = kq1_payload_read(pick_message(data[0]), data + 2, size - 2, &settings, KQ1_READ_FULL);
     /* Touch what the dissector reads, so that a wrong value shows. */
     for (unsigned i = 0; i < payload->findings->len; i++)
         (void)strlen(g_array_index(payload->findings, kq1_finding_t, i).text);
