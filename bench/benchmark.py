@@ -25,13 +25,26 @@ the rounds of each round's ratio); instructions per message (callgrind) with the
 and the growth of peak memory per key ID from half of the capture to all of
 it, beside bare JSON's own growth.
 
+Other traffic (bench/other_traffic.py): what installing the plugin costs on
+captures that hold neither Kq-1 nor ETSI GS QKD 014, plain JSON over TCP
+(port 5555, Decode As JSON) and a REST API's HTTP/JSON (port 8080), each
+decoded by tshark without the plugin (a plugin folder of the same layout,
+no kq1.so) and with it, over summary, -Y, -T fields and -V on fields that
+are not Kq-1's. Reports CPU, wall and peak memory of both, their ratios
+(with over without, the median of the rounds' ratios) and the ratio of
+callgrind's instructions inside epan_dissect_run*, beside the goal: at most
+OTHER_GOAL in every workload.
+
     sudo python3 bench/benchmark.py [--messages 50000] [--build build] [--output FILE] [--keep]
+    sudo python3 bench/benchmark.py --other-only [--messages 100000] [--rounds 7]
 """
 import argparse
+import concurrent.futures
 import os
 import platform
 import random
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -45,11 +58,14 @@ import base64
 import hashlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
 sys.path.insert(0, os.path.join(ROOT, "samples"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 from kq1peer import (KEY_REQUEST, KEY_REQUEST_RESPONSE, KEY_SUPPLY, KEY_SUPPLY_RESPONSE,  # noqa: E402
                      Connection, connect, encode_json, listen, pdu)
 from tshark_harness import Tshark  # noqa: E402
+from other_traffic import (HTTP_PORT, JSON_PORT, WithoutPlugin, check_no_global_plugin,  # noqa: E402
+                           json_exchanges, play_http, play_json)
 
 PORT = 4162
 
@@ -282,6 +298,7 @@ def callgrind(tshark, capture, options):
 
 LUA_PEER = os.path.join(ROOT, "bench", "kq1_peer.lua")
 RUNS = 7    # rounds of CPU measurement; each decoder keeps its best, each ratio is the median round's
+OTHER_MESSAGES = 100_000
 
 # Wireshark 4.0's Lua dies (SIGSEGV in longjmp) when the dissectors called in
 # one frame pass gui.max_tree_depth, as a frame of many messages makes the Lua
@@ -316,6 +333,25 @@ WORKLOADS = {
     "-z kq1,tree": {"Kq-1 plugin": ["-q", "-z", "kq1,tree"]},
 }
 
+# Other traffic: what installing the plugin costs on captures with neither
+# Kq-1 nor QKD 014. capture -> the options every decoder decodes it with:
+# the plain JSON is on a port no dissector has, so it is decoded as JSON as
+# a user would; port 8080 is one of HTTP's own.
+OTHER_CAPTURES = {
+    "plain JSON": ["-d", "tcp.port==%d,json" % JSON_PORT],
+    "HTTP/JSON": [],
+}
+# workload -> capture -> its options, on fields that are not the plugin's
+OTHER_WORKLOADS = {
+    "summary": {"plain JSON": [], "HTTP/JSON": []},
+    "-Y": {"plain JSON": ["-Y", 'json.key == "name"'], "HTTP/JSON": ["-Y", 'http.request.method == "POST"']},
+    "-T fields": {"plain JSON": ["-T", "fields", "-e", "json.value.string"],
+                  "HTTP/JSON": ["-T", "fields", "-e", "http.request.uri"]},
+    "-V": {"plain JSON": ["-V"], "HTTP/JSON": ["-V"]},
+}
+OTHER_DECODERS = ("without plugin", "with plugin")
+OTHER_GOAL = 1.02   # with / without, in every workload
+
 
 def count_messages(tshark, capture):
     out = tshark.run("-r", capture, "-q", "-z", "kq1,tree").stdout
@@ -331,8 +367,17 @@ def frames_in(capture):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=50_000)
+    parser.add_argument("--messages", type=int,
+                        help="messages in each capture (default 50000 Kq-1 messages, %d of other traffic)"
+                             % OTHER_MESSAGES)
     parser.add_argument("--callgrind-messages", type=int, default=5_000)
+    parser.add_argument("--rounds", type=int, default=RUNS,
+                        help="rounds of CPU measurement, the decoders of a workload taking turns"
+                             " (default %(default)s)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--other-only", action="store_true",
+                       help="only the other-traffic workloads (no Kq-1, no QKD 014), with and without the plugin")
+    which.add_argument("--no-other", action="store_true", help="only the Kq-1 workloads")
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--work", default=os.path.join(ROOT, "build", "bench"),
                         help="where the captures are recorded (removed at the end unless --keep)")
@@ -343,6 +388,8 @@ def main():
                         help="add the report to the end of --output as a section called TITLE (one report per"
                              " Wireshark version in one file)")
     args = parser.parse_args()
+    args.other_messages = args.messages or OTHER_MESSAGES
+    args.messages = args.messages or 50_000
     if os.geteuid() != 0:
         raise SystemExit("the benchmark records on loopback with dumpcap, which needs root: "
                          "sudo python3 bench/benchmark.py")
@@ -380,10 +427,22 @@ def run_benchmark(args):
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     os.makedirs(args.work, exist_ok=True)
     os.chmod(args.work, 0o755)
-    paths = captures(args)
-
+    if not args.no_other:
+        check_no_global_plugin()    # before the time spent recording
     tshark = Tshark("tshark", os.path.join(args.build, "plugins"), os.path.join(ROOT, "samples"))
     tshark.prove_plugin_loaded()
+    kq1 = None if args.other_only else run_kq1(args, tshark)
+    other = None if args.no_other else run_other(args, tshark)
+    write_report(args.output, kq1, other, args)
+    tshark.close()
+    # The recording ran as root: let the user who asked own the report.
+    owner = os.stat(os.path.dirname(os.path.abspath(args.output)))
+    os.chown(args.output, owner.st_uid, owner.st_gid)
+
+
+def run_kq1(args, tshark):
+    """The Kq-1 workloads: (info, results, counts, growth) for the report."""
+    paths = captures(args)
     shutil.copyfile(LUA_PEER, os.path.join(tshark.workdir, "kq1_peer.lua"))
     os.chmod(os.path.join(tshark.workdir, "kq1_peer.lua"), 0o644)
     decoders = {name: (kind, [option.replace(LUA_PEER, os.path.join(tshark.workdir, "kq1_peer.lua"))
@@ -405,7 +464,7 @@ def run_benchmark(args):
     for shape in ("one", "batch"):
         for workload, per_decoder in WORKLOADS.items():
             runs, rounds = {}, {}
-            for _ in range(RUNS):
+            for _ in range(args.rounds):
                 for name, options in per_decoder.items():
                     kind, base = decoders[name]
                     if (shape, kind) not in paths or "crashed" in runs.get(name, {}):
@@ -452,11 +511,123 @@ def run_benchmark(args):
                 os.chmod(half, 0o644)
             growth[(shape, name)] = (peak_memory(tshark, full, base) - peak_memory(tshark, half, base)) \
                 * 1024 / max(1, unit // 2)
-    write_report(args.output, info, results, counts, growth, args)
-    tshark.close()
-    # The recording ran as root: let the user who asked own the report.
-    owner = os.stat(os.path.dirname(os.path.abspath(args.output)))
-    os.chown(args.output, owner.st_uid, owner.st_gid)
+    return info, results, counts, growth
+
+
+def other_captures(args):
+    """{(capture, size): path}, size "full" (args.other_messages messages)
+    or "small" (for callgrind)."""
+    paths = {}
+    for capture, port, seed in (("plain JSON", JSON_PORT, 5555), ("HTTP/JSON", HTTP_PORT, 8080)):
+        for size, n in (("full", args.other_messages), ("small", args.callgrind_messages)):
+            path = os.path.join(args.work, "other-%s-%d.pcapng" % ("json" if port == JSON_PORT else "http", n))
+            if not os.path.exists(path):
+                print("recording %s, %d messages ..." % (capture, n), flush=True)
+                if port == JSON_PORT:
+                    exchanges = json_exchanges(n, seed)
+                    record(path, port, lambda: play_json(exchanges, port))
+                else:
+                    record(path, port, lambda: play_http(n, seed, port))
+            paths[(capture, size)] = path
+    return paths
+
+
+def count_other(tshark, capture, path):
+    """What a capture of other traffic holds, as tshark without the plugin
+    decodes it: {"frames", "messages", ...}; fails if a message was not in
+    a segment of its own, or if the plugin's protocols show up."""
+    options = OTHER_CAPTURES[capture]
+    counts = {"frames": frames_in(path)}
+    if capture == "plain JSON":
+        out = tshark.run("-r", path, *options, "-Y", "json", "-T", "fields", "-e", "frame.number").stdout
+        counts["messages"] = len(out.splitlines())
+    else:
+        out = tshark.run("-r", path, *options, "-Y", "http.request or http.response", "-T", "fields",
+                         "-e", "http.request.method", "-e", "http.response.code", "-e", "tcp.reassembled.length",
+                         "-E", "occurrence=f").stdout
+        rows = [line.split("\t") for line in out.splitlines()]
+        counts["messages"] = len(rows)
+        counts["POST"] = sum(1 for row in rows if row[0] == "POST")
+        counts["reassembled"] = sum(1 for row in rows if row[2])
+        if counts["reassembled"]:
+            raise SystemExit("%s: %d HTTP messages span segments" % (path, counts["reassembled"]))
+    return counts
+
+
+def run_other(args, tshark):
+    """The other-traffic workloads: {"info", "results", "instructions"}."""
+    paths = other_captures(args)
+    without = WithoutPlugin("tshark", os.path.join(args.build, "plugins"), os.path.join(ROOT, "samples"))
+    try:
+        without.prove_plugin_absent()
+        tshark.prove_plugin_loaded()
+        decoders = {"without plugin": without, "with plugin": tshark}
+        info = {key: count_other(without, key[0], path) for key, path in paths.items()}
+        for (capture, size), found in info.items():
+            print("%s (%s): %d messages in %d frames" % (capture, size, found["messages"], found["frames"]),
+                  flush=True)
+            if found["messages"] != (args.other_messages if size == "full" else args.callgrind_messages) // 2 * 2:
+                raise SystemExit("%s: expected one message per segment" % paths[(capture, size)])
+
+        # The two decoders take turns, the first of a round alternating.
+        # Others' work on the machine shows in CPU time too (a shared
+        # core's caches): the load average is reported beside the figures.
+        results = {}
+        load = [os.getloadavg()[0]]
+        if load[0] > 0.5 * (os.cpu_count() or 1):
+            print("the machine is busy (load average %.1f on %d cores): CPU figures will be noisy, instructions"
+                  " will not" % (load[0], os.cpu_count() or 1), flush=True)
+        for capture, base in OTHER_CAPTURES.items():
+            for workload, per_capture in OTHER_WORKLOADS.items():
+                rounds = {name: [] for name in OTHER_DECODERS}
+                for turn in range(args.rounds):
+                    for name in OTHER_DECODERS[::1 if turn % 2 == 0 else -1]:
+                        run = measure(decoders[name], paths[(capture, "full")], base + per_capture[capture], runs=1)
+                        if "crashed" in run:
+                            raise SystemExit("tshark %s %s: %s" % (name, workload, run["crashed"]))
+                        rounds[name].append(run)
+                for name in OTHER_DECODERS:
+                    best = dict(min(rounds[name], key=lambda run: run["cpu"]), rounds=rounds[name])
+                    results[(capture, workload, name)] = best
+                with_, without_ = (results[(capture, workload, name)] for name in ("with plugin", "without plugin"))
+                load.append(os.getloadavg()[0])
+                print("%-10s %-9s cpu %6.2f / %6.2f s  wall %6.2f / %6.2f s  peak %4.0f / %4.0f MiB  "
+                      "with/without: cpu %.3f wall %.3f peak %.3f; cpu by round %s; load %.1f" % (
+                          capture, workload, with_["cpu"], without_["cpu"], with_["wall"], without_["wall"],
+                          with_["rss"] / 1024, without_["rss"] / 1024, paired_ratio(with_, without_),
+                          paired_ratio(with_, without_, "wall"), paired_ratio(with_, without_, "rss"),
+                          " ".join("%.3f" % ratio for ratio in round_ratios(with_, without_)), load[-1]), flush=True)
+
+        # Instructions inside epan_dissect_run*: they do not drift as CPU
+        # does, nor depend on what else runs, so the callgrind runs (most of
+        # whose time is tshark's start-up under valgrind) run side by side.
+        jobs = {(capture, workload, name): (decoders[name], paths[(capture, "small")], base + per_capture[capture])
+                for capture, base in OTHER_CAPTURES.items()
+                for workload, per_capture in OTHER_WORKLOADS.items() for name in OTHER_DECODERS}
+        with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            futures = {key: pool.submit(callgrind, *job) for key, job in jobs.items()}
+            instructions = {key: future.result()[0] for key, future in futures.items()}
+        for capture in OTHER_CAPTURES:
+            for workload in OTHER_WORKLOADS:
+                ratio = instructions[(capture, workload, "with plugin")] \
+                    / instructions[(capture, workload, "without plugin")]
+                print("%-10s %-9s instructions with/without %.4f (goal %.2f)" % (
+                    capture, workload, ratio, OTHER_GOAL), flush=True)
+        # Proved again at the end: nothing in between put kq1.so in the
+        # empty folder or took it from the other.
+        without.prove_plugin_absent()
+        tshark.prove_plugin_loaded()
+    finally:
+        without.close()
+    other = {"info": info, "results": results, "instructions": instructions, "load": load}
+    print(other_summary(other), flush=True)
+    return other
+
+
+def round_ratios(run, baseline, what="cpu"):
+    """run's CPU (or wall time, or peak) over baseline's, round by round."""
+    return [a[what] / b[what] for a, b in zip(run["rounds"], baseline["rounds"])
+            if "crashed" not in a and "crashed" not in b]
 
 
 def paired_ratio(run, baseline, what="cpu"):
@@ -466,24 +637,128 @@ def paired_ratio(run, baseline, what="cpu"):
                              if "crashed" not in a and "crashed" not in b)
 
 
-def write_report(path, info, results, counts, growth, args):
-    cpu_model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-                      if line.startswith("model name")), platform.processor())
-    tshark_version = subprocess.run(["tshark", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+def made_by(args):
+    """The options of this run, as the report says it was made."""
+    options = ["--other-only"] if args.other_only else ["--no-other"] if args.no_other else []
+    options += ["--messages %d" % (args.other_messages if args.other_only else args.messages)]
+    if not args.other_only and not args.no_other and args.other_messages != OTHER_MESSAGES:
+        options[-1] = "--messages %d" % args.messages     # one option sizes both
+    if args.callgrind_messages != 5_000:
+        options.append("--callgrind-messages %d" % args.callgrind_messages)
+    if args.rounds != RUNS:
+        options.append("--rounds %d" % args.rounds)
+    return " ".join(options)
+
+
+def other_ratios(other, capture, workload):
+    """(CPU, wall, peak, instructions) ratios with / without the plugin, and
+    the lowest and highest of the rounds' CPU ratios."""
+    with_, without = (other["results"][(capture, workload, name)] for name in ("with plugin", "without plugin"))
+    instructions = other["instructions"]
+    cpus = round_ratios(with_, without)
+    return (paired_ratio(with_, without), paired_ratio(with_, without, "wall"), paired_ratio(with_, without, "rss"),
+            instructions[(capture, workload, "with plugin")] / instructions[(capture, workload, "without plugin")],
+            (min(cpus), max(cpus)))
+
+
+NOISY = 0.10   # rounds' CPU ratios spread wider than this: CPU cannot tell 1.02 from 1.00
+
+
+def goal_verdict(cpu, instructions, spread):
+    over = [what for what, ratio in (("CPU", cpu), ("instructions", instructions)) if ratio > OTHER_GOAL]
+    verdict = "met" if not over else "**not met** (%s)" % ", ".join(over)
+    return verdict + ("; CPU noisy" if spread[1] - spread[0] > NOISY else "")
+
+
+def other_summary(other):
+    """The other-traffic ratios as a plain table, for the terminal."""
+    lines = ["with plugin / without:", "%-10s %-9s %8s %13s %8s %8s %13s  goal <= %.2f" % (
+        "capture", "workload", "CPU", "(rounds)", "wall", "peak", "instructions", OTHER_GOAL)]
+    for capture in OTHER_CAPTURES:
+        for workload in OTHER_WORKLOADS:
+            cpu, wall, peak, instructions, spread = other_ratios(other, capture, workload)
+            lines.append("%-10s %-9s %8.3f %13s %8.3f %8.3f %13.4f  %s" % (
+                capture, workload, cpu, "%.3f-%.3f" % spread, wall, peak, instructions,
+                goal_verdict(cpu, instructions, spread).replace("*", "")))
+    return "\n".join(lines)
+
+
+def other_report(other, args):
+    """The report's other-traffic section."""
+    info, results = other["info"], other["results"]
+    http = info[("HTTP/JSON", "full")]
     lines = [
-        "<!-- SPDX-License-Identifier: GPL-2.0-or-later -->",
-        "# Benchmarks",
         "",
-        "Made by `sudo python3 bench/benchmark.py --messages %d` (one run; the numbers below are from it)."
-        % args.messages,
+        "## Other traffic: what installing the plugin costs",
         "",
-        "## Machine",
+        "Captures that hold neither Kq-1 nor ETSI GS QKD 014, recorded on loopback by this script from",
+        "real sockets (`bench/other_traffic.py`), each message in a TCP segment of its own:",
         "",
-        "- %s, %d cores, %.0f GiB memory" % (cpu_model, os.cpu_count(),
-                                              os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
-        "- %s; %s" % (platform.platform(), tshark_version),
-        "- run on %s" % time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "- **plain JSON**: %d JSON objects without any header (%d frames) over one TCP connection on"
+        % (info[("plain JSON", "full")]["messages"], info[("plain JSON", "full")]["frames"]),
+        "  port %d, request and answer in turn (lookups answered with a record, updates with a status);"
+        % JSON_PORT,
+        "  decoded by both with `%s`." % " ".join(OTHER_CAPTURES["plain JSON"]),
+        "- **HTTP/JSON**: a REST API that is not QKD 014 over HTTP/1.1 keep-alive on port %d," % HTTP_PORT,
+        "  %d messages (%d frames): `GET /api/v2/items/<n>` answered by the item, and one request in"
+        % (http["messages"], http["frames"]),
+        "  three a `POST` with an `application/json` body (%d), answered `201`; JSON bodies with" % http["POST"],
+        "  Content-Length.",
         "",
+        "Decoders: **without plugin**, tshark with `WIRESHARK_PLUGIN_DIR` on a plugin folder of the same",
+        "`<major>.<minor>/epan` layout that holds no `kq1.so`; **with plugin**, the same with the",
+        "`kq1.so` of `%s`. Both run as nobody with a fresh HOME; `tshark -G plugins` proved, before and"
+        % os.path.relpath(os.path.abspath(args.build), ROOT),
+        "after the runs, that the first loads no kq1.so (and knows no kq1 or qkd014 protocol) and the",
+        "second loads the one built; no kq1.so is installed in the global plugin folder.",
+        "",
+        "Workloads, on fields that are not the plugin's (plain JSON; HTTP/JSON):",
+        "",
+    ] + ["- %s: %s" % (workload, "; ".join("`%s`" % shlex.join(["tshark", "-r", "FILE"] + options)
+                                          for options in per_capture.values()))
+         for workload, per_capture in OTHER_WORKLOADS.items()] + [
+        "",
+        "The two decoders take turns, %d rounds, the first of a round alternating: CPU, wall and peak" % args.rounds,
+        "are each decoder's best-CPU round; a ratio (with plugin / without) is the median over the",
+        "rounds of the two runs' ratio in one round.",
+        "Instructions: callgrind over %d messages of the same traffic, inside `epan_dissect_run*` (the"
+        % args.callgrind_messages,
+        "dissection of the packets, not tshark's start-up nor the printing of -V or -T fields); they do",
+        "not drift as CPU time does, nor feel what else runs on the machine (its load average was %s"
+        % "-".join("%.1f" % load for load in (min(other["load"]), max(other["load"]))),
+        "during the timed runs). The goal: at most %.2f in every workload. CPU ratio: the median," % OTHER_GOAL,
+        "then the lowest and highest of the rounds.",
+        "",
+        "| capture | workload | CPU s without | CPU s with | CPU ratio | wall s without | wall s with | wall ratio"
+        " | peak MiB without | peak MiB with | peak ratio | instructions / message without | with |"
+        " instruction ratio | goal ≤ %.2f |" % OTHER_GOAL,
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for capture in OTHER_CAPTURES:
+        small = info[(capture, "small")]["messages"]
+        for workload in OTHER_WORKLOADS:
+            with_, without = (results[(capture, workload, name)] for name in ("with plugin", "without plugin"))
+            cpu, wall, peak, instructions, spread = other_ratios(other, capture, workload)
+            lines.append("| %s | %s | %.2f | %.2f | %.3f (%.3f-%.3f) | %.2f | %.2f | %.3f | %.0f | %.0f | %.3f"
+                         " | %.0f | %.0f | %.4f | %s |" % (capture, workload, without["cpu"], with_["cpu"], cpu,
+                                                    spread[0], spread[1], without["wall"],
+                                      with_["wall"], wall, without["rss"] / 1024, with_["rss"] / 1024, peak,
+                                      other["instructions"][(capture, workload, "without plugin")] / small,
+                                      other["instructions"][(capture, workload, "with plugin")] / small,
+                                      instructions, goal_verdict(cpu, instructions, spread)))
+    spreads = [other_ratios(other, capture, workload)[4]
+               for capture in OTHER_CAPTURES for workload in OTHER_WORKLOADS]
+    noisy = sum(1 for low, high in spreads if high - low > NOISY)
+    if noisy:
+        lines += ["", "In %d workloads the rounds' CPU ratios spread wider than %.2f (\"CPU noisy\"): CPU time"
+                  " on this machine, then, cannot tell a ratio of %.2f from 1; the instruction ratios can." % (
+                      noisy, NOISY, OTHER_GOAL)]
+    return lines
+
+
+def kq1_report(info, results, counts, growth, args):
+    """The report's Kq-1 sections."""
+    lines = [
         "## What is compared",
         "",
         "- **TCP floor**: Kq-1 disabled and the port decoded as data: Wireshark decodes up to TCP and",
@@ -503,7 +778,7 @@ def write_report(path, info, results, counts, growth, args):
         "",
         "Workloads: `summary` (`tshark -r`), `-Y key ID` (messages holding a key ID: `kq1.key_id`, or",
         "`json.key == \"key_ID\"` for the baselines), `-T fields` (key IDs and MessageIDs), `-V`, and",
-        "the plugin's own `-z kq1,tree`. The decoders of a workload take turns, %d rounds, so that" % RUNS,
+        "the plugin's own `-z kq1,tree`. The decoders of a workload take turns, %d rounds, so that" % args.rounds,
         "the machine's drift touches all alike: CPU is each decoder's best round, and a ratio is the",
         "median over the rounds of the two decoders' ratio in the same round. On Wireshark 4.0, `-T fields`",
         "builds the whole tree, as `-V` does (tshark asks for every field's details), so both call the",
@@ -575,6 +850,32 @@ def write_report(path, info, results, counts, growth, args):
               " and where and from whom it was supplied; per message, which PDU it is and the exchange it"
               " belongs to (request and response frames and the request's time), and for a Key request"
               " what it asked for. Peak memory includes tshark's own start-up (the floor's)."]
+    return lines
+
+
+def write_report(path, kq1, other, args):
+    cpu_model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                      if line.startswith("model name")), platform.processor())
+    tshark_version = subprocess.run(["tshark", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    lines = [
+        "<!-- SPDX-License-Identifier: GPL-2.0-or-later -->",
+        "# Benchmarks",
+        "",
+        "Made by `sudo python3 bench/benchmark.py %s` (one run; the numbers below are from it)."
+        % made_by(args),
+        "",
+        "## Machine",
+        "",
+        "- %s, %d cores, %.0f GiB memory" % (cpu_model, os.cpu_count(),
+                                              os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30),
+        "- %s; %s" % (platform.platform(), tshark_version),
+        "- run on %s" % time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "",
+    ]
+    if kq1 is not None:
+        lines += kq1_report(*kq1, args)
+    if other is not None:
+        lines += other_report(other, args)
     if args.append:
         # A section of its own, under the file's title and licence line
         # (written by the first run).
