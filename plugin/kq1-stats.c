@@ -121,18 +121,6 @@ static const char *const ledger_title = "Kq-1 Key Ledger";
 static GHashTable *ledger_rows;
 
 static const char *
-hash_status_name(kq1_hash_status_t status)
-{
-    switch (status) {
-    case KQ1_HASH_ABSENT:   return "-";
-    case KQ1_HASH_VERIFIED: return "verified";
-    case KQ1_HASH_MISMATCH: return "mismatch";
-    case KQ1_HASH_UNKNOWN:  return "unknown algorithm";
-    }
-    return "-";
-}
-
-static const char *
 verdict_name(kq1_verdict_t verdict)
 {
     switch (verdict) {
@@ -229,7 +217,7 @@ ledger_supply(stat_tap_table *table, packet_info *pinfo, const kq1_tap_info_t *i
     if (info->qkd_module_id != NULL)
         set_string(table, row, LEDGER_MODULE, info->qkd_module_id);
     set_uint(table, row, LEDGER_BITS, key->bits);
-    set_string(table, row, LEDGER_HASH, hash_status_name(key->hash_status));
+    set_string(table, row, LEDGER_HASH, val_to_str_const(key->hash_status, kq1_hash_status_vals, "-"));
     if (answered_here) {    /* keys of a Response to key request come with their verdict */
         set_uint(table, row, LEDGER_RESPONSE_FRAME, pinfo->num);
         set_string(table, row, LEDGER_VERDICT, verdict_name(info->verdict));

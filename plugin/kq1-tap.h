@@ -39,6 +39,9 @@ typedef struct {
     kq1_tap_key_t *keys;
 } kq1_tap_info_t;
 
+/* The names of kq1.hash_status (kq1-view.c), which the key ledger shows too. */
+extern const value_string kq1_hash_status_vals[];
+
 /* Registers the stats tree and the key ledger on the "kq1" tap. */
 void kq1_stats_register_tree(void);
 void kq1_stats_register_ledger(void);

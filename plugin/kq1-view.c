@@ -159,7 +159,7 @@ static const value_string key_encoding_read_vals[] = {
     { 0, NULL }
 };
 
-static const value_string hash_status_vals[] = {
+const value_string kq1_hash_status_vals[] = {
     { KQ1_HASH_VERIFIED, "verified" },
     { KQ1_HASH_MISMATCH, "mismatch" },
     { KQ1_HASH_UNKNOWN,  "unknown algorithm" },
@@ -1217,7 +1217,7 @@ kq1_view_register(int proto, int proto_qkd014, module_t *module)
           { "Key bits", "kq1.key_bits", FT_UINT32, BASE_DEC, NULL, 0x0,
             "Size of the decoded Key in bits", HFILL } },
         { &hf_kq1_hash_status,
-          { "Hash status", "kq1.hash_status", FT_UINT8, BASE_DEC, VALS(hash_status_vals), 0x0,
+          { "Hash status", "kq1.hash_status", FT_UINT8, BASE_DEC, VALS(kq1_hash_status_vals), 0x0,
             "Hash value checked over the decoded Key", HFILL } },
         { &hf_kq1_hash_algorithm,
           { "Hash algorithm", "kq1.hash_algorithm", FT_STRING, BASE_NONE, NULL, 0x0,
