@@ -277,6 +277,9 @@ view_key_container(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq
 void
 kq1_view_http_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_http_message_t *m)
 {
+    /* What expert infos are filed under (Wireshark sets it back after the
+     * postdissector that calls this). */
+    pinfo->current_proto = m->method == KQ1_HTTP_GET_KEY ? "Kq-1" : "QKD 014";
     if (m->method != KQ1_HTTP_GET_KEY)
         view_qkd014_message(tvb, pinfo, tree, m);
     else if (m->response)
