@@ -123,6 +123,7 @@ static expert_field ei_kq1_bad_string = EI_INIT;
 static expert_field ei_kq1_too_many_findings = EI_INIT;
 static expert_field ei_kq1_unknown_version = EI_INIT;
 static expert_field ei_kq1_message_id_repeated = EI_INIT;
+static expert_field ei_kq1_byte_order_switched = EI_INIT;
 
 static dissector_handle_t json_handle;
 static int proto_json = -1;
@@ -992,6 +993,12 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     code_tree = proto_item_add_subtree(code_item, ett_kq1_command_code);
     proto_tree_add_bitmask_list(code_tree, tvb, 6, 2, code_fields, encoding);
     length_item = proto_tree_add_item_ret_uint(kq1_tree, hf_kq1_length, tvb, 8, 2, encoding, &length);
+    if (ctx->order_switched)
+        proto_tree_add_expert_format(kq1_tree, pinfo, &ei_kq1_byte_order_switched, tvb, 0, KQ1_HEADER_LEN,
+                                     "The headers of this conversation read as Kq-1 only in %s byte order: "
+                                     "decoded so (preference kq1.byte_order is %s; Q.4162 gives no byte order)",
+                                     encoding == ENC_LITTLE_ENDIAN ? "little-endian" : "big-endian",
+                                     encoding == ENC_LITTLE_ENDIAN ? "big-endian" : "little-endian");
 
     msg = kq1_message_lookup((uint16_t)code);
     check_command_code(kq1_tree, pinfo, tvb, code_item, msg, (uint16_t)code, ctx);
@@ -1339,6 +1346,9 @@ kq1_view_register(int proto, int proto_qkd014, module_t *module)
         { &ei_kq1_message_id_repeated,
           { "kq1.message_id_repeated", PI_SEQUENCE, PI_WARN,
             "MessageID used before for another message", EXPFILL } },
+        { &ei_kq1_byte_order_switched,
+          { "kq1.byte_order_switched", PI_ASSUMPTION, PI_NOTE,
+            "Headers read in the other byte order than the preference's", EXPFILL } },
     };
 
     static uat_field_t alias_fields[] = {

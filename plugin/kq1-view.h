@@ -32,6 +32,8 @@ typedef struct {
     const kq1_roles_t *roles;
     kq1_exchanges_t   *exchanges;        /* its conversation's analysis state */
     bool               never_completed;  /* the capture holds only the start of this message */
+    bool               order_switched;   /* the first message of a conversation whose headers read
+                                          * as Kq-1 only in the other byte order than the preference's */
 } kq1_pdu_context_t;
 
 /* The ETSI GS QKD 014 method a URI names. */

@@ -41,6 +41,8 @@ typedef struct {
      * connection or the capture ends first, TCP never hands it over. */
     uint32_t         unfinished[2];
     unsigned         encoding;      /* byte order of the headers found, 0 until known */
+    bool             order_switched;    /* encoding is not the one the preference fixes */
+    uint32_t         first_message;     /* the frame of its first message, 0 until seen */
     kq1_roles_t      roles;
     kq1_exchanges_t *exchanges;
 } tcp_conversation_t;
@@ -58,6 +60,7 @@ typedef struct {
 typedef struct {
     kq1_pdu_context_t   ctx;
     tcp_conversation_t *conversation;
+    bool                first_in_frame;
 } tcp_pdu_t;
 
 static void
@@ -173,40 +176,73 @@ looks_like_kq1(tvbuff_t *tvb, unsigned encoding)
     return true;
 }
 
-/* The byte order of a conversation's headers: the preference, or with
- * "automatic" the order that makes its first CommandCode one of Table I.1. */
+/* The byte order the preference fixes. */
+static unsigned
+preferred_encoding(void)
+{
+    return kq1_byte_order == KQ1_ORDER_LITTLE ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN;
+}
+
+static unsigned
+other_encoding(unsigned encoding)
+{
+    return encoding == ENC_BIG_ENDIAN ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN;
+}
+
+/* Notes the byte order of a conversation's headers, chosen by its first
+ * data: with "automatic", the order that makes its first CommandCode one of
+ * Table I.1 (big-endian when both or neither do); else the preference's,
+ * unless only the other order does (then that one, and its first message
+ * says so). */
+static void
+choose_encoding(tcp_conversation_t *conversation, unsigned encoding)
+{
+    conversation->encoding = encoding;
+    conversation->order_switched = kq1_byte_order != KQ1_ORDER_AUTO && encoding != preferred_encoding();
+}
+
 static unsigned
 header_encoding(tvbuff_t *tvb, tcp_conversation_t *conversation)
 {
-    if (kq1_byte_order != KQ1_ORDER_AUTO)
-        return kq1_byte_order == KQ1_ORDER_LITTLE ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN;
     if (conversation->encoding == 0 && tvb_captured_length(tvb) >= 8) {
-        bool big = kq1_message_lookup(tvb_get_ntohs(tvb, 6)) != NULL;
-        bool little = kq1_message_lookup(tvb_get_letohs(tvb, 6)) != NULL;
+        unsigned preferred = kq1_byte_order == KQ1_ORDER_AUTO ? ENC_BIG_ENDIAN : preferred_encoding();
+        bool in_preferred = kq1_message_lookup(tvb_get_uint16(tvb, 6, preferred)) != NULL;
+        bool in_other = kq1_message_lookup(tvb_get_uint16(tvb, 6, other_encoding(preferred))) != NULL;
 
-        conversation->encoding = little && !big ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN;
+        choose_encoding(conversation, in_other && !in_preferred ? other_encoding(preferred) : preferred);
     }
-    return conversation->encoding != 0 ? conversation->encoding : ENC_BIG_ENDIAN;
+    return conversation->encoding != 0 ? conversation->encoding : preferred_encoding();
 }
 
 /* One message of the stream, as tcp_dissect_pdus hands it over. */
 static int
 dissect_kq1_pdu(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    const tcp_pdu_t *pdu = (const tcp_pdu_t *)data;
+    tcp_pdu_t *pdu = (tcp_pdu_t *)data;
+    tcp_conversation_t *conversation = pdu->conversation;
+    kq1_pdu_context_t ctx = pdu->ctx;
 
-    /* A message this way was waiting for has come whole. */
-    if (!PINFO_FD_VISITED(pinfo) && pdu->conversation->unfinished[pdu->ctx.way] < pinfo->num)
-        pdu->conversation->unfinished[pdu->ctx.way] = 0;
+    if (!PINFO_FD_VISITED(pinfo)) {
+        /* A message this way was waiting for has come whole. */
+        if (conversation->unfinished[ctx.way] < pinfo->num)
+            conversation->unfinished[ctx.way] = 0;
+        if (conversation->first_message == 0)
+            conversation->first_message = pinfo->num;
+    }
     if (tvb_captured_length(tvb) >= 8)
-        note_roles(pinfo, pdu->conversation, (uint8_t)(tvb_get_uint16(tvb, 6, pdu->ctx.encoding) >> 8));
-    return kq1_view_message(tvb, pinfo, tree, &pdu->ctx);
+        note_roles(pinfo, conversation, (uint8_t)(tvb_get_uint16(tvb, 6, ctx.encoding) >> 8));
+    /* The first message of the conversation says when its byte order is
+     * not the preference's. */
+    ctx.order_switched = conversation->order_switched && pdu->first_in_frame
+                         && pinfo->num == conversation->first_message;
+    pdu->first_in_frame = false;
+    return kq1_view_message(tvb, pinfo, tree, &ctx);
 }
 
 static int
 dissect_kq1_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tcp_conversation_t *conversation)
 {
-    tcp_pdu_t pdu = { { 0 }, conversation };
+    tcp_pdu_t pdu = { { 0 }, conversation, true };
 
     pdu.ctx.encoding = header_encoding(tvb, conversation);
     pdu.ctx.way = way_of(pinfo);
@@ -272,16 +308,15 @@ dissect_kq1_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     unsigned encoding;
     uint8_t direction;
 
-    if (kq1_byte_order != KQ1_ORDER_LITTLE && looks_like_kq1(tvb, ENC_BIG_ENDIAN))
-        encoding = ENC_BIG_ENDIAN;
-    else if (kq1_byte_order != KQ1_ORDER_BIG && looks_like_kq1(tvb, ENC_LITTLE_ENDIAN))
-        encoding = ENC_LITTLE_ENDIAN;
-    else
+    /* The preference's order first (big-endian when automatic), then the
+     * other, which the first message then names. */
+    encoding = kq1_byte_order == KQ1_ORDER_AUTO ? ENC_BIG_ENDIAN : preferred_encoding();
+    if (!looks_like_kq1(tvb, encoding) && !looks_like_kq1(tvb, encoding = other_encoding(encoding)))
         return false;
 
     conversation = get_conversation(pinfo);
     if (conversation->encoding == 0)
-        conversation->encoding = encoding;
+        choose_encoding(conversation, encoding);
     /* Which end is the KM follows from who sent the first message. */
     direction = (uint8_t)(tvb_get_uint16(tvb, 6, encoding) >> 8);
     if (conversation->roles.km_port == 0)

@@ -813,14 +813,22 @@ class ByteOrder(Kq1TestCase):
         self.assertFrames("kq1-proactive.pcapng", [[expect(header(1, 0x3101, 316))]] + [[expect({})]] * 5,
                           "-o", "kq1.byte_order:automatic")
 
-    def test_wrong_order_is_explained(self):
-        # Read big-endian, the first header names no message; the Length it
-        # gives is never reached, which shows after the first pass.
-        first = self.tshark.kq1_frames(self.sample, "-2")[0].pdus[0]
-        self.assertEqual(first.get("kq1.command_code"), "0x0131")
-        self.assertEqual(first.experts[:1], [
-            ("kq1.unknown_command", "CommandCode 0x0131: high byte 0x01 is not a direction; in the other "
-                                    "byte order it is Key supply (preference kq1.byte_order)")])
+    def test_default_order_reads_the_other(self):
+        # Under the default (big-endian) the first header of each
+        # conversation names no message, but does little-endian: each
+        # conversation is decoded little-endian, and its first message says
+        # so, in one pass and two.
+        note = ("kq1.byte_order_switched", "The headers of this conversation read as Kq-1 only in little-endian "
+                "byte order: decoded so (preference kq1.byte_order is big-endian; Q.4162 gives no byte order)")
+        expected = self.expected()
+        for first in (0, 4):
+            fields, experts = expected[first][0]
+            expected[first] = [(fields, [note] + experts)]
+        for options in ((), ("-2",)):
+            self.assertFrames(self.sample, expected, *options)
+        # Read as the preference says, the note is not given.
+        frames = self.tshark.kq1_frames(self.sample, "-o", "kq1.byte_order:little-endian")
+        self.assertNotIn("kq1.byte_order_switched", [name for f in frames for p in f.pdus for name in p.expert_names()])
 
 
 class Tls(Kq1TestCase):
