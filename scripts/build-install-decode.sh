@@ -10,12 +10,17 @@
 # global folder (with sudo when you are not root); otherwise your personal
 # folder. A copy in your personal folder that the global one shadows is
 # removed. scripts/uninstall.sh removes what this put there.
+#
+# One line per step; apt's, CMake's and the compiler's output goes to
+# build/setup.log, shown in full only when a step fails.
 set -eu
 cd "$(dirname "$0")/.."
+KQ1_LOG=build/setup.log
+. scripts/steps.sh
 
 scripts/install-deps.sh build
-cmake -S . -B build -DKQ1_TESTS=OFF -DKQ1_FUZZ=OFF >/dev/null
-cmake --build build --parallel >/dev/null
+step "configuring (CMake)" cmake -S . -B build -DKQ1_TESTS=OFF -DKQ1_FUZZ=OFF
+step "building kq1.so" cmake --build build --parallel
 
 # --- install the copy that will be loaded ------------------------------------
 folder() {    # the folder tshark -G folders names ("Personal Plugins", "Global Plugins")
@@ -24,6 +29,16 @@ folder() {    # the folder tshark -G folders names ("Personal Plugins", "Global 
 built=$(sed -n 's/^staged=//p' build/kq1-plugin-dirs.txt)
 personal="$(folder "Personal Plugins")/epan"
 global="$(folder "Global Plugins")/epan"
+# The Debian package's copy is the one loaded: the package goes (apt
+# remove), so that the copy built here is. Its postrm may give back an
+# older copy of one's own, which is replaced below.
+if [ -e "$global/kq1.so" ] && owner=$(dpkg-query -S "$global/kq1.so" 2>/dev/null | cut -d: -f1) \
+        && [ -n "$owner" ]; then
+    [ "$(id -u)" -eq 0 ] && as_root="" || as_root=sudo
+    echo "The package $owner owns the kq1.so Wireshark loads; it is removed so that the copy built here is loaded."
+    echo "To return to the package: sudo apt install ./build-package/wireshark-kq1-plugin_*.deb (scripts/package.sh)."
+    step "removing the package $owner" $as_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q "$owner"
+fi
 if [ "$(id -u)" -eq 0 ]; then
     target=$global as_root=""
 elif [ -e "$global/kq1.so" ]; then
@@ -46,7 +61,7 @@ fi
 # Prove that tshark loads the copy just installed, not another one.
 loaded="$(tshark -G plugins 2>/dev/null | awk -F'\t' '$1 ~ /^kq1\.so/ { print $NF; exit }')"
 if [ "$loaded" != "$target/kq1.so" ]; then
-    echo "tshark loads '${loaded:-no kq1.so}' instead of $target/kq1.so (see README, Troubleshooting)." >&2
+    echo "tshark loads '${loaded:-no kq1.so}' instead of $target/kq1.so (see docs/install.md, Troubleshooting)." >&2
     exit 1
 fi
 version=$(tshark -G plugins 2>/dev/null | awk -F'\t' '$1 ~ /^kq1\.so/ { print $2; exit }')

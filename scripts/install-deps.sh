@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian packages a job needs, if any is missing (Debian 12, 13
-# and sid: the same names on each). Uses sudo unless run as root.
+# and sid: the same names on each). Uses sudo unless run as root. Says in
+# one line what it installs; apt's own output goes to $KQ1_LOG when that
+# names a file (the README's two commands), else here.
 #   scripts/install-deps.sh GROUP ...
 # build:   compile the plugin and decode captures with tshark (the main job);
 #          libgcrypt20-dev because Wireshark's TLS header (for Kq-1 over TLS) includes gcrypt.h
@@ -32,7 +34,8 @@ for package in $packages; do
 done
 [ -z "$missing" ] && exit 0
 
-echo "Installing:$missing"
+count=$(echo $missing | wc -w)
+echo "installing $count Debian package$([ "$count" -gt 1 ] && echo s):$missing"
 if [ "$(id -u)" -eq 0 ]; then
     as_root=""
 elif command -v sudo >/dev/null 2>&1; then
@@ -41,6 +44,14 @@ else
     echo "Missing packages:$missing; run this as root or install sudo" >&2
     exit 1
 fi
-$as_root apt-get update -q
-# tshark asks whether non-root users may capture; keep the default (no).
-$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+apt_log=${KQ1_LOG:-/dev/stdout}
+{
+    $as_root apt-get update -q
+    # tshark asks whether non-root users may capture; keep the default (no).
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+} >>"$apt_log" 2>&1 || {
+    status=$?
+    [ -n "${KQ1_LOG:-}" ] && tail -n 30 "$KQ1_LOG" >&2
+    echo "apt-get failed (exit $status)${KQ1_LOG:+; everything is in $KQ1_LOG}" >&2
+    exit "$status"
+}

@@ -57,8 +57,8 @@ if [ ! -f "$tools_dir/.complete" ]; then
     $apt update >/dev/null
     if ! (cd "$tools_dir/download" && $apt source --download-only "wireshark=$version" >/dev/null); then
         # Exit code 77: ctest reports the test as skipped, not passed.
-        echo "lint: SKIPPED: no source package wireshark $version could be downloaded from the" \
-             "system's package sources (read as deb-src), so Wireshark's checkers of this version cannot run here" >&2
+        echo "lint: SKIPPED: no wireshark source package $version in the system's package sources" \
+             "(read as deb-src): Wireshark's checkers of this version cannot be fetched here" >&2
         rm -rf "$tools_dir"
         exit 77
     fi
