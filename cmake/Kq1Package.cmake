@@ -42,5 +42,12 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "${_kq1_libwireshark} (>= ${KQ1_WS_RELEASE}), ${_kq1_libwireshark} (<< ${Wireshark_MAJOR_VERSION}.${_kq1_next_minor})")
 set(CPACK_DEBIAN_PACKAGE_ENHANCES "wireshark, tshark")
+# The package and a build of the user's own in the same folder: preinst keeps
+# that one aside, postrm gives it back, and both say which copy is loaded.
+foreach(_kq1_script preinst postinst postrm)
+    configure_file("${CMAKE_CURRENT_LIST_DIR}/deb/${_kq1_script}.in" "${CMAKE_BINARY_DIR}/deb/${_kq1_script}" @ONLY)
+    list(APPEND CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${CMAKE_BINARY_DIR}/deb/${_kq1_script}")
+endforeach()
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_PACKAGE_FILE_NAME "wireshark-kq1-plugin_${CPACK_PACKAGE_VERSION}_${_kq1_arch}")
 include(CPack)

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the README's test command (scripts/test.sh) on other Debian releases,
-# each in a chroot made with mmdebstrap, then builds the .deb package there,
-# installs it with apt and decodes a sample with the installed plugin.
+# each in a chroot made with mmdebstrap; then the main job as root and as a
+# user; then builds the .deb package there, installs it with apt over the
+# main job's copy, decodes a sample with it, removes it, and runs the main
+# job over it again: each time exactly one copy must be loaded, and said.
 #
 #   scripts/test-matrix.sh [RELEASE ...]      (default: trixie sid)
 #
@@ -89,7 +91,7 @@ run_release() {
     tar -cf - -C "$root/src" --exclude='kq1/build*' kq1 | tar -xf - -C "$root/home/kq1dev"
     in_chroot "$root" chown -R kq1dev: /home/kq1dev/kq1
     # Each run must leave the copy it just built loaded (the script checks
-    # tshark -G plugins) and print a report that fits a screen or two.
+    # tshark -G plugins) and print, all told, fewer than 100 lines.
     for who in root user root; do
         log="$cache/$release-main-job-$who.log"
         if [ "$who" = user ]; then
@@ -100,20 +102,42 @@ run_release() {
                 || { tail -30 "$log"; exit 1; }
         fi
         grep '^tshark loads' "$log"
-        lines=$(sed -n '/^tshark loads/,$p' "$log" | wc -l)
-        [ "$lines" -lt 200 ] || { echo "the main job's report is $lines lines" >&2; exit 1; }
+        lines=$(wc -l < "$log")
+        [ "$lines" -lt 100 ] || { echo "the main job printed $lines lines" >&2; exit 1; }
     done
+    echo "== $release: the package over the main job's copy, and the main job over the package"
+    in_chroot "$root" sh -c 'cd /src/kq1 && scripts/package.sh build-package' > "$cache/$release-package.log" 2>&1 \
+        || { tail -30 "$cache/$release-package.log"; exit 1; }
+    expect() {    # expect LOG TEXT: the step's output says TEXT
+        grep -q "$2" "$1" || { cat "$1"; echo "expected \"$2\" in the output above" >&2; exit 1; }
+    }
+    log="$cache/$release-apt.log"
+    # The last main job ran as root: its copy is in the global folder.
+    in_chroot "$root" sh -c 'cd /src/kq1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ./build-package/*.deb' \
+        > "$log" 2>&1 || { cat "$log"; exit 1; }
+    expect "$log" "your own kq1.so in .* is kept as"
+    in_chroot "$root" sh -c 'cd /src/kq1 && python3 tests/check_installed.py --samples samples'
+    in_chroot "$root" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q wireshark-kq1-plugin' > "$log" 2>&1
+    expect "$log" "your own kq1.so, kept aside when the package came, is back"
+    in_chroot "$root" sh -c 'tshark -G plugins | grep -q "^kq1\.so.*/epan/kq1.so$"' \
+        || { echo "after apt remove, no kq1.so is loaded" >&2; exit 1; }
+    in_chroot "$root" sh -c 'cd /src/kq1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ./build-package/*.deb' \
+        > "$log" 2>&1 || { cat "$log"; exit 1; }
+    log="$cache/$release-main-job-over-package.log"
+    in_chroot "$root" su - kq1dev -c 'cd kq1 && scripts/build-install-decode.sh' > "$log" 2>&1 \
+        || { tail -30 "$log"; exit 1; }
+    expect "$log" "The package wireshark-kq1-plugin owns the kq1.so Wireshark loads; it is removed"
+    expect "$log" "^tshark loads kq1.so .* from /usr/lib/.*/epan/kq1.so"
+    if in_chroot "$root" dpkg-query -W -f '${Status}' wireshark-kq1-plugin 2>/dev/null | grep -q "install ok installed"; then
+        echo "the main job left the package installed" >&2
+        exit 1
+    fi
     in_chroot "$root" su - kq1dev -c 'cd kq1 && scripts/uninstall.sh'
     if in_chroot "$root" su - kq1dev -c 'tshark -G plugins' | grep -q '^kq1\.so'; then
         echo "uninstall left a kq1.so loaded" >&2
         exit 1
     fi
-
-    echo "== $release: the package, installed with apt and used"
-    in_chroot "$root" sh -c 'cd /src/kq1 && scripts/package.sh build-package'
-    in_chroot "$root" sh -c 'cd /src/kq1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q ./build-package/*.deb'
-    in_chroot "$root" sh -c 'cd /src/kq1 && python3 tests/check_installed.py --samples samples'
-    in_chroot "$root" sh -c 'DEBIAN_FRONTEND=noninteractive apt-get remove -y -q wireshark-kq1-plugin'
+    in_chroot "$root" sh -c 'dpkg --purge wireshark-kq1-plugin >/dev/null 2>&1 || true'
 
     cleanup
     echo "== $release: passed"
