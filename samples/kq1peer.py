@@ -26,7 +26,7 @@ import time
 import uuid
 
 # Version, MessageID, CommandCode, Length: network byte order by default
-# (DESIGN.md); some implementations send them little-endian.
+# (docs/design.md); some implementations send them little-endian.
 HEADERS = {"big": struct.Struct(">HIHH"), "little": struct.Struct("<HIHH")}
 HEADER = HEADERS["big"]
 VERSION = 1

@@ -104,7 +104,7 @@ def upon_request(port=KQ1_PORT):
     module = QkdModule()
     requests = [
         {"number": 2, "size": 256},
-        {"number_of_keys": 1, "size_of_key": 512},  # DESIGN.md's accepted aliases
+        {"number_of_keys": 1, "size_of_key": 512},  # the aliases docs/design.md accepts
         {},                                         # every parameter left to its default
     ]
     run_pair(port, lambda conn: KeyManager().request_keys(conn, requests), module.serve_requests)

@@ -1,7 +1,7 @@
 /* test-payload.c
  * Unit tests of the Kq-1 catalogue and payload checker (no Wireshark needed).
  *
- * The rows below are written out from Q.4162 Tables 1-4 and DESIGN.md on
+ * The rows below are written out from Q.4162 Tables 1-4 and docs/design.md on
  * purpose, not read from the catalogue: a wrong row in the catalogue must
  * make a test fail.
  *
@@ -270,7 +270,7 @@ test_integer_values(void)
     kq1_payload_free(p);
 }
 
-/* DESIGN.md: case and the separators _ - and space are ignored, and the
+/* docs/design.md: case and the separators _ - and space are ignored, and the
  * listed aliases are accepted. */
 static void
 test_member_names(void)

@@ -217,7 +217,7 @@ class UponRequest(Kq1TestCase):
             [expect(dict(header(1, 0x3104, 287), **{
                 "kq1.response": ["success"], "kq1.keys": ["2"], "kq1.key_file": ["0", "1"],
                 "kq1.key_id": KID[:2], "kq1.key": KEY[:2], "kq1.key_extension": extension}))],
-            # number_of_keys / size_of_key: the aliases DESIGN.md accepts
+            # number_of_keys / size_of_key: the aliases docs/design.md accepts
             [expect(dict(header(1002, 0x1303, 38), **{"kq1.number_of_keys": ["1"], "kq1.size_of_key": ["512"]}))],
             # a 512-bit key draws other numbers from the generator than KID[2]
             [expect(dict(header(2, 0x3104, 228), **{
@@ -1275,12 +1275,12 @@ COOKBOOK = {
 TWO_PASSES_ONLY = {"kq1.no_response"}
 
 
-def cookbook_filters():
-    """The filters of the README's cookbook table, in order."""
-    with open(os.path.join(os.path.dirname(PLUGIN_SOURCES), "README.md"), encoding="utf-8") as readme_file:
-        readme = readme_file.read()
-    section = readme[readme.index("### Filter cookbook"):]
-    section = section[:section.index("\n#", 1)]
+def table_filters(path, heading):
+    """The filters (in backquotes) of the table under heading in a Markdown file, in order."""
+    with open(os.path.join(os.path.dirname(PLUGIN_SOURCES), path), encoding="utf-8") as document:
+        text = document.read()
+    section = text[text.index(heading):]
+    section = section[:section.find("\n#", 1)] if "\n#" in section[1:] else section
     filters = []
     for row in section.splitlines():
         cells = row.replace("\\|", "\x00").split("|")
@@ -1289,9 +1289,18 @@ def cookbook_filters():
     return filters
 
 
+def cookbook_filters():
+    """The filters of the manual's cookbook (docs/filters.md), in order."""
+    return table_filters(os.path.join("docs", "filters.md"), "# Filter cookbook")
+
+
 class Cookbook(Kq1TestCase):
     def test_every_filter_is_tested(self):
         self.assertEqual(sorted(cookbook_filters()), sorted(COOKBOOK))
+        # The README's five are the cookbook's, so tested alike.
+        five = table_filters("README.md", "## Five filters people use most")
+        self.assertEqual(len(five), 5)
+        self.assertEqual([f for f in five if f not in COOKBOOK], [])
 
     def test_each_filter_selects_what_it_says(self):
         self.tshark.prove_plugin_loaded()

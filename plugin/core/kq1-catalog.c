@@ -1,5 +1,5 @@
 /* kq1-catalog.c
- * ITU-T Q.4162 Tables 1-4 and I.1, with the JSON member names of DESIGN.md.
+ * ITU-T Q.4162 Tables 1-4 and I.1, with the JSON member names of docs/design.md.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -1,5 +1,5 @@
 /* kq1-keycheck.c
- * Key decoding and hash verification (DESIGN.md: key data is base64, hex is
+ * Key decoding and hash verification (docs/design.md: key data is base64, hex is
  * accepted too; the hash algorithm is the one its digest length names).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -84,7 +84,7 @@ kq1_key_decode(const char *text, uint64_t expected_bits, kq1_key_encodings_t all
 
     memset(key, 0, sizeof *key);
     /* Both readings valid: hex wins if it gives the expected length, in bits
-     * or (DESIGN.md tolerates it) in bytes. */
+     * or (docs/design.md tolerates it) in bytes. */
     if (base64 && hex && expected_bits != 0 && ((uint64_t)n * 4 == expected_bits || (uint64_t)n / 2 == expected_bits))
         base64 = false;
     if (base64) {
