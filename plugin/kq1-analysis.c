@@ -64,45 +64,16 @@ typedef struct {
 
 #define PDU_IS_REQUEST    0x80000000u
 #define PDU_ID_REPEATED   0x40000000u
-#define PDU_HAS_LINKS     0x20000000u
 #define PDU_EXCHANGE_MASK 0x1fffffffu
-
-/* A key of a PDU that an earlier supply of its key ID links to, in frame
- * order; keys linked to nothing (nearly all) are not kept. */
-typedef struct {
-    uint32_t       frame;
-    uint16_t       pdu_index;
-    uint16_t       element;
-    kq1_key_link_t link;
-} link_record_t;
-
-/* One supply of a key ID: enough to tell a second supply by the same QKD
- * module or to the same KM (a reuse) from the other half of the key's pair
- * (the same key ID at the matching module's KM). 12 bytes. */
-typedef struct {
-    uint32_t frame;
-    uint32_t parties;        /* the number of its (module, KM) pair */
-    uint32_t next;           /* the next supply of the same key ID: its index in more_origins + 1, or 0 */
-} origin_t;
-
-/* Who supplied a key (its QKD module ID, else its endpoint) and to whom
- * (the KM's endpoint), as numbers of identities. */
-typedef struct {
-    uint32_t module;
-    uint32_t km;
-} parties_t;
 
 /* The capture's state; made by analysis_init, freed by analysis_cleanup. */
 static kq1_key_store_t *key_ids;
-static kq1_records_t *first_origins;   /* origin_t, by key number: the first supply of each key ID */
-static kq1_records_t *more_origins;    /* origin_t: the later supplies */
+static kq1_key_audit_t *key_audit;     /* every supply of every key ID, by key number */
 static kq1_records_t *exchange_records;    /* exchange_t */
 static kq1_records_t *asks;            /* ask_record_t, in the order of their exchanges */
 static kq1_records_t *pdu_records;     /* pdu_record_t, in frame order */
-static kq1_records_t *link_records;    /* link_record_t, in frame order */
-static kq1_records_t *all_parties;     /* parties_t */
 static wmem_map_t *identities;       /* module or KM identity -> its number + 1 */
-static wmem_map_t *parties_numbers;  /* parties_t packed in 64 bits -> its number + 1 */
+static int proto_kq1 = -1;           /* whose per-dissection data counts the supplies of a frame */
 
 /* The last message one way of a conversation, as the analysis found it. */
 typedef struct {
@@ -158,15 +129,11 @@ static void
 analysis_init(void)
 {
     key_ids = kq1_key_store_new(&file_allocator);
-    first_origins = kq1_records_new(sizeof(origin_t), &file_allocator);
-    more_origins = kq1_records_new(sizeof(origin_t), &file_allocator);
+    key_audit = kq1_key_audit_new(&file_allocator);
     exchange_records = kq1_records_new(sizeof(exchange_t), &file_allocator);
     asks = kq1_records_new(sizeof(ask_record_t), &file_allocator);
     pdu_records = kq1_records_new(sizeof(pdu_record_t), &file_allocator);
-    link_records = kq1_records_new(sizeof(link_record_t), &file_allocator);
-    all_parties = kq1_records_new(sizeof(parties_t), &file_allocator);
     identities = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
-    parties_numbers = wmem_map_new(wmem_file_scope(), g_int64_hash, g_int64_equal);
 }
 
 /* The file scope frees the state; the caches of the last endpoints and
@@ -175,8 +142,9 @@ static void
 analysis_cleanup(void)
 {
     key_ids = NULL;
-    first_origins = more_origins = exchange_records = asks = pdu_records = link_records = all_parties = NULL;
-    identities = parties_numbers = NULL;
+    key_audit = NULL;
+    exchange_records = asks = pdu_records = NULL;
+    identities = NULL;
     for (unsigned i = 0; i < G_N_ELEMENTS(endpoints); i++) {
         free_address(&endpoints[i].addr);
         endpoints[i].known = false;
@@ -186,8 +154,9 @@ analysis_cleanup(void)
 }
 
 void
-kq1_analysis_register(void)
+kq1_analysis_register(int proto)
 {
+    proto_kq1 = proto;
     register_init_routine(analysis_init);
     register_cleanup_routine(analysis_cleanup);
 }
@@ -274,22 +243,6 @@ identity_number(const char *identity)
     return GPOINTER_TO_UINT(number) - 1;
 }
 
-static uint32_t
-parties_number(uint32_t module, uint32_t km)
-{
-    int64_t packed = (int64_t)module << 32 | km;
-    void *number = wmem_map_lookup(parties_numbers, &packed);
-
-    if (number == NULL) {
-        parties_t parties = { module, km };
-
-        *(parties_t *)kq1_records_append(all_parties) = parties;
-        number = GUINT_TO_POINTER(kq1_records_count(all_parties));
-        wmem_map_insert(parties_numbers, wmem_memdup(wmem_file_scope(), &packed, sizeof(packed)), number);
-    }
-    return GPOINTER_TO_UINT(number) - 1;
-}
-
 /* The identity number of one end of this packet, "address:port"; the last
  * one on each side is remembered (endpoints). */
 
@@ -324,44 +277,75 @@ module_number(packet_info *pinfo, const char *module_id)
     return last_module_number;
 }
 
-static origin_t *
-origin_after(const origin_t *origin)
+/* The supplies of key number key in this frame's dissection so far; the
+ * count is the next one's nth (kq1_key_audit_find). */
+static unsigned
+next_in_frame(packet_info *pinfo, uint32_t key)
 {
-    return origin->next == 0 ? NULL : (origin_t *)kq1_records_at(more_origins, origin->next - 1);
+    wmem_map_t *counts = (wmem_map_t *)p_get_proto_data(pinfo->pool, pinfo, proto_kq1, KQ1_PROTO_DATA_SUPPLIES);
+    unsigned nth;
+
+    if (counts == NULL) {
+        counts = wmem_map_new(pinfo->pool, g_direct_hash, g_direct_equal);
+        p_add_proto_data(pinfo->pool, pinfo, proto_kq1, KQ1_PROTO_DATA_SUPPLIES, counts);
+    }
+    nth = GPOINTER_TO_UINT(wmem_map_lookup(counts, GUINT_TO_POINTER(key + 1)));
+    wmem_map_insert(counts, GUINT_TO_POINTER(key + 1), GUINT_TO_POINTER(nth + 1));
+    return nth;
 }
 
-/* Records a supply of key_id, its number in *key (KQ1_KEY_NONE when the
- * store is full), and says what earlier supplies make of it. */
-static kq1_key_link_t
-note_supply(packet_info *pinfo, const char *key_id, const char *module_id, uint32_t *key)
+/* The digest of a decoded key, 0 for none (kq1-keycheck.h). */
+static uint64_t
+digest_of(const kq1_params_t *params)
 {
-    kq1_key_link_t link = { 0, 0 };
+    return params->key.encoding != KQ1_KEY_UNDECODED ? kq1_key_digest(params->key.data, params->key.len) : 0;
+}
+
+/* Who supplies: a QKD module's ID when it gives one, else its endpoint; an
+ * ETSI GS QKD 014 KME giving keys by key ID is another end than the same
+ * KME's Get key, as the other KME of a pair is. */
+static uint32_t
+supplier_number(packet_info *pinfo, const char *module_id, bool by_key_id)
+{
+    if (module_id != NULL)
+        return module_number(pinfo, module_id);
+    if (by_key_id)
+        return identity_number(wmem_strdup_printf(pinfo->pool, "by key ID:%s:%u",
+                                                  address_to_str(pinfo->pool, &pinfo->src), pinfo->srcport));
+    return endpoint_number(pinfo, true);
+}
+
+/* Records a supply of the key params gives (its Key ID key_id), by the
+ * supplier numbered module to this packet's destination; its number in
+ * *key (KQ1_KEY_NONE when the store is full). Says what earlier supplies
+ * make of it. */
+static kq1_key_links_t
+note_supply(packet_info *pinfo, const char *key_id, const kq1_params_t *params, uint32_t module, uint32_t *key)
+{
+    kq1_key_links_t links;
     bool added;
-    uint32_t module = module_id != NULL ? module_number(pinfo, module_id) : endpoint_number(pinfo, true);
-    uint32_t km = endpoint_number(pinfo, false);
-    origin_t origin = { pinfo->num, parties_number(module, km), 0 };
-    origin_t *first, *last = NULL;
+    uint32_t parties = kq1_key_audit_parties(key_audit, module, endpoint_number(pinfo, false));
 
+    memset(&links, 0, sizeof(links));
     *key = kq1_key_store_add(key_ids, key_id, strlen(key_id), &added);
-    if (*key == KQ1_KEY_NONE || kq1_records_count(more_origins) == UINT32_MAX)
-        return link;
-    if (added) {
-        *(origin_t *)kq1_records_append(first_origins) = origin;
-        return link;
-    }
-    first = (origin_t *)kq1_records_at(first_origins, *key);
-    for (origin_t *o = first; o != NULL; o = origin_after(o)) {
-        const parties_t *earlier = (parties_t *)kq1_records_at(all_parties, o->parties);
+    if (*key == KQ1_KEY_NONE)
+        return links;
+    next_in_frame(pinfo, *key);
+    return kq1_key_audit_note(key_audit, *key, added, pinfo->num, parties, digest_of(params),
+                              (uint32_t)MIN(params->key.len, UINT32_MAX));
+}
 
-        if (link.reused_from == 0 && (earlier->module == module || earlier->km == km))
-            link.reused_from = o->frame;
-        last = o;
-    }
-    if (link.reused_from == 0)
-        link.pair_partner = first->frame;
-    *(origin_t *)kq1_records_append(more_origins) = origin;
-    last->next = kq1_records_count(more_origins);
-    return link;
+/* What the whole capture makes of a supply noted on the first pass. */
+static kq1_key_links_t
+find_supply(packet_info *pinfo, const char *key_id, const kq1_params_t *params)
+{
+    kq1_key_links_t links;
+    uint32_t key = kq1_key_store_find(key_ids, key_id, strlen(key_id));
+
+    memset(&links, 0, sizeof(links));
+    if (key == KQ1_KEY_NONE)
+        return links;
+    return kq1_key_audit_find(key_audit, key, pinfo->num, next_in_frame(pinfo, key), digest_of(params));
 }
 
 bool
@@ -445,7 +429,7 @@ typedef struct {
     uint32_t        request_message_id;   /* of the exchange's request */
     bool            is_request;
     unsigned        n_keys;
-    kq1_key_link_t *key_links;
+    kq1_key_links_t *key_links;
 } first_pass_t;
 
 /* The keys a message supplies: a Key supply's Key ID, the Keys of a
@@ -475,22 +459,33 @@ new_request(packet_info *pinfo, const kq1_ask_t *ask)
     return exchange;
 }
 
-/* Notes the supplies of the keys of a Response to key request. */
+/* Notes the supplies of the keys of a Response to key request (by_key_id:
+ * of an ETSI GS QKD 014 Get key with key IDs). */
 static void
-note_keys(packet_info *pinfo, const kq1_payload_t *payload, first_pass_t *found)
+note_keys(packet_info *pinfo, const kq1_payload_t *payload, bool by_key_id, first_pass_t *found)
 {
     uint32_t key;
+    uint32_t module;
 
-    if (payload == NULL)
+    if (payload == NULL || payload->keys->len == 0)
         return;
+    module = supplier_number(pinfo, NULL, by_key_id);
     found->n_keys = payload->keys->len;
-    found->key_links = wmem_alloc0_array(pinfo->pool, kq1_key_link_t, found->n_keys);
+    found->key_links = wmem_alloc0_array(pinfo->pool, kq1_key_links_t, found->n_keys);
     for (unsigned i = 0; i < found->n_keys; i++) {
-        const char *id = kq1_params_string(&g_array_index(payload->keys, kq1_params_t, i), KQ1_PARAM_KEY_ID);
+        const kq1_params_t *params = &g_array_index(payload->keys, kq1_params_t, i);
+        const char *id = kq1_params_string(params, KQ1_PARAM_KEY_ID);
 
         if (id != NULL)
-            found->key_links[i] = note_supply(pinfo, id, NULL, &key);
+            found->key_links[i] = note_supply(pinfo, id, params, module, &key);
     }
+}
+
+/* The params of the i-th key a message supplies. */
+static const kq1_params_t *
+key_params(uint16_t code, const kq1_payload_t *payload, unsigned i)
+{
+    return code == KQ1_KEY_SUPPLY ? &payload->top : &g_array_index(payload->keys, kq1_params_t, i);
 }
 
 /* The first pass of an Appendix I message: matched within its conversation. */
@@ -511,8 +506,10 @@ analyse_tcp_message(packet_info *pinfo, const kq1_message_t *m, const kq1_payloa
         found->request_message_id = m->message_id;
         found->is_request = true;
         found->n_keys = 1;
-        found->key_links = wmem_new(pinfo->pool, kq1_key_link_t);
-        found->key_links[0] = note_supply(pinfo, key_id, kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID),
+        found->key_links = wmem_new(pinfo->pool, kq1_key_links_t);
+        found->key_links[0] = note_supply(pinfo, key_id, &payload->top,
+                                          supplier_number(pinfo, kq1_params_string(&payload->top,
+                                                                                   KQ1_PARAM_QKD_MODULE_ID), false),
                                           &key);
         /* A later supply of the key ID here is the one its response answers. */
         if (key != KQ1_KEY_NONE) {
@@ -550,7 +547,7 @@ analyse_tcp_message(packet_info *pinfo, const kq1_message_t *m, const kq1_payloa
             exchange_at(pending->exchange - 1)->response_frame = pinfo->num;
             wmem_free(wmem_file_scope(), pending);
         }
-        note_keys(pinfo, payload, found);
+        note_keys(pinfo, payload, false, found);
         break;
     default:
         break;
@@ -576,6 +573,11 @@ analyse_http_message(packet_info *pinfo, const kq1_message_t *m, const kq1_paylo
     }
     if (m->code != KQ1_KEY_REQUEST_RESPONSE)
         return;
+    /* Keys by key ID answer no Kq-1 request: their keys are other halves. */
+    if (m->by_key_id) {
+        note_keys(pinfo, payload, true, found);
+        return;
+    }
     at = kq1_records_search(pdu_records, &m->request_frame, compare_pdu);
     request = m->request_frame != 0 && at < kq1_records_count(pdu_records)
               ? (const pdu_record_t *)kq1_records_at(pdu_records, at) : NULL;
@@ -587,7 +589,7 @@ analyse_http_message(packet_info *pinfo, const kq1_message_t *m, const kq1_paylo
         found->exchange = exchange;
         exchange_at(exchange - 1)->response_frame = pinfo->num;
     }
-    note_keys(pinfo, payload, found);
+    note_keys(pinfo, payload, false, found);
 }
 
 /* A run of MessageIDs one way of a conversation has used. */
@@ -644,23 +646,6 @@ compare_pdu(const void *record, const void *frame)
     return a < b ? -1 : a > b;
 }
 
-/* link_records are in (frame, pdu_index) order. */
-typedef struct {
-    uint32_t frame;
-    unsigned pdu_index;
-} pdu_key_t;
-
-static int
-compare_link(const void *record, const void *key)
-{
-    const link_record_t *r = (const link_record_t *)record;
-    const pdu_key_t *k = (const pdu_key_t *)key;
-
-    if (r->frame != k->frame)
-        return r->frame < k->frame ? -1 : 1;
-    return r->pdu_index < k->pdu_index ? -1 : r->pdu_index > k->pdu_index;
-}
-
 /* Keeps what the first pass found for the pdu_index-th message of this
  * frame. The first pass goes in frame order, so records are only ever
  * appended; false when this one cannot be (a message before it in the
@@ -672,42 +657,27 @@ keep_pdu(packet_info *pinfo, unsigned pdu_index, uint32_t flags, const first_pas
     uint32_t count = kq1_records_count(pdu_records), at = kq1_records_search(pdu_records, &pinfo->num, compare_pdu);
     pdu_record_t *record;
 
-    if (at + pdu_index != count || count >= PDU_EXCHANGE_MASK || pdu_index > UINT16_MAX
-        || found->exchange > PDU_EXCHANGE_MASK)
+    if (at + pdu_index != count || count >= PDU_EXCHANGE_MASK || found->exchange > PDU_EXCHANGE_MASK)
         return false;
-    for (unsigned i = 0; i < found->n_keys && i <= UINT16_MAX; i++) {
-        link_record_t *link;
-
-        if (found->key_links[i].reused_from == 0 && found->key_links[i].pair_partner == 0)
-            continue;
-        if ((link = (link_record_t *)kq1_records_append(link_records)) == NULL)
-            break;
-        link->frame = pinfo->num;
-        link->pdu_index = (uint16_t)pdu_index;
-        link->element = (uint16_t)i;
-        link->link = found->key_links[i];
-        flags |= PDU_HAS_LINKS;
-    }
     record = (pdu_record_t *)kq1_records_append(pdu_records);
     record->frame = pinfo->num;
     record->exchange_and_flags = found->exchange | flags;
     return true;
 }
 
-/* The keys' links of a message kept with PDU_HAS_LINKS, in pinfo->pool. */
-static kq1_key_link_t *
-kept_links(packet_info *pinfo, unsigned pdu_index, unsigned n_keys)
+/* What the whole capture makes of the keys a message kept supplies, in
+ * pinfo->pool. */
+static kq1_key_links_t *
+found_links(packet_info *pinfo, uint16_t code, const kq1_payload_t *payload, unsigned n_keys)
 {
-    kq1_key_link_t *links = wmem_alloc0_array(pinfo->pool, kq1_key_link_t, n_keys);
-    pdu_key_t key = { pinfo->num, pdu_index };
+    kq1_key_links_t *links = wmem_alloc0_array(pinfo->pool, kq1_key_links_t, n_keys);
 
-    for (uint32_t i = kq1_records_search(link_records, &key, compare_link); i < kq1_records_count(link_records); i++) {
-        const link_record_t *r = (link_record_t *)kq1_records_at(link_records, i);
+    for (unsigned i = 0; i < n_keys; i++) {
+        const kq1_params_t *params = key_params(code, payload, i);
+        const char *key_id = kq1_params_string(params, KQ1_PARAM_KEY_ID);
 
-        if (r->frame != pinfo->num || r->pdu_index != pdu_index)
-            break;
-        if (r->element < n_keys)
-            links[r->element] = r->link;
+        if (key_id != NULL)
+            links[i] = find_supply(pinfo, key_id, params);
     }
     return links;
 }
@@ -731,9 +701,7 @@ kq1_analyse(packet_info *pinfo, unsigned pdu_index, const kq1_message_t *m, cons
         analysis->is_request = (kept & PDU_IS_REQUEST) != 0;
         analysis->id_repeated = (kept & PDU_ID_REPEATED) != 0;
         analysis->n_keys = keys_supplied(m->code, payload);
-        analysis->key_links = (kept & PDU_HAS_LINKS) != 0
-                              ? kept_links(pinfo, pdu_index, analysis->n_keys)
-                              : wmem_alloc0_array(pinfo->pool, kq1_key_link_t, analysis->n_keys);
+        analysis->key_links = found_links(pinfo, m->code, payload, analysis->n_keys);
         return analysis;
     }
     /* Past 2^29 messages nothing more is kept: exchange numbers fit the record. */
@@ -748,7 +716,7 @@ kq1_analyse(packet_info *pinfo, unsigned pdu_index, const kq1_message_t *m, cons
         found.exchange = last->exchange;
         found.is_request = last->is_request;
         found.n_keys = keys_supplied(m->code, payload);
-        found.key_links = wmem_alloc0_array(pinfo->pool, kq1_key_link_t, found.n_keys);
+        found.key_links = wmem_alloc0_array(pinfo->pool, kq1_key_links_t, found.n_keys);
     } else {
         analyse_tcp_message(pinfo, m, payload, &found);
         /* A response may repeat the MessageID of the request it answers. */

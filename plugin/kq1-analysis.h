@@ -14,6 +14,7 @@
 
 #include "kq1-compat.h"
 
+#include "kq1-key-audit.h"
 #include "kq1-payload.h"
 
 /* The two ways of a TCP conversation: from the end whose address (then
@@ -57,27 +58,26 @@ typedef struct {
     uint32_t         message_id;
     /* Appendix II */
     uint32_t         request_frame;   /* a response's request, as HTTP pairs them; 0 if unknown */
+    bool             by_key_id;       /* keys of a Get key with key IDs: other halves, answering no
+                                       * Kq-1 request */
 } kq1_message_t;
-
-/* What an earlier supply of the same key ID makes of this one: a reuse (by
- * the same QKD module, or to the same KM) or the other half of the key's
- * pair (Section 3.1.5: the same key ID at the matching module's KM). */
-typedef struct {
-    uint32_t reused_from;     /* the frame of the earlier supply it reuses, 0 if none */
-    uint32_t pair_partner;    /* the frame of its pair's other half, 0 if none */
-} kq1_key_link_t;
 
 /* What the analysis found for one message (in pinfo->pool). */
 typedef struct {
     kq1_transaction_t *transaction;   /* the request's own, or the one a response answers */
     bool               is_request;
     unsigned           n_keys;        /* keys this message supplies, in order */
-    kq1_key_link_t    *key_links;     /* per key: what earlier supplies of its ID make of it */
+    kq1_key_links_t   *key_links;     /* per key: what the supplies of its ID make of it (the first
+                                       * pass: those before it; later ones: the whole capture) */
     bool               id_repeated;   /* its MessageID was used before the same way, not by this message */
 } kq1_analysis_t;
 
+/* The key under which the analysis keeps data of one dissection of a
+ * frame (p_add_proto_data in pinfo->pool; the view keeps its own under 0). */
+#define KQ1_PROTO_DATA_SUPPLIES 1
+
 /* Called once, by the protocol's registration. */
-void kq1_analysis_register(void);
+void kq1_analysis_register(int proto_kq1);
 
 /* Links the message to its request or response and records the key IDs it
  * supplies; on later passes returns what the first pass found. pdu_index

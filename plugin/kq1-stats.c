@@ -210,7 +210,7 @@ ledger_supply(stat_tap_table *table, packet_info *pinfo, const kq1_tap_info_t *i
         return;
     row = ledger_row(table, key->key_id, pinfo->num, &added);
     if (!added) {
-        if (key->first_frame != 0)
+        if (key->links.reused_from != 0)
             set_uint(table, row, LEDGER_REUSES, uint_at(table, row, LEDGER_REUSES) + 1);
         return;
     }

@@ -11,6 +11,7 @@
 
 #include "kq1-compat.h"
 
+#include "kq1-key-audit.h"
 #include "kq1-keycheck.h"
 
 typedef enum {
@@ -24,7 +25,9 @@ typedef struct {
     const char        *key_id;       /* NULL when absent */
     uint32_t           bits;         /* 0 when the key could not be decoded */
     kq1_hash_status_t  hash_status;
-    uint32_t           first_frame;  /* an earlier supply of this key ID, 0 if none */
+    kq1_key_links_t    links;        /* what the capture makes of this supply (kq1-key-audit.h) */
+    bool               has_age;      /* the Generation time stamp was read */
+    nstime_t           age;          /* frame time minus generation time */
 } kq1_tap_key_t;
 
 typedef struct {
@@ -37,6 +40,11 @@ typedef struct {
     nstime_t       response_time;    /* from that request, when answered */
     unsigned       n_keys;           /* keys supplied by this message */
     kq1_tap_key_t *keys;
+    const char    *link;             /* who supplies them to whom, for the key links (kq1-stats.c) */
+    bool           qkd014_only;      /* an ETSI GS QKD 014 message that is no Kq-1 one: its keys
+                                      * count in the key audit, the message in no Kq-1 statistics */
+    bool           has_stored_key_count;   /* an ETSI GS QKD 014 Status */
+    int64_t        stored_key_count;
 } kq1_tap_info_t;
 
 /* The names of kq1.hash_status (kq1-view.c), which the key ledger shows too. */

@@ -9,15 +9,39 @@
 #define KQ1_VIEW_PARTS_H
 
 #include <epan/packet.h>
+#include <epan/prefs.h>
 
 #include "kq1-compat.h"
 
 #include "kq1-analysis.h"
 #include "kq1-payload.h"
 #include "kq1-tap.h"
+#include "kq1-timestamp.h"
 
 /* Registers the qkd014.* fields, subtrees and expert infos. */
 void kq1_view_qkd014_register(int proto_qkd014);
+
+/* --- kq1-view-keys.c: what the capture makes of each key --------------- */
+
+/* Registers the key audit's kq1.* fields, expert infos and preferences.
+ * A brief reading gives all of them. */
+void kq1_view_keys_register(int proto_kq1, module_t *module);
+
+/* After a Key ID: an earlier supply it reuses, its other half and whether
+ * the two agree, the same bits under another key ID, a half missing at the
+ * other end (links: the analysis'). params: the object holding the key. */
+void kq1_view_add_key_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
+                            const char *key_id, const kq1_params_t *params, const kq1_key_links_t *links);
+
+/* After a Generation time stamp: the time it gives and the key's age, and
+ * an age past the limits the preferences set. */
+void kq1_view_add_key_age(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
+                          const char *text);
+
+/* The time a Generation time stamp gives and the key's age at this frame;
+ * false when it is no time in the format the preference assumes. */
+bool kq1_view_key_age(packet_info *pinfo, const char *text, nstime_t *generated, nstime_t *age,
+                      kq1_time_read_t *read);
 
 /* How much of a payload this dissection reads: briefly when it wants
  * nothing but what a brief reading gives. The one place that chooses. */
@@ -39,7 +63,7 @@ proto_tree *kq1_view_add_tree(proto_tree *tree, tvbuff_t *tvb, const char *text)
 /* Parameters, keys (key_links: per key, what earlier supplies of its ID
  * make of it; may be NULL) and findings of a payload read from json_tvb. */
 void kq1_view_add_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
-                          const kq1_key_link_t *key_links, unsigned n_links);
+                          const kq1_key_links_t *key_links, unsigned n_links);
 
 /* A parameter found outside a payload (an ETSI GS QKD 014 query or status code). */
 void kq1_view_add_integer(proto_tree *tree, tvbuff_t *tvb, int offset, int length, kq1_param_t param, int64_t value);

@@ -213,7 +213,7 @@ view_get_key(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_http
     proto_tree *subtree = add_kq1_item(tree, pinfo, tvb, KQ1_KEY_REQUEST_NAME);
     kq1_payload_t *payload = NULL;
     kq1_ask_t ask = { false, false, 0, 0 };
-    kq1_message_t message = { KQ1_KEY_REQUEST, &ask, NULL, KQ1_WAY_FROM_LOWER, 0, 0 };
+    kq1_message_t message = { KQ1_KEY_REQUEST, &ask, NULL, KQ1_WAY_FROM_LOWER, 0, 0, false };
     const kq1_analysis_t *analysis;
     kq1_tap_info_t *tap;
 
@@ -239,7 +239,7 @@ view_key_container(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq
     const kq1_message_info_t *msg = kq1_qkd014_message(KQ1_QKD014_KEY_CONTAINER);
     proto_tree *subtree = add_kq1_item(tree, pinfo, tvb, msg->name);
     bool success = m->code >= 200 && m->code < 300;
-    kq1_message_t message = { KQ1_KEY_REQUEST_RESPONSE, NULL, NULL, KQ1_WAY_FROM_LOWER, 0, m->request_frame };
+    kq1_message_t message = { KQ1_KEY_REQUEST_RESPONSE, NULL, NULL, KQ1_WAY_FROM_LOWER, 0, m->request_frame, false };
     /* A success carries a key container; a refusal an Error, not judged here. */
     kq1_payload_t *payload = success && m->body != NULL ? kq1_view_read(pinfo, msg, m->body, kq1_view_reading(tree))
                                                         : NULL;

@@ -68,11 +68,10 @@ static int hf_kq1_response_ok = -1;
 static int hf_kq1_response_in = -1;
 static int hf_kq1_response_to = -1;
 static int hf_kq1_response_time = -1;
-static int hf_kq1_key_id_first_frame = -1;
-static int hf_kq1_key_id_pair_frame = -1;
 static int hf_kq1_json_skipped = -1;
 
-/* The field of each parameter, indexed by kq1_param_t. */
+/* The field of each Kq-1 parameter, indexed by kq1_param_t; ETSI GS QKD
+ * 014's own members have qkd014.* fields (kq1-view-qkd014.c). */
 static int * const param_hf[KQ1_PARAM_COUNT] = {
     [KQ1_PARAM_KEY]                    = &hf_kq1_key,
     [KQ1_PARAM_KEY_ID]                 = &hf_kq1_key_id,
@@ -89,8 +88,8 @@ static int * const param_hf[KQ1_PARAM_COUNT] = {
     [KQ1_PARAM_EXTENSION]              = &hf_kq1_extension,
 };
 
-/* A key no earlier supply says anything of. */
-static const kq1_key_link_t no_link = { 0, 0 };
+/* A key no supply of its key ID says anything of. */
+static const kq1_key_links_t no_link;
 
 static int ett_kq1 = -1;
 static int ett_kq1_command_code = -1;
@@ -117,9 +116,9 @@ static expert_field ei_kq1_no_response = EI_INIT;
 static expert_field ei_kq1_failure_response = EI_INIT;
 static expert_field ei_kq1_wrong_key_count = EI_INIT;
 static expert_field ei_kq1_wrong_key_size = EI_INIT;
-static expert_field ei_kq1_key_id_reused = EI_INIT;
 static expert_field ei_kq1_out_of_range = EI_INIT;
 static expert_field ei_kq1_bad_string = EI_INIT;
+static expert_field ei_kq1_weak_key = EI_INIT;
 static expert_field ei_kq1_too_many_findings = EI_INIT;
 static expert_field ei_kq1_unknown_version = EI_INIT;
 static expert_field ei_kq1_message_id_repeated = EI_INIT;
@@ -262,26 +261,6 @@ add_key_checks(proto_tree *tree, tvbuff_t *json_tvb, int offset, int length, con
     proto_item_set_generated(item);
 }
 
-/* After the Key ID: an earlier supply it reuses, or its pair's other half. */
-static void
-add_key_link(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, int offset, int length,
-             const char *key_id, kq1_key_link_t link)
-{
-    proto_item *item;
-
-    if (link.reused_from != 0) {
-        item = proto_tree_add_uint(tree, hf_kq1_key_id_first_frame, json_tvb, offset, length, link.reused_from);
-        proto_item_set_generated(item);
-        expert_add_info_format(pinfo, item, &ei_kq1_key_id_reused,
-                               "Key ID %s was already supplied in frame %u", kq1_escaped(pinfo, key_id),
-                               link.reused_from);
-    }
-    if (link.pair_partner != 0) {
-        item = proto_tree_add_uint(tree, hf_kq1_key_id_pair_frame, json_tvb, offset, length, link.pair_partner);
-        proto_item_set_generated(item);
-    }
-}
-
 /* An object or array parameter (its value's bytes at value in json_tvb),
  * as compact JSON text; as sent, when json-glib cannot read it alone. */
 static void
@@ -299,11 +278,11 @@ add_json_text(proto_tree *tree, packet_info *pinfo, int hf, tvbuff_t *json_tvb, 
 }
 
 /* Adds the parameters found in one JSON object (the payload, or one element
- * of Keys) under tree, each over the bytes of its member. link is what
- * earlier supplies of the object's Key ID make of it. */
+ * of Keys) under tree, each over the bytes of its member. links is what
+ * the supplies of the object's Key ID make of it. */
 static void
 add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_params_t *params,
-           kq1_key_link_t link)
+           const kq1_key_links_t *links)
 {
     int offset, length;
 
@@ -313,7 +292,7 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
         int64_t integer;
         proto_item *item;
 
-        if (!params->present[param] || param == KQ1_PARAM_KEYS)
+        if (!params->present[param] || param == KQ1_PARAM_KEYS || param_hf[param] == NULL)
             continue;
         item_range(json_tvb, params->span[param], &offset, &length);
         switch (info->type) {
@@ -326,7 +305,9 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
             if (param == KQ1_PARAM_KEY)
                 add_key_checks(tree, json_tvb, offset, length, params);
             else if (param == KQ1_PARAM_KEY_ID)
-                add_key_link(tree, pinfo, json_tvb, offset, length, text, link);
+                kq1_view_add_key_links(tree, pinfo, json_tvb, offset, length, text, params, links);
+            else if (param == KQ1_PARAM_GENERATION_TIMESTAMP)
+                kq1_view_add_key_age(tree, pinfo, json_tvb, offset, length, text);
             else if (param == KQ1_PARAM_HASH_VALUE && params->hash_status != KQ1_HASH_ABSENT) {
                 item = proto_tree_add_uint(tree, hf_kq1_hash_status, json_tvb, offset, length,
                                            params->hash_status);
@@ -358,7 +339,7 @@ add_params(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_p
  * say what earlier supplies of each key's ID make of it. */
 static void
 add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
-         const kq1_key_link_t *key_links, unsigned n_links)
+         const kq1_key_links_t *key_links, unsigned n_links)
 {
     proto_item *keys_item;
     proto_tree *keys_tree;
@@ -382,7 +363,7 @@ add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_pay
         if (key_id != NULL)
             proto_item_append_text(file_item, ", Key ID %s", kq1_escaped(pinfo, key_id));
         add_params(file_tree, pinfo, json_tvb, element,
-                   key_links != NULL && i < n_links ? key_links[i] : no_link);
+                   key_links != NULL && i < n_links ? &key_links[i] : &no_link);
     }
 }
 
@@ -407,6 +388,7 @@ add_findings(proto_tree *tree, packet_info *pinfo, tvbuff_t *payload_tvb, const 
         case KQ1_FINDING_HASH_UNKNOWN:      ei = &ei_kq1_hash_unknown;      break;
         case KQ1_FINDING_OUT_OF_RANGE:      ei = &ei_kq1_out_of_range;      break;
         case KQ1_FINDING_BAD_STRING:        ei = &ei_kq1_bad_string;        break;
+        case KQ1_FINDING_WEAK_KEY:          ei = &ei_kq1_weak_key;          break;
         case KQ1_FINDING_TOO_MANY:          ei = &ei_kq1_too_many_findings; break;
         }
         proto_tree_add_expert_format(tree, pinfo, ei, payload_tvb, 0, -1, "%s",
@@ -637,11 +619,10 @@ brief_gives(int hf)
     static int * const given[] = {
         &hf_kq1_version, &hf_kq1_message_id, &hf_kq1_command_code, &hf_kq1_direction, &hf_kq1_message_type,
         &hf_kq1_length, &hf_kq1_payload, &hf_kq1_trailing, &hf_kq1_key_file, &hf_kq1_response_ok,
-        &hf_kq1_response_in, &hf_kq1_response_to, &hf_kq1_response_time, &hf_kq1_key_id_first_frame,
-        &hf_kq1_key_id_pair_frame, &hf_kq1_json_skipped,
+        &hf_kq1_response_in, &hf_kq1_response_to, &hf_kq1_response_time, &hf_kq1_json_skipped,
     };
 
-    for (size_t i = 0; i < G_N_ELEMENTS(param_hf); i++) {
+    for (size_t i = 0; i < KQ1_PARAM_FIRST_QKD014; i++) {
         if (*param_hf[i] == hf)
             return true;
     }
@@ -748,9 +729,9 @@ kq1_view_add_tree(proto_tree *tree, tvbuff_t *tvb, const char *text)
 
 void
 kq1_view_add_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
-                     const kq1_key_link_t *key_links, unsigned n_links)
+                     const kq1_key_links_t *key_links, unsigned n_links)
 {
-    add_params(tree, pinfo, json_tvb, &payload->top, no_link);
+    add_params(tree, pinfo, json_tvb, &payload->top, &no_link);
     add_keys(tree, pinfo, json_tvb, payload, key_links, n_links);
     add_findings(tree, pinfo, json_tvb, payload);
 }
@@ -946,7 +927,13 @@ kq1_view_tap_info(packet_info *pinfo, uint16_t code, uint32_t message_id, const 
             tap->keys[i].key_id = wmem_strdup(pinfo->pool, text);
         tap->keys[i].bits = (uint32_t)(params->key.len * 8);
         tap->keys[i].hash_status = params->hash_status;
-        tap->keys[i].first_frame = analysis->key_links[i].reused_from;
+        tap->keys[i].links = analysis->key_links[i];
+        if ((text = kq1_params_string(params, KQ1_PARAM_GENERATION_TIMESTAMP)) != NULL) {
+            nstime_t generated;
+            kq1_time_read_t read;
+
+            tap->keys[i].has_age = kq1_view_key_age(pinfo, text, &generated, &tap->keys[i].age, &read);
+        }
     }
     return tap;
 }
@@ -964,7 +951,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     unsigned callback;
     const kq1_analysis_t *analysis = NULL;
     kq1_ask_t ask = { false, false, 0, 0 };
-    kq1_message_t message = { 0, NULL, NULL, KQ1_WAY_FROM_LOWER, 0, 0 };
+    kq1_message_t message = { 0, NULL, NULL, KQ1_WAY_FROM_LOWER, 0, 0, false };
     kq1_tap_info_t *tap;
     tvbuff_t *payload_tvb, *json_tvb;
     static int * const code_fields[] = { &hf_kq1_direction, &hf_kq1_message_type, NULL };
@@ -1047,7 +1034,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     if (payload->parsed) {
         add_params(kq1_tree, pinfo, json_tvb, &payload->top,
                    code == KQ1_KEY_SUPPLY && analysis != NULL && analysis->n_keys == 1
-                   ? analysis->key_links[0] : no_link);
+                   ? &analysis->key_links[0] : &no_link);
         add_keys(kq1_tree, pinfo, json_tvb, payload, analysis ? analysis->key_links : NULL,
                  analysis ? analysis->n_keys : 0);
         tap->verdict = add_verdict(kq1_tree, pinfo, json_tvb, msg, payload);
@@ -1245,13 +1232,6 @@ kq1_view_register(int proto, int proto_qkd014, module_t *module)
           { "JSON tree left out (too many messages in this frame for gui.max_tree_depth)", "kq1.json_skipped",
             FT_NONE, BASE_NONE, NULL, 0x0,
             "Wireshark 4.0 counts every dissector called in a frame against gui.max_tree_depth", HFILL } },
-        { &hf_kq1_key_id_pair_frame,
-          { "Pair partner in", "kq1.key_id_pair_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
-            "The frame that supplied the other half of this key's pair (the same key ID from the "
-            "matching QKD module, to its own KM)", HFILL } },
-        { &hf_kq1_key_id_first_frame,
-          { "Key ID first supplied in", "kq1.key_id_first_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
-            "The frame that supplied this key ID first", HFILL } },
         { &hf_kq1_key_extension,
           { "Key extension", "kq1.key_extension", FT_STRING, BASE_NONE, NULL, 0x0,
             "Extensions to the key file (JSON text)", HFILL } },
@@ -1328,15 +1308,15 @@ kq1_view_register(int proto, int proto_qkd014, module_t *module)
         { &ei_kq1_wrong_key_size,
           { "kq1.wrong_key_size", PI_ASSUMPTION, PI_NOTE,
             "Key size differs from the request", EXPFILL } },
-        { &ei_kq1_key_id_reused,
-          { "kq1.key_id_reused", PI_SECURITY, PI_WARN,
-            "Key ID supplied again", EXPFILL } },
         { &ei_kq1_out_of_range,
           { "kq1.value_out_of_range", PI_PROTOCOL, PI_WARN,
             "Count or size out of range", EXPFILL } },
         { &ei_kq1_bad_string,
           { "kq1.bad_string", PI_PROTOCOL, PI_WARN,
             "String a C string cannot hold, or no Unicode", EXPFILL } },
+        { &ei_kq1_weak_key,
+          { "kq1.weak_key", PI_SECURITY, PI_WARN,
+            "Key no random source gives", EXPFILL } },
         { &ei_kq1_too_many_findings,
           { "kq1.too_many_findings", PI_PROTOCOL, PI_NOTE,
             "More findings than are listed", EXPFILL } },
@@ -1447,6 +1427,7 @@ kq1_view_register(int proto, int proto_qkd014, module_t *module)
                                   "Member names your implementations use for Kq-1 parameters, "
                                   "in addition to the defaults", alias_uat);
 
+    kq1_view_keys_register(proto_kq1, module);
     kq1_tap = register_tap("kq1");
     register_shutdown_routine(kq1_payload_shutdown);
     kq1_view_qkd014_register(proto_qkd014);

@@ -47,7 +47,7 @@ proto_register_kq1(void)
 
     kq1_tcp_register(proto_kq1, kq1_module);
     kq1_view_register(proto_kq1, proto_qkd014, kq1_module);
-    kq1_analysis_register();
+    kq1_analysis_register(proto_kq1);
     kq1_http_register(proto_qkd014);
     kq1_stats_register_ledger();
 }

@@ -10,19 +10,34 @@
 /* Indexed by kq1_param_t.  Member names follow ETSI GS QKD 014 where
  * Appendix II maps a parameter to it, snake_case otherwise. */
 static const kq1_param_info_t param_info[KQ1_PARAM_COUNT] = {
-    [KQ1_PARAM_KEY]                    = { "Key", "key", { NULL }, KQ1_TYPE_STRING },
-    [KQ1_PARAM_KEY_ID]                 = { "Key ID", "key_ID", { NULL }, KQ1_TYPE_STRING },
-    [KQ1_PARAM_QKD_MODULE_ID]          = { "QKD module ID", "qkd_module_ID", { NULL }, KQ1_TYPE_STRING },
-    [KQ1_PARAM_MATCHING_QKD_MODULE_ID] = { "Matching QKD module ID", "matching_qkd_module_ID", { NULL }, KQ1_TYPE_STRING },
-    [KQ1_PARAM_KEY_LENGTH]             = { "Key length", "key_length", { NULL }, KQ1_TYPE_INTEGER },
-    [KQ1_PARAM_GENERATION_TIMESTAMP]   = { "Generation time stamp", "generation_timestamp", { "timestamp" }, KQ1_TYPE_STRING },
-    [KQ1_PARAM_HASH_VALUE]             = { "Hash value", "hash_value", { "hash" }, KQ1_TYPE_STRING },
-    [KQ1_PARAM_RESPONSE]               = { "Response", "response", { NULL }, KQ1_TYPE_STRING },
-    [KQ1_PARAM_NUMBER_OF_KEYS]         = { "Number of keys", "number", { "number_of_keys" }, KQ1_TYPE_INTEGER },
-    [KQ1_PARAM_SIZE_OF_KEY]            = { "Size of key", "size", { "size_of_key" }, KQ1_TYPE_INTEGER },
-    [KQ1_PARAM_KEYS]                   = { "Keys", "keys", { NULL }, KQ1_TYPE_ARRAY_OF_OBJECTS },
-    [KQ1_PARAM_KEY_EXTENSION]          = { "Key extension", "key_extension", { "key_ID_extension" }, KQ1_TYPE_OBJECT },
-    [KQ1_PARAM_EXTENSION]              = { "Extension", "extension", { NULL }, KQ1_TYPE_ARRAY_OF_OBJECTS },
+    [KQ1_PARAM_KEY]                    = { "Key", "key", { NULL }, KQ1_TYPE_STRING, 0 },
+    [KQ1_PARAM_KEY_ID]                 = { "Key ID", "key_ID", { NULL }, KQ1_TYPE_STRING, 0 },
+    [KQ1_PARAM_QKD_MODULE_ID]          = { "QKD module ID", "qkd_module_ID", { NULL }, KQ1_TYPE_STRING, 0 },
+    [KQ1_PARAM_MATCHING_QKD_MODULE_ID] = { "Matching QKD module ID", "matching_qkd_module_ID", { NULL }, KQ1_TYPE_STRING, 0 },
+    [KQ1_PARAM_KEY_LENGTH]             = { "Key length", "key_length", { NULL }, KQ1_TYPE_INTEGER, 1 },
+    [KQ1_PARAM_GENERATION_TIMESTAMP]   = { "Generation time stamp", "generation_timestamp", { "timestamp" }, KQ1_TYPE_STRING, 0 },
+    [KQ1_PARAM_HASH_VALUE]             = { "Hash value", "hash_value", { "hash" }, KQ1_TYPE_STRING, 0 },
+    [KQ1_PARAM_RESPONSE]               = { "Response", "response", { NULL }, KQ1_TYPE_STRING, 0 },
+    [KQ1_PARAM_NUMBER_OF_KEYS]         = { "Number of keys", "number", { "number_of_keys" }, KQ1_TYPE_INTEGER, 1 },
+    [KQ1_PARAM_SIZE_OF_KEY]            = { "Size of key", "size", { "size_of_key" }, KQ1_TYPE_INTEGER, 1 },
+    [KQ1_PARAM_KEYS]                   = { "Keys", "keys", { NULL }, KQ1_TYPE_ARRAY_OF_OBJECTS, 0 },
+    [KQ1_PARAM_KEY_EXTENSION]          = { "Key extension", "key_extension", { "key_ID_extension" }, KQ1_TYPE_OBJECT, 0 },
+    [KQ1_PARAM_EXTENSION]              = { "Extension", "extension", { NULL }, KQ1_TYPE_ARRAY_OF_OBJECTS, 0 },
+    /* ETSI GS QKD 014's Status and Error, with its own member names. */
+    [KQ1_PARAM_SOURCE_KME_ID]          = { "Source KME ID", "source_KME_ID", { NULL }, KQ1_TYPE_STRING, 0 },
+    [KQ1_PARAM_TARGET_KME_ID]          = { "Target KME ID", "target_KME_ID", { NULL }, KQ1_TYPE_STRING, 0 },
+    [KQ1_PARAM_MASTER_SAE_ID]          = { "Master SAE ID", "master_SAE_ID", { NULL }, KQ1_TYPE_STRING, 0 },
+    [KQ1_PARAM_SLAVE_SAE_ID]           = { "Slave SAE ID", "slave_SAE_ID", { NULL }, KQ1_TYPE_STRING, 0 },
+    [KQ1_PARAM_KEY_SIZE]               = { "Key size", "key_size", { NULL }, KQ1_TYPE_INTEGER, 1 },
+    [KQ1_PARAM_STORED_KEY_COUNT]       = { "Stored key count", "stored_key_count", { NULL }, KQ1_TYPE_INTEGER, 0 },
+    [KQ1_PARAM_MAX_KEY_COUNT]          = { "Maximum key count", "max_key_count", { NULL }, KQ1_TYPE_INTEGER, 1 },
+    [KQ1_PARAM_MAX_KEY_PER_REQUEST]    = { "Maximum keys per request", "max_key_per_request", { NULL }, KQ1_TYPE_INTEGER, 1 },
+    [KQ1_PARAM_MAX_KEY_SIZE]           = { "Maximum key size", "max_key_size", { NULL }, KQ1_TYPE_INTEGER, 1 },
+    [KQ1_PARAM_MIN_KEY_SIZE]           = { "Minimum key size", "min_key_size", { NULL }, KQ1_TYPE_INTEGER, 1 },
+    [KQ1_PARAM_MAX_SAE_ID_COUNT]       = { "Maximum SAE ID count", "max_SAE_ID_count", { NULL }, KQ1_TYPE_INTEGER, 0 },
+    [KQ1_PARAM_STATUS_EXTENSION]       = { "Status extension", "status_extension", { NULL }, KQ1_TYPE_OBJECT, 0 },
+    [KQ1_PARAM_ERROR_MESSAGE]          = { "Error message", "message", { NULL }, KQ1_TYPE_STRING, 0 },
+    [KQ1_PARAM_ERROR_DETAILS]          = { "Error details", "details", { NULL }, KQ1_TYPE_ARRAY_OF_OBJECTS, 0 },
 };
 
 /* Table 1 - Parameters of key supply message */
@@ -111,6 +126,30 @@ static const kq1_param_use_t qkd014_key_id_params[] = {
     { KQ1_PARAM_KEY_EXTENSION, false, "key_ID_extension", false },
 };
 
+/* Get status's answer: every member mandatory but the extension. */
+static const kq1_param_use_t qkd014_status_params[] = {
+    { KQ1_PARAM_SOURCE_KME_ID,       true,  NULL, false },
+    { KQ1_PARAM_TARGET_KME_ID,       true,  NULL, false },
+    { KQ1_PARAM_MASTER_SAE_ID,       true,  NULL, false },
+    { KQ1_PARAM_SLAVE_SAE_ID,        true,  NULL, false },
+    { KQ1_PARAM_KEY_SIZE,            true,  NULL, false },
+    { KQ1_PARAM_STORED_KEY_COUNT,    true,  NULL, false },
+    { KQ1_PARAM_MAX_KEY_COUNT,       true,  NULL, false },
+    { KQ1_PARAM_MAX_KEY_PER_REQUEST, true,  NULL, false },
+    { KQ1_PARAM_MAX_KEY_SIZE,        true,  NULL, false },
+    { KQ1_PARAM_MIN_KEY_SIZE,        true,  NULL, false },
+    { KQ1_PARAM_MAX_SAE_ID_COUNT,    true,  NULL, false },
+    { KQ1_PARAM_STATUS_EXTENSION,    false, NULL, false },
+};
+
+/* The Error of a refusal. */
+static const kq1_param_use_t qkd014_error_params[] = {
+    { KQ1_PARAM_ERROR_MESSAGE, true,  NULL, false },
+    { KQ1_PARAM_ERROR_DETAILS, false, NULL, false },
+};
+
+G_STATIC_ASSERT(G_N_ELEMENTS(qkd014_status_params) <= KQ1_MAX_USES);
+
 static const kq1_message_info_t qkd014_messages[] = {
     [KQ1_QKD014_GET_KEY] =
         { 0, KQ1_KEY_REQUEST_NAME, "Table II.1", ROWS(qkd014_get_key_params), NULL, 0 },
@@ -119,6 +158,10 @@ static const kq1_message_info_t qkd014_messages[] = {
     [KQ1_QKD014_GET_KEY_WITH_IDS] =
         { 0, "Key request with key IDs", "ETSI GS QKD 014 Get key with key IDs",
           ROWS(qkd014_key_ids_params), ROWS(qkd014_key_id_params) },
+    [KQ1_QKD014_STATUS] =
+        { 0, "Status", "ETSI GS QKD 014 Status", ROWS(qkd014_status_params), NULL, 0 },
+    [KQ1_QKD014_ERROR] =
+        { 0, "Error", "ETSI GS QKD 014 Error", ROWS(qkd014_error_params), NULL, 0 },
 };
 
 const kq1_message_info_t *

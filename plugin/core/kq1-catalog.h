@@ -64,16 +64,36 @@ typedef enum {
     KQ1_PARAM_KEYS,
     KQ1_PARAM_KEY_EXTENSION,
     KQ1_PARAM_EXTENSION,
+    /* ETSI GS QKD 014's own members (Appendix II maps none to Kq-1): the
+     * Status a KME gives, and the Error of a refusal. */
+    KQ1_PARAM_SOURCE_KME_ID,
+    KQ1_PARAM_TARGET_KME_ID,
+    KQ1_PARAM_MASTER_SAE_ID,
+    KQ1_PARAM_SLAVE_SAE_ID,
+    KQ1_PARAM_KEY_SIZE,
+    KQ1_PARAM_STORED_KEY_COUNT,
+    KQ1_PARAM_MAX_KEY_COUNT,
+    KQ1_PARAM_MAX_KEY_PER_REQUEST,
+    KQ1_PARAM_MAX_KEY_SIZE,
+    KQ1_PARAM_MIN_KEY_SIZE,
+    KQ1_PARAM_MAX_SAE_ID_COUNT,
+    KQ1_PARAM_STATUS_EXTENSION,
+    KQ1_PARAM_ERROR_MESSAGE,
+    KQ1_PARAM_ERROR_DETAILS,
     KQ1_PARAM_COUNT          /* not a parameter: the number of them */
 } kq1_param_t;
+
+/* The first of ETSI GS QKD 014's own members; the ones before are Kq-1's. */
+#define KQ1_PARAM_FIRST_QKD014 KQ1_PARAM_SOURCE_KME_ID
 
 #define KQ1_MAX_ALIASES 3
 
 typedef struct {
-    const char *name;                       /* as the Recommendation names it */
+    const char *name;                       /* as the Recommendation (or ETSI GS QKD 014) names it */
     const char *member;                     /* default JSON member name */
     const char *aliases[KQ1_MAX_ALIASES];   /* other accepted member names, NULL-padded */
     kq1_type_t  type;
+    int64_t     minimum;                    /* the least an integer may be: 1 for counts and sizes, 0 for what may be none */
 } kq1_param_info_t;
 
 typedef struct {
@@ -87,8 +107,8 @@ typedef struct {
     bool         object_too;
 } kq1_param_use_t;
 
-/* No message has more parameter rows than this (Table 1 has 8). */
-#define KQ1_MAX_USES 8
+/* No message has more parameter rows than this (ETSI GS QKD 014's Status has 12). */
+#define KQ1_MAX_USES 12
 
 typedef struct {
     uint16_t               code;
@@ -106,7 +126,9 @@ typedef struct {
 typedef enum {
     KQ1_QKD014_GET_KEY,              /* Key request: POST body of enc_keys (Table II.1) */
     KQ1_QKD014_KEY_CONTAINER,        /* Response to key request: the key container (Table II.2) */
-    KQ1_QKD014_GET_KEY_WITH_IDS      /* POST body of dec_keys: keys asked for by Key ID */
+    KQ1_QKD014_GET_KEY_WITH_IDS,     /* POST body of dec_keys: keys asked for by Key ID */
+    KQ1_QKD014_STATUS,               /* the answer to Get status */
+    KQ1_QKD014_ERROR                 /* the body of a refusal (a status code other than 2xx) */
 } kq1_qkd014_message_t;
 
 const kq1_message_info_t *kq1_qkd014_message(kq1_qkd014_message_t which);

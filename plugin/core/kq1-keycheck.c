@@ -114,6 +114,50 @@ kq1_key_decode_other(const char *text, const kq1_key_t *key, kq1_key_t *other)
     return true;
 }
 
+bool
+kq1_key_text_ambiguous(const char *text)
+{
+    gsize n = strlen(text);
+
+    return is_base64(text, n) && is_hex(text, n);
+}
+
+uint64_t
+kq1_key_digest(const uint8_t *data, gsize len)
+{
+    GChecksum *checksum;
+    uint8_t digest[32];
+    gsize digest_len = sizeof digest;
+    uint64_t value = 0;
+
+    if (len == 0)
+        return 0;
+    checksum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(checksum, data, (gssize)len);
+    g_checksum_get_digest(checksum, digest, &digest_len);
+    g_checksum_free(checksum);
+    for (int i = 0; i < 8; i++)
+        value = value << 8 | digest[i];
+    /* 0 stands for "no key". */
+    return value != 0 ? value : 1;
+}
+
+unsigned
+kq1_key_repeats(const uint8_t *data, gsize len)
+{
+    if (len * 8 < KQ1_WEAK_KEY_MIN_BITS)
+        return 0;
+    for (unsigned period = 1; period <= 4; period++) {
+        gsize i = period;
+
+        while (i < len && data[i] == data[i - period])
+            i++;
+        if (i == len)
+            return period;
+    }
+    return 0;
+}
+
 void
 kq1_key_clear(kq1_key_t *key)
 {

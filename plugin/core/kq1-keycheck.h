@@ -69,4 +69,23 @@ kq1_hash_status_t kq1_key_verify_hash(const uint8_t *data, gsize len, const char
  * (key read one way: the other way); false when there is none. */
 bool kq1_key_decode_other(const char *text, const kq1_key_t *key, kq1_key_t *other);
 
+/* true when key text is valid both as base64 and as hex ("00ff..."), so
+ * that only its Hash value tells which it is. */
+bool kq1_key_text_ambiguous(const char *text);
+
+/* A fixed-size digest of a decoded key (the first 8 bytes of its SHA-256,
+ * as a number): what the capture keeps of a key, never the key, to compare
+ * the two halves of a key and to find the same key material under two key
+ * IDs. 0 only for no key at all (len 0). */
+uint64_t kq1_key_digest(const uint8_t *data, gsize len);
+
+/* Keys shorter than this are not judged by their pattern. */
+#define KQ1_WEAK_KEY_MIN_BITS 64
+
+/* The length, 1 to 4 bytes, of the shortest pattern that data[0..len)
+ * repeats from its start to its end (1: every byte the same; the pattern
+ * need not end at the end); 0 for none, or for a key shorter than
+ * KQ1_WEAK_KEY_MIN_BITS. No random source gives such a key. */
+unsigned kq1_key_repeats(const uint8_t *data, gsize len);
+
 #endif /* KQ1_KEYCHECK_H */

@@ -164,10 +164,10 @@ take_value(checker_t *c, const kq1_param_info_t *info, const char *member, const
                         info->name, member, at, (int)v->value.length, (const char *)c->data + v->value.offset);
             return false;
         }
-        if (integer < 1 || integer > KQ1_MAX_INTEGER)
+        if (integer < info->minimum || integer > KQ1_MAX_INTEGER)
             add_finding(c, KQ1_FINDING_OUT_OF_RANGE, param, element,
-                        "%s (%s)%s is %" PRId64 ": out of range (1 to %d)",
-                        info->name, member, at, integer, KQ1_MAX_INTEGER);
+                        "%s (%s)%s is %" PRId64 ": out of range (%" PRId64 " to %d)",
+                        info->name, member, at, integer, info->minimum, KQ1_MAX_INTEGER);
         out->integer[param] = integer;
     } else if (info->type == KQ1_TYPE_STRING) {
         out->string[param] = kq1_json_doc_string(&c->payload->doc, c->data, position_of(c, v));
@@ -390,6 +390,7 @@ check_key(checker_t *c, kq1_params_t *params, int element)
     int64_t length = 0;
     kq1_key_t other;
     where_t buffer;
+    unsigned period;
 
     if (text == NULL)
         return;
@@ -403,7 +404,11 @@ check_key(checker_t *c, kq1_params_t *params, int element)
                     : c->settings->key_encodings == KQ1_KEY_HEX_ONLY ? "hex" : "base64 or hex");
         return;
     }
-    if (hash != NULL) {
+    /* A brief reading decodes the key as a full one does (the analysis
+     * compares keys): it checks the Hash value only where that picks the
+     * reading, text that is both hex and base64. */
+    if (hash != NULL && (c->full || (c->settings->key_encodings == KQ1_KEY_BASE64_OR_HEX
+                                     && kq1_key_text_ambiguous(text)))) {
         params->hash_status = verify_hash(c, &params->key, text, hash, &params->hash_algorithm,
                                           &params->hash_over_text);
         /* Text that reads both as hex and as base64: the reading the hash
@@ -440,6 +445,15 @@ check_key(checker_t *c, kq1_params_t *params, int element)
                         "digest in hex or base64: not verified");
         }
     }
+    if (!c->full)
+        return;
+    if ((period = kq1_key_repeats(params->key.data, params->key.len)) > 0)
+        add_finding(c, KQ1_FINDING_WEAK_KEY, KQ1_PARAM_KEY, element,
+                    period == 1 ? "Key (key)%s is %" G_GSIZE_FORMAT " bits of one byte repeated: no random source "
+                                  "gives such a key"
+                                : "Key (key)%s is %" G_GSIZE_FORMAT " bits of a pattern of %u bytes repeated: no "
+                                  "random source gives such a key", where(element, &buffer), params->key.len * 8,
+                    period);
     if (has_length)
         check_key_length(c, params, length, element);
 }
@@ -466,8 +480,7 @@ check_keys(checker_t *c)
             continue;
         }
         check_object(c, item, item->value, c->msg->element_params, c->msg->n_element_params, (int)i, params);
-        if (c->full)
-            check_key(c, params, (int)i);
+        check_key(c, params, (int)i);
     }
 }
 
@@ -593,8 +606,7 @@ check_payload(checker_t *c)
     if (c->msg == NULL)
         return;
     check_object(c, object, text, c->msg->params, c->msg->n_params, -1, &p->top);
-    if (c->full)
-        check_key(c, &p->top, -1);
+    check_key(c, &p->top, -1);
     if (c->msg->element_params != NULL)
         check_keys(c);
 }

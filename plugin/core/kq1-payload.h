@@ -34,6 +34,7 @@ typedef enum {
     KQ1_FINDING_HASH_UNKNOWN,           /* Hash value of no known digest length */
     KQ1_FINDING_OUT_OF_RANGE,           /* an integer parameter below 1 or too large */
     KQ1_FINDING_BAD_STRING,             /* a string with \u0000 or a lone surrogate */
+    KQ1_FINDING_WEAK_KEY,               /* a key of one byte, or of a pattern of at most 4, repeated */
     KQ1_FINDING_TOO_MANY                /* findings past KQ1_MAX_FINDINGS, counted only */
 } kq1_finding_kind_t;
 
@@ -64,7 +65,7 @@ typedef struct {
     bool        second_extension;           /* QKD 014's extension_optional beside extension_mandatory */
     kq1_span_t  second_extension_span;
     kq1_span_t  second_extension_value;
-    kq1_key_t   key;                        /* the Key, decoded, when there is one (full reading) */
+    kq1_key_t   key;                        /* the Key, decoded, when there is one */
     kq1_hash_status_t hash_status;          /* of the Hash value over the Key */
     const char *hash_algorithm;             /* that the Hash value was checked with, or NULL */
     bool        hash_over_text;             /* it matched the key text as sent, not the decoded key */
@@ -84,7 +85,7 @@ typedef struct {
  * way and match the same members to the same values. */
 typedef enum {
     KQ1_READ_FULL,     /* and every check: findings, keys decoded, hashes verified */
-    KQ1_READ_BRIEF     /* the values only: what the Info column and the analysis use */
+    KQ1_READ_BRIEF     /* the values and decoded keys only: what the Info column and the analysis use */
 } kq1_reading_t;
 
 /* The unit of Key length: Q.4162 gives none. */
