@@ -301,18 +301,33 @@ digest_of(const kq1_params_t *params)
     return params->key.encoding != KQ1_KEY_UNDECODED ? kq1_key_digest(params->key.data, params->key.len) : 0;
 }
 
-/* Who supplies: a QKD module's ID when it gives one, else its endpoint; an
- * ETSI GS QKD 014 KME giving keys by key ID is another end than the same
- * KME's Get key, as the other KME of a pair is. */
+/* One end of this packet as the other half of a key: an ETSI GS QKD 014
+ * Get key with key IDs gives the slave SAE the other half of what Get key
+ * gave the master, so each of its ends is another end than the same
+ * endpoint's in Get key (one KME may serve both SAEs, and one client may
+ * play both). */
+static uint32_t
+by_key_id_number(packet_info *pinfo, bool source)
+{
+    return identity_number(wmem_strdup_printf(pinfo->pool, "by key ID:%s:%u",
+                                              address_to_str(pinfo->pool, source ? &pinfo->src : &pinfo->dst),
+                                              source ? pinfo->srcport : pinfo->destport));
+}
+
+/* Who supplies: a QKD module's ID when it gives one, else its endpoint. */
 static uint32_t
 supplier_number(packet_info *pinfo, const char *module_id, bool by_key_id)
 {
     if (module_id != NULL)
         return module_number(pinfo, module_id);
-    if (by_key_id)
-        return identity_number(wmem_strdup_printf(pinfo->pool, "by key ID:%s:%u",
-                                                  address_to_str(pinfo->pool, &pinfo->src), pinfo->srcport));
-    return endpoint_number(pinfo, true);
+    return by_key_id ? by_key_id_number(pinfo, true) : endpoint_number(pinfo, true);
+}
+
+/* Who receives: the KM's endpoint (or the SAE's). */
+static uint32_t
+receiver_number(packet_info *pinfo, bool by_key_id)
+{
+    return by_key_id ? by_key_id_number(pinfo, false) : endpoint_number(pinfo, false);
 }
 
 /* Records a supply of the key params gives (its Key ID key_id), by the
@@ -320,11 +335,12 @@ supplier_number(packet_info *pinfo, const char *module_id, bool by_key_id)
  * *key (KQ1_KEY_NONE when the store is full). Says what earlier supplies
  * make of it. */
 static kq1_key_links_t
-note_supply(packet_info *pinfo, const char *key_id, const kq1_params_t *params, uint32_t module, uint32_t *key)
+note_supply(packet_info *pinfo, const char *key_id, const kq1_params_t *params, uint32_t module, uint32_t km,
+            uint32_t *key)
 {
     kq1_key_links_t links;
     bool added;
-    uint32_t parties = kq1_key_audit_parties(key_audit, module, endpoint_number(pinfo, false));
+    uint32_t parties = kq1_key_audit_parties(key_audit, module, km);
 
     memset(&links, 0, sizeof(links));
     *key = kq1_key_store_add(key_ids, key_id, strlen(key_id), &added);
@@ -465,11 +481,12 @@ static void
 note_keys(packet_info *pinfo, const kq1_payload_t *payload, bool by_key_id, first_pass_t *found)
 {
     uint32_t key;
-    uint32_t module;
+    uint32_t module, km;
 
     if (payload == NULL || payload->keys->len == 0)
         return;
     module = supplier_number(pinfo, NULL, by_key_id);
+    km = receiver_number(pinfo, by_key_id);
     found->n_keys = payload->keys->len;
     found->key_links = wmem_alloc0_array(pinfo->pool, kq1_key_links_t, found->n_keys);
     for (unsigned i = 0; i < found->n_keys; i++) {
@@ -477,7 +494,7 @@ note_keys(packet_info *pinfo, const kq1_payload_t *payload, bool by_key_id, firs
         const char *id = kq1_params_string(params, KQ1_PARAM_KEY_ID);
 
         if (id != NULL)
-            found->key_links[i] = note_supply(pinfo, id, params, module, &key);
+            found->key_links[i] = note_supply(pinfo, id, params, module, km, &key);
     }
 }
 
@@ -510,7 +527,7 @@ analyse_tcp_message(packet_info *pinfo, const kq1_message_t *m, const kq1_payloa
         found->key_links[0] = note_supply(pinfo, key_id, &payload->top,
                                           supplier_number(pinfo, kq1_params_string(&payload->top,
                                                                                    KQ1_PARAM_QKD_MODULE_ID), false),
-                                          &key);
+                                          receiver_number(pinfo, false), &key);
         /* A later supply of the key ID here is the one its response answers. */
         if (key != KQ1_KEY_NONE) {
             pending = (pending_t *)wmem_map_insert(exchanges->supplies, GUINT_TO_POINTER(key + 1),

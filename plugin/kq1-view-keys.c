@@ -114,8 +114,8 @@ how_halves_differ(packet_info *pinfo, const kq1_params_t *params, const kq1_key_
     if (bits != partner_bits)
         return wmem_strdup_printf(pinfo->pool, "%" PRIu64 " bits here, %" PRIu64 " bits in frame %u", bits,
                                   partner_bits, links->pair_partner);
-    return wmem_strdup_printf(pinfo->pool, "both %" PRIu64 " bits, other bits than in frame %u (where they first "
-                              "differ is not known: the capture keeps a digest of each key, not the key)", bits,
+    /* Where they first differ is not known: the capture keeps a digest of each key, not the key. */
+    return wmem_strdup_printf(pinfo->pool, "both %" PRIu64 " bits, other bits than in frame %u", bits,
                               links->pair_partner);
 }
 
@@ -138,8 +138,8 @@ kq1_view_add_key_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int 
         proto_item_set_generated(item);
         if (links->pair_status == KQ1_PAIR_MISMATCH && links->later_half)
             expert_add_info_format(pinfo, item, &ei_kq1_pair_mismatch,
-                                   "The two halves of key ID %s are not the same key: %s (Section 3.1.5: a "
-                                   "QKD-key is a pair of the same bits)", kq1_escaped(pinfo, key_id),
+                                   "The two halves of key ID %s differ: %s (Section 3.1.5: a QKD-key is a "
+                                   "pair of the same bits)", kq1_escaped(pinfo, key_id),
                                    how_halves_differ(pinfo, params, links));
     }
     if (links->missing)

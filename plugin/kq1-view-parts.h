@@ -65,6 +65,13 @@ proto_tree *kq1_view_add_tree(proto_tree *tree, tvbuff_t *tvb, const char *text)
 void kq1_view_add_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_payload_t *payload,
                           const kq1_key_links_t *key_links, unsigned n_links);
 
+/* The findings of a payload read from payload_tvb, as expert infos. */
+void kq1_view_add_findings(proto_tree *tree, packet_info *pinfo, tvbuff_t *payload_tvb, const kq1_payload_t *payload);
+
+/* The field an ETSI GS QKD 014 member is shown with (an FT_STRING, or an
+ * FT_INT64 for an integer), at registration. */
+void kq1_view_param_field(kq1_param_t param, int *hf);
+
 /* A parameter found outside a payload (an ETSI GS QKD 014 query or status code). */
 void kq1_view_add_integer(proto_tree *tree, tvbuff_t *tvb, int offset, int length, kq1_param_t param, int64_t value);
 void kq1_view_add_string(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
@@ -76,7 +83,7 @@ void kq1_view_add_wrong_type(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb
  * kq1.failure_response quoting the response and why it is one; an unknown
  * verdict adds nothing. Returns verdict. */
 kq1_verdict_t kq1_view_add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
-                                   const kq1_message_info_t *msg, const char *response, kq1_verdict_t verdict,
+                                   const char *message, const char *response, kq1_verdict_t verdict,
                                    const char *why);
 
 /* The request/response links of Wireshark's usual kind (kq1.response_in,

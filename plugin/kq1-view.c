@@ -11,8 +11,11 @@
 #include "config.h"
 
 #include <epan/packet.h>
+#include <epan/address.h>
+#include <epan/to_str.h>
 #include <epan/charsets.h>
 #include <epan/expert.h>
+#include <wsutil/utf8_entities.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
 #include <epan/strutil.h>
@@ -70,9 +73,10 @@ static int hf_kq1_response_to = -1;
 static int hf_kq1_response_time = -1;
 static int hf_kq1_json_skipped = -1;
 
-/* The field of each Kq-1 parameter, indexed by kq1_param_t; ETSI GS QKD
- * 014's own members have qkd014.* fields (kq1-view-qkd014.c). */
-static int * const param_hf[KQ1_PARAM_COUNT] = {
+/* The field of each parameter, indexed by kq1_param_t; ETSI GS QKD 014's
+ * own members have qkd014.* fields, set by kq1-view-qkd014.c
+ * (kq1_view_param_field). */
+static int *param_hf[KQ1_PARAM_COUNT] = {
     [KQ1_PARAM_KEY]                    = &hf_kq1_key,
     [KQ1_PARAM_KEY_ID]                 = &hf_kq1_key_id,
     [KQ1_PARAM_QKD_MODULE_ID]          = &hf_kq1_qkd_module_id,
@@ -367,8 +371,8 @@ add_keys(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_pay
     }
 }
 
-static void
-add_findings(proto_tree *tree, packet_info *pinfo, tvbuff_t *payload_tvb, const kq1_payload_t *payload)
+void
+kq1_view_add_findings(proto_tree *tree, packet_info *pinfo, tvbuff_t *payload_tvb, const kq1_payload_t *payload)
 {
     for (unsigned i = 0; i < payload->findings->len; i++) {
         const kq1_finding_t *finding = &g_array_index(payload->findings, kq1_finding_t, i);
@@ -733,7 +737,13 @@ kq1_view_add_payload(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, c
 {
     add_params(tree, pinfo, json_tvb, &payload->top, &no_link);
     add_keys(tree, pinfo, json_tvb, payload, key_links, n_links);
-    add_findings(tree, pinfo, json_tvb, payload);
+    kq1_view_add_findings(tree, pinfo, json_tvb, payload);
+}
+
+void
+kq1_view_param_field(kq1_param_t param, int *hf)
+{
+    param_hf[param] = hf;
 }
 
 void
@@ -812,7 +822,7 @@ kq1_view_add_links(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq
 
 kq1_verdict_t
 kq1_view_add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int offset, int length,
-                const kq1_message_info_t *msg, const char *response, kq1_verdict_t verdict, const char *why)
+                const char *message, const char *response, kq1_verdict_t verdict, const char *why)
 {
     proto_item *item;
 
@@ -822,7 +832,7 @@ kq1_view_add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, int of
     proto_item_set_generated(item);
     if (verdict == KQ1_VERDICT_FAILED)
         expert_add_info_format(pinfo, item, &ei_kq1_failure_response, "%s failed: \"%s\" (%s)",
-                               msg->name, kq1_escaped(pinfo, response), why);
+                               message, kq1_escaped(pinfo, response), why);
     return verdict;
 }
 
@@ -845,7 +855,7 @@ add_verdict(proto_tree *tree, packet_info *pinfo, tvbuff_t *json_tvb, const kq1_
     else
         verdict = KQ1_VERDICT_UNKNOWN;
     item_range(json_tvb, payload->top.span[KQ1_PARAM_RESPONSE], &offset, &length);
-    return kq1_view_add_verdict(tree, pinfo, json_tvb, offset, length, msg, response, verdict,
+    return kq1_view_add_verdict(tree, pinfo, json_tvb, offset, length, msg->name, response, verdict,
                            "one of the failure words, see preference kq1.failure_words");
 }
 
@@ -909,10 +919,17 @@ kq1_view_tap_info(packet_info *pinfo, uint16_t code, uint32_t message_id, const 
     tap->code = code;
     tap->message_id = message_id;
     /* The view's own code reads only the verdict and the response time. */
-    if (payload == NULL || !have_tap_listener(kq1_tap))
+    if (!have_tap_listener(kq1_tap))
         return tap;
-    if ((text = kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID)) != NULL)
+    if (payload != NULL && (text = kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID)) != NULL)
         tap->qkd_module_id = wmem_strdup(pinfo->pool, text);
+    /* The link: the QKD module (its ID, else its address) to the KM's address. */
+    tap->link = wmem_strdup_printf(pinfo->pool, "%s " UTF8_RIGHTWARDS_ARROW " %s",
+                                   tap->qkd_module_id != NULL ? tap->qkd_module_id
+                                                              : address_to_str(pinfo->pool, &pinfo->src),
+                                   address_to_str(pinfo->pool, &pinfo->dst));
+    if (payload == NULL)
+        return tap;
     if ((text = kq1_params_string(&payload->top, KQ1_PARAM_KEY_ID)) != NULL)
         tap->key_id = wmem_strdup(pinfo->pool, text);
     if (analysis == NULL || analysis->n_keys == 0)
@@ -1044,7 +1061,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     } else if (length > 0) {
         proto_tree_add_item(kq1_tree, hf_kq1_payload, payload_tvb, 0, -1, ENC_NA);
     }
-    add_findings(kq1_tree, pinfo, payload_tvb, payload);
+    kq1_view_add_findings(kq1_tree, pinfo, payload_tvb, payload);
     if (analysis != NULL) {
         if (analysis->id_repeated)
             expert_add_info_format(pinfo, message_id_item, &ei_kq1_message_id_repeated,

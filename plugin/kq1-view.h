@@ -48,6 +48,8 @@ typedef struct {
     kq1_http_method_t method;
     bool              response;
     const char       *uri;            /* a request's URI, or the URI of a response's request */
+    const char       *sae_id;         /* the SAE ID the URI names (enc_keys, status: the slave's;
+                                       * dec_keys: the master's), or NULL */
     tvbuff_t         *uri_tvb;        /* a request URI's bytes, or NULL when not found */
     uint32_t          code;           /* a response's status code */
     tvbuff_t         *code_tvb;       /* its bytes, or NULL when not found */

@@ -66,6 +66,21 @@ typedef struct {
     unsigned  count;
 } body_t;
 
+/* The SAE ID a QKD 014 path (or URL) names, ".../api/v1/keys/{SAE_ID}/...",
+ * in pinfo->pool; NULL for none. */
+static const char *
+sae_id_of(packet_info *pinfo, const char *uri)
+{
+    const char *path = strstr(uri, QKD014_PREFIX);
+    const char *end;
+
+    if (path == NULL)
+        return NULL;
+    path += strlen(QKD014_PREFIX);
+    end = strchr(path, '/');
+    return end != NULL && end != path ? wmem_strndup(pinfo->pool, path, (size_t)(end - path)) : NULL;
+}
+
 /* The QKD 014 method a path (or URL) names, from
  * ".../api/v1/keys/{SAE_ID}/{method}"; false for none. */
 static bool
@@ -263,6 +278,7 @@ dissect_qkd014(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     message.method = record->method;
     message.response = record->response;
     message.uri = record->uri;
+    message.sae_id = sae_id_of(pinfo, record->uri);
     message.uri_tvb = record->response ? NULL : uri_tvb(pinfo, record);
     message.code = record->code;
     message.code_tvb = record->response ? code_tvb(pinfo, record) : NULL;
