@@ -56,6 +56,9 @@ kq1_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
     const char *module = info->qkd_module_id != NULL ? info->qkd_module_id : NO_MODULE_ID;
     uint64_t bits = 0;
 
+    /* ETSI GS QKD 014's own messages count in the key links only. */
+    if (info->qkd014_only)
+        return TAP_PACKET_DONT_REDRAW;
     tick_stat_node(st, st_messages, 0, false);
     tick_stat_node(st, message_name(info->code), st_node_messages, false);
     tick_stat_node(st, st_directions, 0, false);
@@ -100,18 +103,26 @@ enum {
     LEDGER_RESPONSE_FRAME,
     LEDGER_VERDICT,
     LEDGER_HASH,
-    LEDGER_REUSES
+    LEDGER_REUSES,
+    LEDGER_PAIR_FRAME,
+    LEDGER_PAIR_STATUS,
+    LEDGER_AGE
 };
 
+/* A cell with nothing to say (a key not decoded, no response, no other
+ * half, no time stamp) is an empty string, not 0. */
 static stat_tap_table_item ledger_fields[] = {
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Key ID",         "%s" },
     { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "First frame",    "%u" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "QKD module",     "%s" },
-    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bits",           "%u" },
-    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Response frame", "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Bits",           "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Response frame", "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Verdict",        "%s" },
     { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Hash",           "%s" },
     { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Reuses",         "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Pair frame",     "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Pair status",    "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Key age (s)",    "%s" },
 };
 
 static const char *const ledger_title = "Kq-1 Key Ledger";
@@ -127,9 +138,9 @@ verdict_name(kq1_verdict_t verdict)
     case KQ1_VERDICT_OK:     return "ok";
     case KQ1_VERDICT_FAILED: return "failed";
     case KQ1_VERDICT_UNKNOWN: return "unknown";
-    case KQ1_VERDICT_NONE:   return "-";
+    case KQ1_VERDICT_NONE:   return "";
     }
-    return "-";
+    return "";
 }
 
 static void
@@ -155,6 +166,44 @@ static unsigned
 uint_at(stat_tap_table *table, unsigned row, unsigned column)
 {
     return stat_tap_get_field_data(table, row, column)->value.uint_value;
+}
+
+/* A number in a cell that may be empty. */
+static void
+set_number(stat_tap_table *table, unsigned row, unsigned column, unsigned value)
+{
+    char text[16];
+
+    snprintf(text, sizeof text, "%u", value);
+    set_string(table, row, column, text);
+}
+
+static bool
+is_empty(stat_tap_table *table, unsigned row, unsigned column)
+{
+    return stat_tap_get_field_data(table, row, column)->value.string_value[0] == '\0';
+}
+
+static const char *
+pair_status_name(kq1_pair_status_t status)
+{
+    switch (status) {
+    case KQ1_PAIR_VERIFIED:       return "verified";
+    case KQ1_PAIR_MISMATCH:       return "mismatch";
+    case KQ1_PAIR_NOT_COMPARABLE: return "not comparable";
+    case KQ1_PAIR_NONE:           return "";
+    }
+    return "";
+}
+
+/* The other half of a key (in frame), once per row. */
+static void
+set_pair(stat_tap_table *table, unsigned row, uint32_t frame, kq1_pair_status_t status)
+{
+    if (frame == 0 || !is_empty(table, row, LEDGER_PAIR_FRAME))
+        return;
+    set_number(table, row, LEDGER_PAIR_FRAME, frame);
+    set_string(table, row, LEDGER_PAIR_STATUS, pair_status_name(status));
 }
 
 static void
@@ -190,11 +239,13 @@ ledger_row(stat_tap_table *table, const char *key_id, uint32_t frame, bool *adde
         items[i].type = ledger_fields[i].type;
     row = table->num_elements;
     stat_tap_init_table_row(table, row, G_N_ELEMENTS(ledger_fields), items);
+    for (unsigned column = 0; column < G_N_ELEMENTS(ledger_fields); column++) {
+        if (ledger_fields[column].type == TABLE_ITEM_STRING)
+            set_string(table, row, column, "");
+    }
     set_string(table, row, LEDGER_KEY_ID, key_id);
     set_uint(table, row, LEDGER_FIRST_FRAME, frame);
     set_string(table, row, LEDGER_MODULE, NO_MODULE_ID);
-    set_string(table, row, LEDGER_VERDICT, "-");
-    set_string(table, row, LEDGER_HASH, "-");
     g_hash_table_insert(ledger_rows, g_strdup(key_id), GUINT_TO_POINTER(row + 1));
     return row;
 }
@@ -206,20 +257,39 @@ ledger_supply(stat_tap_table *table, packet_info *pinfo, const kq1_tap_info_t *i
     bool added;
     unsigned row;
 
+    char age[32];
+
     if (key->key_id == NULL)
         return;
+    /* The other half of a Kq-1 key, or a QKD 014 key by key ID, fills in
+     * the pair of its key ID's row; it adds none. */
+    if (info->qkd014_only || key->links.later_half) {
+        gpointer found = g_hash_table_lookup(ledger_rows, key->key_id);
+
+        if (found != NULL && key->links.pair_partner != 0)
+            set_pair(table, GPOINTER_TO_UINT(found) - 1, pinfo->num, key->links.pair_status);
+        if (info->qkd014_only)
+            return;
+    }
     row = ledger_row(table, key->key_id, pinfo->num, &added);
     if (!added) {
         if (key->links.reused_from != 0)
             set_uint(table, row, LEDGER_REUSES, uint_at(table, row, LEDGER_REUSES) + 1);
         return;
     }
+    set_pair(table, row, key->links.pair_partner, key->links.pair_status);
     if (info->qkd_module_id != NULL)
         set_string(table, row, LEDGER_MODULE, info->qkd_module_id);
-    set_uint(table, row, LEDGER_BITS, key->bits);
-    set_string(table, row, LEDGER_HASH, val_to_str_const(key->hash_status, kq1_hash_status_vals, "-"));
+    if (key->bits > 0)
+        set_number(table, row, LEDGER_BITS, key->bits);
+    if (key->hash_status != KQ1_HASH_ABSENT)
+        set_string(table, row, LEDGER_HASH, val_to_str_const(key->hash_status, kq1_hash_status_vals, ""));
+    if (key->has_age) {
+        snprintf(age, sizeof age, "%.3f", nstime_to_sec(&key->age));
+        set_string(table, row, LEDGER_AGE, age);
+    }
     if (answered_here) {    /* keys of a Response to key request come with their verdict */
-        set_uint(table, row, LEDGER_RESPONSE_FRAME, pinfo->num);
+        set_number(table, row, LEDGER_RESPONSE_FRAME, pinfo->num);
         set_string(table, row, LEDGER_VERDICT, verdict_name(info->verdict));
     }
 }
@@ -241,8 +311,8 @@ ledger_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const 
     if (info->code == 0x1302 && info->key_id != NULL
         && (found = g_hash_table_lookup(ledger_rows, info->key_id)) != NULL) {
         row = GPOINTER_TO_UINT(found) - 1;
-        if (uint_at(table, row, LEDGER_RESPONSE_FRAME) == 0) {
-            set_uint(table, row, LEDGER_RESPONSE_FRAME, pinfo->num);
+        if (is_empty(table, row, LEDGER_RESPONSE_FRAME)) {
+            set_number(table, row, LEDGER_RESPONSE_FRAME, pinfo->num);
             set_string(table, row, LEDGER_VERDICT, verdict_name(info->verdict));
         }
     }

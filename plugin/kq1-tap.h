@@ -40,7 +40,7 @@ typedef struct {
     nstime_t       response_time;    /* from that request, when answered */
     unsigned       n_keys;           /* keys supplied by this message */
     kq1_tap_key_t *keys;
-    const char    *link;             /* who supplies them to whom, for the key links (kq1-stats.c) */
+    const char    *link;             /* who supplies them to whom, for the key links (kq1-links.c) */
     bool           qkd014_only;      /* an ETSI GS QKD 014 message that is no Kq-1 one: its keys
                                       * count in the key audit, the message in no Kq-1 statistics */
     bool           has_stored_key_count;   /* an ETSI GS QKD 014 Status */
@@ -53,5 +53,7 @@ extern const value_string kq1_hash_status_vals[];
 /* Registers the stats tree and the key ledger on the "kq1" tap. */
 void kq1_stats_register_tree(void);
 void kq1_stats_register_ledger(void);
+/* And the key links table (kq1-links.c). */
+void kq1_stats_register_links(void);
 
 #endif /* KQ1_TAP_H */

@@ -50,6 +50,7 @@ proto_register_kq1(void)
     kq1_analysis_register(proto_kq1);
     kq1_http_register(proto_qkd014);
     kq1_stats_register_ledger();
+    kq1_stats_register_links();
 }
 
 void
