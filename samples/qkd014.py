@@ -48,7 +48,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     """GET or POST /api/v1/keys/{SAE_ID}/enc_keys, dec_keys; GET .../status."""
 
     store = KeyStore()
-    faults = []     # ("malformed", ...) queued by the client to make a faulty reply
+    faults = []     # functions queued by the client to make the next reply with a body faulty
+    refusals = []   # (HTTP status, message) queued to refuse the next request
 
     def log_message(self, *args):
         pass
@@ -61,6 +62,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def faulty_reply(self, body):
+        """200 with body, after the next fault queued (if any) has changed it."""
+        if self.faults:
+            self.faults.pop(0)(body)
+        return self.reply(200, body)
+
     def error(self, status, message):
         self.reply(status, {"message": message})
 
@@ -70,8 +77,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not url.path.startswith(PREFIX):
             return self.reply(200, {"service": "vendor API", "healthy": True})
         sae_id, _, method = url.path[len(PREFIX):].partition("/")
+        if self.refusals:
+            return self.error(*self.refusals.pop(0))
         if method == "status":
-            return self.reply(200, {
+            return self.faulty_reply({
                 "source_KME_ID": "KME-A", "target_KME_ID": "KME-B", "master_SAE_ID": "SAE-A",
                 "slave_SAE_ID": sae_id, "key_size": 256, "stored_key_count": 25000,
                 "max_key_count": 100000, "max_key_per_request": MAX_KEYS, "max_key_size": 1024,
@@ -82,20 +91,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if number > MAX_KEYS:
                 return self.error(400, "number of keys exceeds max_key_per_request (%d)" % MAX_KEYS)
             container = {"keys": self.store.new_keys(number, size)}
-            if self.faults:
-                self.faults.pop(0)(container)
             if "extension_mandatory" in body:
                 # an object, as ETSI GS QKD 014 defines it (Q.4162 Table II.2
                 # writes "Array of objects")
                 container["key_container_extension"] = {"route": "direct"}
-            return self.reply(200, container)
+            return self.faulty_reply(container)
         if method == "dec_keys":
             wanted = [item["key_ID"] for item in body.get("key_IDs", [])] or query.get("key_ID", [])
             missing = [key_id for key_id in wanted if key_id not in self.store.keys]
             if missing:
                 return self.error(400, "unknown key ID %s" % missing[0])
-            return self.reply(200, {"keys": [{"key_ID": key_id, "key": self.store.keys[key_id]}
-                                             for key_id in wanted]})
+            return self.faulty_reply({"keys": [{"key_ID": key_id, "key": self.store.keys[key_id]}
+                                                   for key_id in wanted]})
         return self.error(404, "no such method")
 
     def do_GET(self):

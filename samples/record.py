@@ -627,6 +627,110 @@ def qkd014_https(secrets):
             server.shutdown()
 
 
+# --- the key audit: both ends of a link, key material, key age -----------------
+
+ALICE_KM, BOB_KM = "127.0.0.1", "127.0.0.2"
+
+
+def iso_now(offset=0.0):
+    """A Generation time stamp in RFC 3339, offset seconds from now."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + offset))
+
+
+def unix_ms_now(offset=0.0):
+    """A Generation time stamp in Unix milliseconds, offset seconds from now."""
+    return str(int((time.time() + offset) * 1000))
+
+
+def other_half(module, supply, **changes):
+    """The same key as supply, as the matching QKD module supplies it to its KM."""
+    return dict(supply, qkd_module_ID=module.module_id, matching_qkd_module_ID=module.matching_id, **changes)
+
+
+def supply_all(supplies, host):
+    """One QKD module connection to the KM at host, each Key supply answered."""
+    def module_role(conn):
+        for supply in supplies:
+            conn.send(KEY_SUPPLY, module_role.next_id, supply)
+            module_role.next_id += 1
+            conn.receive()
+    module_role.next_id = 1
+    run_pair(KQ1_PORT, KeyManager().serve_supplies, module_role, host=host)
+
+
+def two_nodes():
+    """Both ends of one link, every half the same: Alice's module supplies
+    four keys to her KM (127.0.0.1) with RFC 3339 time stamps, Bob's module
+    the same key IDs and bits to his (127.0.0.2) with Unix milliseconds."""
+    alice = QkdModule(seed=21)
+    bob = QkdModule(module_id="QKDM-Bob-01", matching_id="QKDM-Alice-01", seed=22)
+    keys = [alice.key_supply() for _ in range(4)]
+    for key in keys:
+        key["generation_timestamp"] = iso_now(-1)
+    supply_all(keys, ALICE_KM)
+    supply_all([other_half(bob, key, generation_timestamp=unix_ms_now(-1)) for key in keys], BOB_KM)
+
+
+def key_audit():
+    """One link captured at both ends, with a fault of each kind the key
+    audit finds, each key supplied by Alice's module, then by Bob's:
+    1, 4: both halves the same;
+    2: Bob's half has other bits (a pair mismatch);
+    3: at Alice's KM only, between keys both got (missing at Bob's);
+    5: key 1's bits under a new key ID (key material delivered twice);
+    6: an all-zero key, the same at both ends;
+    7: generated two hours ago (too old under kq1.max_key_age 3600);
+    8: generated an hour after it is supplied (from the future);
+    9: a time stamp that is no time."""
+    alice = QkdModule(seed=23)
+    bob = QkdModule(module_id="QKDM-Bob-01", matching_id="QKDM-Alice-01", seed=24)
+    keys = [alice.key_supply() for _ in range(4)]
+    copy = dict(alice.key_supply(), key=keys[0]["key"], hash_value=keys[0]["hash_value"])
+    zeros = bytes(32)
+    weak = dict(alice.key_supply(), key=base64.b64encode(zeros).decode(), hash_value=hashlib.sha256(zeros).hexdigest())
+    old, future, undated = (alice.key_supply() for _ in range(3))
+    for key in keys + [copy, weak, undated]:
+        key["generation_timestamp"] = iso_now(-1)
+    old["generation_timestamp"] = iso_now(-7200)
+    future["generation_timestamp"] = iso_now(3600)
+    undated["generation_timestamp"] = "yesterday"
+    at_alice = keys + [copy, weak, old, future, undated]
+    other_bits = bytes(bob.rng.getrandbits(8) for _ in range(32))
+    at_bob = [other_half(bob, keys[0]),
+              other_half(bob, keys[1], key=base64.b64encode(other_bits).decode(),
+                         hash_value=hashlib.sha256(other_bits).hexdigest()),
+              other_half(bob, keys[3])] + [other_half(bob, key) for key in (copy, weak, old, future, undated)]
+    supply_all(at_alice, ALICE_KM)
+    supply_all(at_bob, BOB_KM)
+
+
+def qkd014_key_audit():
+    """ETSI GS QKD 014 both ways: the master SAE gets three keys (Get key),
+    the slave asks for them by key ID (Get key with key IDs): the first
+    comes back the same, the second with other bits; a key ID the KME never
+    gave is refused (400); a Get key with no parameters at all; a Status
+    whose stored_key_count is a string; a Get status refused (401)."""
+    qkd014.Handler.store = qkd014.KeyStore(seed=15)
+    server = qkd014.serve(80)
+    client = qkd014.Client("http://127.0.0.1:80")
+    try:
+        client.call("/api/v1/keys/SAE-B/status")
+        _, container = client.call("/api/v1/keys/SAE-B/enc_keys?number=3&size=256")
+        ids = [key["key_ID"] for key in container["keys"]]
+        client.call("/api/v1/keys/SAE-A/dec_keys", {"key_IDs": [{"key_ID": ids[0]}]})
+        other_bits = base64.b64encode(bytes(range(32))).decode()
+        qkd014.Handler.faults.append(lambda reply: reply["keys"][0].update(key=other_bits))
+        client.call("/api/v1/keys/SAE-A/dec_keys?key_ID=" + ids[1])
+        client.call("/api/v1/keys/SAE-A/dec_keys?key_ID=00000000-0000-4000-8000-000000000000")
+        client.call("/api/v1/keys/SAE-B/enc_keys")
+        qkd014.Handler.faults.append(lambda reply: reply.update(stored_key_count="many"))
+        client.call("/api/v1/keys/SAE-B/status")
+        qkd014.Handler.refusals.append((401, "SAE not authorized"))
+        client.call("/api/v1/keys/SAE-B/status")
+    finally:
+        server.shutdown()
+
+
 # --- hostile input: what a broken or malicious peer can send --------------------
 
 def hostile(*connections):
@@ -763,8 +867,16 @@ SCENARIOS = {
     "other-binary": (other_binary, OTHER_PORT),
     "qkd014-http": (qkd014_http, 80),
     "qkd014-https": (qkd014_https, 443),
+    "kq1-two-nodes": (two_nodes, KQ1_PORT),
+    "kq1-key-audit": (key_audit, KQ1_PORT),
+    "qkd014-key-audit": (qkd014_key_audit, 80),
 }
 SCENARIOS.update({name: (scenario, KQ1_PORT) for name, scenario in HOSTILE.items()})
+
+# Scenarios also recorded as one capture per node, as a user records them
+# at each KM: name -> {capture: what of the traffic it holds}.
+PER_NODE = {"kq1-two-nodes": {"kq1-two-nodes-alice": "not host " + BOB_KM,
+                              "kq1-two-nodes-bob": "host " + BOB_KM}}
 
 # Scenarios that write TLS secrets, to be put into their capture.
 WITH_SECRETS = {"kq1-tls12", "kq1-tls13", "qkd014-https"}
@@ -774,35 +886,46 @@ ISOLATED = {"kq1-retransmission"}
 NETNS = "kq1-record"
 
 
+def start_dumpcap(capture_filter, path, options):
+    """dumpcap on lo, once it is capturing."""
+    dumpcap = subprocess.Popen(["dumpcap", "-q", "-i", "lo", "-f", capture_filter, "-w", path] + options,
+                               stderr=subprocess.PIPE, text=True)
+    for line in dumpcap.stderr:  # "Capturing on 'Loopback: lo'" once it is ready
+        if line.startswith("Capturing on"):
+            return dumpcap
+    raise SystemExit("dumpcap did not start capturing (root is needed)")
+
+
 def record(name):
     scenario, port, *snaplen = SCENARIOS[name]
-    output = os.path.join(SAMPLES, name + ".pcapng")
+    # The sample, and for a scenario of several nodes the capture at each.
+    captures = dict({name: "tcp port %d" % port},
+                    **{node: "tcp port %d and %s" % (port, only) for node, only in PER_NODE.get(name, {}).items()})
     with tempfile.TemporaryDirectory() as tmp:
         # dumpcap may drop root privileges: let it write into a folder it owns.
         os.chmod(tmp, 0o777)
-        temporary = os.path.join(tmp, name + ".pcapng")
         options = ["-s", str(snaplen[0])] if snaplen else []
-        dumpcap = subprocess.Popen(["dumpcap", "-q", "-i", "lo", "-f", "tcp port %d" % port,
-                                    "-w", temporary] + options, stderr=subprocess.PIPE, text=True)
-        for line in dumpcap.stderr:  # "Capturing on 'Loopback: lo'" once it is ready
-            if line.startswith("Capturing on"):
-                break
-        else:
-            raise SystemExit("dumpcap did not start capturing (root is needed)")
+        dumpcaps = {capture: start_dumpcap(capture_filter, os.path.join(tmp, capture + ".pcapng"), options)
+                    for capture, capture_filter in captures.items()}
         time.sleep(0.5)
         secrets = os.path.join(tmp, "secrets.keylog")
         try:
             scenario(secrets) if name in WITH_SECRETS else scenario()
         finally:
             time.sleep(0.5)
-            dumpcap.send_signal(signal.SIGINT)
-            dumpcap.wait(timeout=20)
-        if name in WITH_SECRETS:
-            # Wireshark decrypts the capture alone, with no key log file to configure.
-            subprocess.run(["editcap", "--inject-secrets", "tls," + secrets, temporary, output], check=True)
-        else:
-            shutil.copyfile(temporary, output)
-    print("recorded", os.path.relpath(output))
+            for dumpcap in dumpcaps.values():
+                dumpcap.send_signal(signal.SIGINT)
+            for dumpcap in dumpcaps.values():
+                dumpcap.wait(timeout=20)
+        for capture in captures:
+            temporary = os.path.join(tmp, capture + ".pcapng")
+            output = os.path.join(SAMPLES, capture + ".pcapng")
+            if name in WITH_SECRETS:
+                # Wireshark decrypts the capture alone, with no key log file to configure.
+                subprocess.run(["editcap", "--inject-secrets", "tls," + secrets, temporary, output], check=True)
+            else:
+                shutil.copyfile(temporary, output)
+            print("recorded", os.path.relpath(output))
 
 
 def record_isolated(name):
