@@ -10,12 +10,14 @@ recording with other ACK timing still passes.
     test_tshark.py --plugin-dir BUILD/plugins --samples SAMPLES --tshark tshark [TestCase ...]
 """
 import argparse
+import calendar
 import glob
 import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 import unittest
 
 from tshark_harness import Tshark, staged_plugin
@@ -988,9 +990,15 @@ class Qkd014(Kq1TestCase):
     def test_key_checks_and_stats(self):
         out = self.tshark.run("-r", self.tshark.sample("qkd014-http.pcapng"), "-q", "-z", "kq1,keys").stdout
         rows = [[column.strip() for column in line.split("|")[:-1]] for line in out.splitlines()
-                if line.count("|") == 8 and not line.startswith("Key ID")]
+                if line.count("|") == 11 and not line.startswith("Key ID")]
         self.assertEqual([row[0] for row in rows], QKD014_KID)
-        self.assertEqual([row[3] for row in rows], ["256", "256", "512", "0"])
+        # The last key has no key: an empty cell, not 0.
+        self.assertEqual([row[3] for row in rows], ["256", "256", "512", ""])
+        # The slave got the first two back by key ID, the same bits.
+        by_id = [str(frame.number) for frame in self.tshark.frames("qkd014-http.pcapng")
+                 if frame.qkd014 and frame.qkd014[0].get("qkd014.method") == "Key container for Get key with key IDs"]
+        self.assertEqual([row[8:10] for row in rows],
+                         [[by_id[0], "verified"], [by_id[1], "verified"], ["", ""], ["", ""]])
         # Kq-1 messages only: the four Get key requests and their four responses
         out = self.tshark.run("-r", self.tshark.sample("qkd014-http.pcapng"), "-q", "-z", "kq1,tree").stdout
         self.assertRegex(out, r"Key request\s+4 ")
@@ -1063,6 +1071,216 @@ class BriefReading(Kq1TestCase):
                 self.assertEqual(brief.rstrip(), full.rstrip(), "%s %s" % (name, " ".join(options)))
                 compared += brief.count("Kq-1")
         self.assertGreater(compared, 100)
+
+
+def key_age(frame_time, stamp):
+    """Frame time minus a Generation time stamp (RFC 3339 in UTC, or Unix
+    milliseconds), as the dissector reads it, to the millisecond."""
+    if stamp.isdigit():
+        generated = int(stamp) / 1000
+    else:
+        generated = calendar.timegm(time.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ"))
+    return "%.3f" % (float(frame_time) - generated)
+
+
+def table_rows(output, title):
+    """The rows of a -z table (cells stripped) under its title."""
+    lines = output.splitlines()
+    start = lines.index(title) + 1
+    rows = []
+    for line in lines[start:]:
+        if line.startswith("=") or not line.strip():
+            break
+        rows.append([cell.strip() for cell in line.split("|")[:-1]])
+    return rows
+
+
+class KeyAudit(Kq1TestCase):
+    """Both ends of one link (Alice's module to her KM, Bob's to his): the
+    two halves of each key compared, key material, key age."""
+
+    PAIR_FIELDS = ("-T", "fields", "-e", "frame.number", "-e", "kq1.pair_status", "-e", "kq1.key_id_pair_frame",
+                   "-Y", "kq1.command_code == 0x3101")
+
+    def supplies(self, sample, *options):
+        out = self.tshark.run("-r", self.tshark.sample(sample), *options, *self.PAIR_FIELDS).stdout
+        return [line.split("\t") for line in out.splitlines()]
+
+    def test_two_nodes_all_verified(self):
+        # Alice's four keys, then Bob's halves of them: the later half knows
+        # its partner in one pass, both with -2; no finding at all.
+        alice = ["4", "8", "10", "12"]
+        bob = ["20", "24", "26", "28"]
+        self.assertEqual(self.supplies("kq1-two-nodes.pcapng"),
+                         [[a, "", ""] for a in alice] + [[b, "1", a] for a, b in zip(alice, bob)])
+        self.assertEqual(self.supplies("kq1-two-nodes.pcapng", "-2"),
+                         [[a, "1", b] for a, b in zip(alice, bob)] + [[b, "1", a] for a, b in zip(alice, bob)])
+        for options in ((), ("-2",)):
+            for frame in self.tshark.kq1_frames("kq1-two-nodes.pcapng", *options):
+                for pdu in frame.pdus:
+                    self.assertEqual(pdu.experts, [], "frame %d %s" % (frame.number, options))
+
+    def test_merged_captures(self):
+        # One capture at each KM, merged as users do: the same pairs.
+        self.tshark.prove_plugin_loaded()
+        merged = os.path.join(self.tshark.workdir, "kq1-two-nodes-merged.pcapng")
+        subprocess.run(["mergecap", "-w", merged, self.tshark.sample("kq1-two-nodes-alice.pcapng"),
+                        self.tshark.sample("kq1-two-nodes-bob.pcapng")], check=True)
+        os.chmod(merged, 0o644)
+        out = self.tshark.run("-r", merged, "-2", *self.PAIR_FIELDS).stdout
+        rows = [line.split("\t") for line in out.splitlines()]
+        self.assertEqual(len(rows), 8)
+        self.assertEqual([row[1] for row in rows], ["1"] * 8)
+        links = self.tshark.run("-r", merged, "-q", "-z", "kq1,links").stdout
+        self.assertEqual([row[:3] + row[5:] for row in table_rows(links, "Kq-1 Links")],
+                         [["QKDM-Alice-01 → 127.0.0.1", "4", "1024", "4", "0", "0", "0", ""],
+                          ["QKDM-Bob-01 → 127.0.0.2", "4", "1024", "4", "0", "0", "0", ""]])
+
+    def test_key_age_both_formats(self):
+        # RFC 3339 at Alice's, Unix milliseconds at Bob's: both read.
+        out = self.tshark.run("-r", self.tshark.sample("kq1-two-nodes.pcapng"), "-Y", "kq1.command_code == 0x3101",
+                              "-T", "fields", "-e", "frame.time_epoch", "-e", "kq1.generation_timestamp",
+                              "-e", "kq1.key_age").stdout
+        rows = [line.split("\t") for line in out.splitlines()]
+        self.assertEqual(len(rows), 8)
+        for frame_time, stamp, age in rows:
+            self.assertEqual("%.3f" % float(age), key_age(frame_time, stamp))
+        self.assertEqual([stamp.isdigit() for _, stamp, _ in rows], [False] * 4 + [True] * 4)
+
+    # kq1-key-audit.pcapng: each key at Alice's KM, then at Bob's (see samples/record.py).
+    REUSED = ("kq1.key_material_reused", "The key of key ID {id} is the same 256 bits as a key of another key ID "
+                                         "supplied in frame 4: key material delivered twice")
+    WEAK = ("kq1.weak_key", "Key (key) is 256 bits of one byte repeated: no random source gives such a key")
+    FUTURE = ("kq1.key_from_future", "Key generated {s} s after this frame was captured, more than the clock skew "
+                                     "allowed (5 s, see preference kq1.clock_skew; time stamp read as ISO 8601)")
+    UNREADABLE = ("kq1.bad_timestamp", 'Generation time stamp "yesterday" is no time in ISO 8601 or Unix time '
+                                       "(Q.4162 names no format; see preference kq1.timestamp_format)")
+
+    def audit_findings(self, *options):
+        """{frame: [(expert, message with key IDs and seconds as {id}, {s})]} of the Key supplies."""
+        findings = {}
+        for frame in self.tshark.kq1_frames("kq1-key-audit.pcapng", *options):
+            for pdu in frame.pdus:
+                if pdu.get("kq1.command_code") != "0x3101":
+                    continue
+                key_id = pdu.get("kq1.key_id")
+                findings[frame.number] = [(name, re.sub(r"\d+\.\d{3} s after", "{s} s after",
+                                                        text.replace(key_id, "{id}"))) for name, text in pdu.experts]
+        return findings
+
+    def test_faults_one_pass(self):
+        mismatch = ("kq1.pair_mismatch", "The two halves of key ID {id} differ: both 256 bits, other bits than in "
+                                         "frame 8 (Section 3.1.5: a QKD-key is a pair of the same bits)")
+        expected = {4: [], 8: [], 10: [], 12: [], 14: [self.REUSED], 16: [self.WEAK], 18: [], 20: [self.FUTURE],
+                    22: [self.UNREADABLE],
+                    30: [], 34: [mismatch], 36: [], 38: [], 40: [self.WEAK], 42: [], 44: [self.FUTURE],
+                    46: [self.UNREADABLE]}
+        self.assertEqual(self.audit_findings(), expected)
+        # The whole capture read: key 3 never reached Bob's KM.
+        expected[10] = [("kq1.pair_missing", "Key ID {id} never reached the other end of this link, though that "
+                                             "end received other keys in this capture")]
+        self.assertEqual(self.audit_findings("-2"), expected)
+        # Keys older than an hour: the one generated two hours before.
+        old = [("kq1.key_too_old", re.sub(r"\d+\.\d{3}", "{s}", text)) for frame in
+               self.tshark.kq1_frames("kq1-key-audit.pcapng", "-o", "kq1.max_key_age:3600")
+               for pdu in frame.pdus for name, text in pdu.experts if name == "kq1.key_too_old"]
+        self.assertEqual(old, [("kq1.key_too_old", "Key is {s} s old, older than the 3600 s allowed (see preference "
+                                                   "kq1.max_key_age; time stamp read as ISO 8601)")] * 2)
+
+    def test_pair_status_and_links(self):
+        self.assertEqual([row[:2] for row in self.supplies("kq1-key-audit.pcapng", "-2")],
+                         [["4", "1"], ["8", "2"], ["10", ""], ["12", "1"], ["14", "1"], ["16", "1"], ["18", "1"],
+                          ["20", "1"], ["22", "1"], ["30", "1"], ["34", "2"], ["36", "1"], ["38", "1"], ["40", "1"],
+                          ["42", "1"], ["44", "1"], ["46", "1"]])
+        for options in ((), ("-2",)):
+            links = self.tshark.run("-r", self.tshark.sample("kq1-key-audit.pcapng"), *options, "-q",
+                                    "-z", "kq1,links").stdout
+            missing = "1" if options else "0"    # known once the capture has been read
+            self.assertEqual([row[:3] + row[5:] for row in table_rows(links, "Kq-1 Links")],
+                             [["QKDM-Alice-01 → 127.0.0.1", "9", "2304", "7", "1", missing, "1", ""],
+                              ["QKDM-Bob-01 → 127.0.0.2", "8", "2048", "7", "1", "0", "0", ""]], options)
+
+    def test_ledger(self):
+        out = self.tshark.run("-r", self.tshark.sample("kq1-two-nodes.pcapng"), "-q", "-z", "kq1,keys").stdout
+        rows = table_rows(out, "Kq-1 Key Ledger")
+        self.assertEqual(rows[0][1:10], ["4", "QKDM-Alice-01", "256", "6", "ok", "verified", "0", "20", "verified"])
+        self.assertEqual([(row[1], row[8], row[9]) for row in rows],
+                         [("4", "20", "verified"), ("8", "24", "verified"), ("10", "26", "verified"),
+                          ("12", "28", "verified")])
+        for row in rows:
+            self.assertRegex(row[10], r"^1\.\d{3}$")   # stamped a second before the supply, to the second
+
+
+class Qkd014KeyAudit(Kq1TestCase):
+    """ETSI GS QKD 014 both ways: the keys of Get key (the master SAE's) and
+    of Get key with key IDs (the slave's) compared; refusals; Status."""
+
+    def qkd014_messages(self, *options):
+        return [(frame.number, frame.qkd014[0]) for frame in self.tshark.frames("qkd014-key-audit.pcapng", *options)
+                if frame.qkd014]
+
+    def test_halves_compared(self):
+        for options in ((), ("-2",)):
+            frames = self.tshark.frames("qkd014-key-audit.pcapng", *options)
+            container = next(frame for frame in frames if frame.pdus and frame.pdus[0].get("kq1.keys") == "3")
+            by_id = [(number, pdu) for number, pdu in self.qkd014_messages(*options)
+                     if pdu.get("qkd014.method") == "Key container for Get key with key IDs"]
+            self.assertEqual(len(by_id), 2)
+            (equal_frame, equal), (other_frame, other) = by_id
+            self.assertEqual([equal.get("kq1.pair_status"), other.get("kq1.pair_status")], ["1", "2"])
+            self.assertEqual([equal.get("kq1.key_id_pair_frame"), other.get("kq1.key_id_pair_frame")],
+                             [str(container.number)] * 2)
+            self.assertEqual(other.experts, [("kq1.pair_mismatch", "The two halves of key ID %s differ: both 256 "
+                                              "bits, other bits than in frame %d (Section 3.1.5: a QKD-key is a "
+                                              "pair of the same bits)" % (other.get("qkd014.key_id"),
+                                                                          container.number))])
+            self.assertEqual(equal.experts, [])
+            master = container.pdus[0]
+            if options:     # the first halves learn of the later ones once the capture is read
+                self.assertEqual(master.all("kq1.pair_status"), ["1", "2"])
+                self.assertEqual(master.all("kq1.key_id_pair_frame"), [str(equal_frame), str(other_frame)])
+                self.assertEqual(master.expert_names(), ["kq1.pair_missing"])
+            else:
+                self.assertEqual(master.all("kq1.pair_status"), [])
+                self.assertEqual(master.experts, [])
+
+    def test_refusals_status_and_bare_get_key(self):
+        messages = [(pdu.get("qkd014.method"), pdu.experts) for _, pdu in self.qkd014_messages()]
+        self.assertEqual([method for method, _ in messages],
+                         ["Get status", "Status", "Get key with key IDs", "Key container for Get key with key IDs",
+                          "Get key with key IDs", "Key container for Get key with key IDs", "Get key with key IDs",
+                          "Error for Get key with key IDs", "Get status", "Status", "Get status",
+                          "Error for Get status"])
+        self.assertEqual(messages[7][1], [(FAILED, 'Get key with key IDs failed: "400" (an HTTP error status, '
+                                                   '"unknown key ID 00000000-0000-4000-8000-000000000000")')])
+        self.assertEqual(messages[9][1], [(WRONG, "Stored key count (stored_key_count) is a string, expected an "
+                                                  "integer")])
+        self.assertEqual(messages[11][1], [(FAILED, 'Get status failed: "401" (an HTTP error status, "SAE not '
+                                                    'authorized")')])
+        status = self.qkd014_messages()[1][1]
+        self.assertEqual({name: status.get(name) for name in (
+            "qkd014.source_kme_id", "qkd014.target_kme_id", "qkd014.master_sae_id", "qkd014.slave_sae_id",
+            "qkd014.key_size", "qkd014.stored_key_count", "qkd014.max_key_count", "qkd014.max_key_per_request",
+            "qkd014.max_key_size", "qkd014.min_key_size", "qkd014.max_sae_id_count")},
+            {"qkd014.source_kme_id": "KME-A", "qkd014.target_kme_id": "KME-B", "qkd014.master_sae_id": "SAE-A",
+             "qkd014.slave_sae_id": "SAE-B", "qkd014.key_size": "256", "qkd014.stored_key_count": "25000",
+             "qkd014.max_key_count": "100000", "qkd014.max_key_per_request": "128", "qkd014.max_key_size": "1024",
+             "qkd014.min_key_size": "64", "qkd014.max_sae_id_count": "0"})
+        # A Get key without parameters: the Kq-1 Key request, no parameter item.
+        bare = [frame.pdus[0] for frame in self.tshark.kq1_frames("qkd014-key-audit.pcapng")
+                if frame.pdus[0].get("kq1.command_code") is None and frame.pdus[0].get("kq1.response_in") is None
+                and frame.pdus[0].get("kq1.response_to") is None and not frame.pdus[0].all("kq1.number_of_keys")]
+        self.assertEqual(len(bare), 1)
+        self.assertEqual(bare[0].experts, [])
+        self.assertEqual([name for name in bare[0].fields if name.startswith("kq1.")], [])
+
+    def test_links(self):
+        for options in ((), ("-2",)):
+            out = self.tshark.run("-r", self.tshark.sample("qkd014-key-audit.pcapng"), *options, "-q",
+                                  "-z", "kq1,links").stdout
+            missing = "1" if options else "0"
+            self.assertEqual([row[:3] + row[5:] for row in table_rows(out, "Kq-1 Links")],
+                             [["127.0.0.1 → SAE-B", "4", "1024", "1", "1", missing, "0", "25000"]], options)
 
 
 class Hostile(Kq1TestCase):
@@ -1276,6 +1494,9 @@ COOKBOOK = {
     "|| kq1.key_encoding_unknown": [("kq1-analysis.pcapng", [8, 10, 35]), ("kq1-conforming.pcapng", [])],
     # The first half learns of the later one only once the capture has been read.
     "kq1.pair_status == 1": [("kq1-conforming.pcapng", {"": [14], "-2": [4, 14]}), ("kq1-proactive.pcapng", [])],
+    "kq1.pair_mismatch || kq1.pair_missing": [("kq1-key-audit.pcapng", {"": [34], "-2": [10, 34]}),
+                                              ("kq1-two-nodes.pcapng", [])],
+    "kq1.key_material_reused || kq1.weak_key": [("kq1-key-audit.pcapng", [14, 16, 40]), ("kq1-two-nodes.pcapng", [])],
     "kq1.key_id_reused": [("kq1-analysis.pcapng", [14, 35]), ("kq1-conforming.pcapng", [])],
     "kq1.key_id_first_frame": [("kq1-analysis.pcapng", [14, 35]), ("kq1-conforming.pcapng", [])],
     "kq1.no_response": [("kq1-analysis.pcapng", [18, 40]), ("kq1-conforming.pcapng", [])],
