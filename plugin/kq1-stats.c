@@ -278,6 +278,8 @@ ledger_supply(stat_tap_table *table, packet_info *pinfo, const kq1_tap_info_t *i
         return;
     }
     set_pair(table, row, key->links.pair_partner, key->links.pair_status);
+    if (key->links.missing)     /* known once the whole capture has been read */
+        set_string(table, row, LEDGER_PAIR_STATUS, "missing");
     if (info->qkd_module_id != NULL)
         set_string(table, row, LEDGER_MODULE, info->qkd_module_id);
     if (key->bits > 0)

@@ -1333,7 +1333,7 @@ kq1_view_register(int proto, int proto_qkd014, module_t *module)
             "String a C string cannot hold, or no Unicode", EXPFILL } },
         { &ei_kq1_weak_key,
           { "kq1.weak_key", PI_SECURITY, PI_WARN,
-            "Key no random source gives", EXPFILL } },
+            "Key of one byte or a short pattern repeated", EXPFILL } },
         { &ei_kq1_too_many_findings,
           { "kq1.too_many_findings", PI_PROTOCOL, PI_NOTE,
             "More findings than are listed", EXPFILL } },

@@ -732,18 +732,23 @@ class Analysis(Kq1TestCase):
         numbers = [frame.number for frame in self.tshark.kq1_frames(self.sample)]
         out = self.tshark.run("-r", self.tshark.sample(self.sample), "-q", "-z", "kq1,keys").stdout
         rows = [[column.strip() for column in line.split("|")[:-1]] for line in out.splitlines()
-                if line.count("|") == 8 and not line.startswith("Key ID")]
+                if line.count("|") == 11 and not line.startswith("Key ID")]
         f = numbers
-        self.assertEqual(rows[:6], [
-            [A_KID[0], str(f[0]), "QKDM-Alice-01", "256", str(f[1]), "ok", "verified", "2"],
-            [A_KID[1], str(f[2]), "QKDM-Alice-01", "256", str(f[3]), "ok", "mismatch", "0"],
-            [A_KID[2], str(f[4]), "QKDM-Alice-01", "256", str(f[5]), "ok", "verified", "0"],
-            [A_KID[3], str(f[6]), "QKDM-Alice-01", "256", str(f[7]), "ok", "verified", "0"],
-            [A_KID[4], str(f[10]), "QKDM-Alice-01", "256", str(f[11]), "ok", "verified", "0"],
-            [A_KID[5], str(f[12]), "QKDM-Alice-01", "256", "0", "-", "verified", "0"],
+        # No other half in this capture: empty pair cells; an unanswered key
+        # has empty response cells, a key of a Response to key request no
+        # hash and no age.
+        self.assertEqual([row[:10] for row in rows[:6]], [
+            [A_KID[0], str(f[0]), "QKDM-Alice-01", "256", str(f[1]), "ok", "verified", "2", "", ""],
+            [A_KID[1], str(f[2]), "QKDM-Alice-01", "256", str(f[3]), "ok", "mismatch", "0", "", ""],
+            [A_KID[2], str(f[4]), "QKDM-Alice-01", "256", str(f[5]), "ok", "verified", "0", "", ""],
+            [A_KID[3], str(f[6]), "QKDM-Alice-01", "256", str(f[7]), "ok", "verified", "0", "", ""],
+            [A_KID[4], str(f[10]), "QKDM-Alice-01", "256", str(f[11]), "ok", "verified", "0", "", ""],
+            [A_KID[5], str(f[12]), "QKDM-Alice-01", "256", "", "", "verified", "0", "", ""],
         ])
+        for row in rows[:6]:
+            self.assertRegex(row[10], r"^\d+\.\d{3}$")
         self.assertEqual(len(rows), 11)
-        self.assertEqual(rows[6][1:], [str(f[16]), "(no QKD module ID)", "512", str(f[16]), "ok", "-", "0"])
+        self.assertEqual(rows[6][1:], [str(f[16]), "(no QKD module ID)", "512", str(f[16]), "ok", "", "0", "", "", ""])
 
 
 class VendorNames(Kq1TestCase):
@@ -1199,6 +1204,12 @@ class KeyAudit(Kq1TestCase):
             self.assertEqual([row[:3] + row[5:] for row in table_rows(links, "Kq-1 Links")],
                              [["QKDM-Alice-01 → 127.0.0.1", "9", "2304", "7", "1", missing, "1", ""],
                               ["QKDM-Bob-01 → 127.0.0.2", "8", "2048", "7", "1", "0", "0", ""]], options)
+
+    def test_ledger_missing_half(self):
+        out = self.tshark.run("-r", self.tshark.sample("kq1-key-audit.pcapng"), "-2", "-q", "-z", "kq1,keys").stdout
+        rows = table_rows(out, "Kq-1 Key Ledger")
+        self.assertEqual([(row[1], row[8], row[9]) for row in rows[:4]],
+                         [("4", "30", "verified"), ("8", "34", "mismatch"), ("10", "", "missing"), ("12", "36", "verified")])
 
     def test_ledger(self):
         out = self.tshark.run("-r", self.tshark.sample("kq1-two-nodes.pcapng"), "-q", "-z", "kq1,keys").stdout
