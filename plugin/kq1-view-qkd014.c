@@ -49,7 +49,8 @@ static expert_field ei_qkd014_key_id_unknown = EI_INIT;
 static proto_tree *
 add_kq1_item(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const char *message)
 {
-    col_append_fstr(pinfo->cinfo, COL_INFO, " [Kq-1 %s]", message);
+    /* First, where a narrow Info column still shows it, before HTTP's line. */
+    col_prepend_fstr(pinfo->cinfo, COL_INFO, "[Kq-1 %s] ", message);
     return kq1_view_add_tree(tree, tvb,
                              wmem_strdup_printf(pinfo->pool, "Kq-1 (ETSI GS QKD 014, Q.4162 Appendix II), %s [Get key]",
                                                 message));
@@ -62,7 +63,7 @@ add_qkd014_item(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const char 
     proto_item *item;
     proto_tree *subtree;
 
-    col_append_fstr(pinfo->cinfo, COL_INFO, " [ETSI GS QKD 014 %s]", message);
+    col_prepend_fstr(pinfo->cinfo, COL_INFO, "[ETSI GS QKD 014 %s] ", message);
     item = proto_tree_add_protocol_format(tree, proto_qkd014, tvb, 0, 0,
                                           "ETSI GS QKD 014, %s (not a Kq-1 message: Q.4162 Appendix II "
                                           "maps only Get key)", message);

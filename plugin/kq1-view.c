@@ -437,6 +437,9 @@ describe_pdu(packet_info *pinfo, const kq1_message_info_t *msg, uint16_t code,
             wmem_strbuf_append_printf(info, "%s%s", shown > 0 ? "," : "", kq1_escaped(pinfo, key_id));
             shown++;
         }
+        /* Keys without a Key ID: said, not left as a dangling label. */
+        if (shown == 0)
+            wmem_strbuf_append(info, "missing");
     }
     return wmem_strbuf_get_str(info);
 }

@@ -709,7 +709,8 @@ def qkd014_key_audit():
     the slave asks for them by key ID (Get key with key IDs): the first
     comes back the same, the second with other bits; a key ID the KME never
     gave is refused (400); a Get key with no parameters at all; a Status
-    whose stored_key_count is a string; a Get status refused (401)."""
+    whose stored_key_count is a string; a Get status refused (401); a key
+    container whose one key has no key_ID."""
     qkd014.Handler.store = qkd014.KeyStore(seed=15)
     server = qkd014.serve(80)
     client = qkd014.Client("http://127.0.0.1:80")
@@ -727,6 +728,8 @@ def qkd014_key_audit():
         client.call("/api/v1/keys/SAE-B/status")
         qkd014.Handler.refusals.append((401, "SAE not authorized"))
         client.call("/api/v1/keys/SAE-B/status")
+        qkd014.Handler.faults.append(lambda reply: reply["keys"][0].pop("key_ID"))
+        client.call("/api/v1/keys/SAE-B/enc_keys?number=1")
     finally:
         server.shutdown()
 
@@ -833,6 +836,12 @@ HOSTILE = {
     "hostile-extensions": hostile(*hostile_extensions()),
     "hostile-versions": hostile(*hostile_versions()),
     "hostile-deep-json": hostile(*hostile_deep_json()),
+    # Responses to key request whose keys carry no Key ID: one key, then two.
+    "hostile-keys-without-ids": hostile([pdu(KEY_REQUEST_RESPONSE, 1, encode_json(
+        {"keys": [{"key": base64.b64encode(bytes(range(32))).decode()}], "response": "success"})),
+        pdu(KEY_REQUEST_RESPONSE, 2, encode_json(
+            {"keys": [{"key": base64.b64encode(bytes(range(i, i + 32))).decode()} for i in (1, 2)],
+             "response": "success"}))]),
     "hostile-zeros": hostile([bytes(4096)]),
     "hostile-ones": hostile([b"\xff" * 4096]),
     "hostile-random": hostile([bytes(random.Random(4162).getrandbits(8) for _ in range(20000))]),

@@ -975,11 +975,13 @@ class Qkd014(Kq1TestCase):
 
     def test_info_names_the_message(self):
         infos = [info for _, info in self.tshark.columns("qkd014-http.pcapng", display_filter="kq1 || qkd014").values()]
-        self.assertEqual([info[info.index(" ["):] for info in infos][:4], [
-            " [ETSI GS QKD 014 Get status]", " [ETSI GS QKD 014 Status]", " [Kq-1 Key request]",
-            " [Kq-1 Response to key request]"])
-        self.assertTrue(infos[6].startswith("POST /api/v1/keys/SAE-A/dec_keys"))
-        self.assertTrue(infos[6].endswith("[ETSI GS QKD 014 Get key with key IDs]"))
+        # The message's name first, where a narrow Info column still shows
+        # it; then HTTP's line.
+        self.assertEqual([info[:info.index("] ") + 1] for info in infos][:4], [
+            "[ETSI GS QKD 014 Get status]", "[ETSI GS QKD 014 Status]", "[Kq-1 Key request]",
+            "[Kq-1 Response to key request]"])
+        self.assertEqual(infos[2], "[Kq-1 Key request] GET /api/v1/keys/SAE-B/enc_keys?number=2&size=256 HTTP/1.1 ")
+        self.assertTrue(infos[6].startswith("[ETSI GS QKD 014 Get key with key IDs] POST /api/v1/keys/SAE-A/dec_keys"))
 
     def test_vendor_path_is_not_kq1(self):
         # A response names its request's URI in http.response_for.uri in
@@ -1336,6 +1338,18 @@ class Hostile(Kq1TestCase):
                                      "only QKD module -> KM messages (0x31xx) go this way"),
              ("kq1.no_response", "No response to this Key request in the capture")],
             [self.NO_RESPONSE]])
+
+    def test_keys_without_ids(self):
+        # Info says the Key IDs are missing rather than ending on a label.
+        rows = self.tshark.columns("hostile-keys-without-ids.pcapng")
+        self.assertEqual([info for _, info in rows.values()][:2], [
+            "Response to key request, QKD module -> KM, MessageID 1, Key ID missing",
+            "Response to key request, QKD module -> KM, MessageID 2, Key IDs missing"])
+        missing = "Key ID (key_ID) missing in Keys[%d]: mandatory in each key of Response to key request (Table 4)"
+        no_request = ("kq1.no_request", "This Response to key request answers no unanswered Key request seen in "
+                                        "this TCP conversation")
+        self.assertExperts("hostile-keys-without-ids.pcapng", [
+            [(MISSING, missing % 0), no_request], [(MISSING, missing % 0), (MISSING, missing % 1), no_request]])
 
     def test_short_header(self):
         self.assertExperts("hostile-short-header.pcapng", [[
