@@ -90,6 +90,7 @@ typedef struct {
  * last message, whose MessageID and CommandCode again mean that message
  * again. */
 struct kq1_exchanges {
+    const char     *module_id;      /* the first QKD module ID its messages gave, or NULL */
     wmem_list_t    *requests;
     wmem_map_t     *supplies;
     wmem_array_t   *used_ids[2];
@@ -169,6 +170,14 @@ kq1_exchanges_new(void)
     exchanges->requests = wmem_list_new(wmem_file_scope());
     exchanges->supplies = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     return exchanges;
+}
+
+const char *
+kq1_exchanges_module_id(kq1_exchanges_t *exchanges, const char *seen)
+{
+    if (exchanges->module_id == NULL && seen != NULL)
+        exchanges->module_id = wmem_strdup(wmem_file_scope(), seen);
+    return exchanges->module_id;
 }
 
 static int64_t

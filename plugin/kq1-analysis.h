@@ -86,6 +86,11 @@ void kq1_analysis_register(int proto_kq1);
 const kq1_analysis_t *kq1_analyse(packet_info *pinfo, unsigned pdu_index, const kq1_message_t *message,
                                   const kq1_payload_t *payload);
 
+/* The QKD module ID of a TCP conversation: the first its messages gave,
+ * learned from seen (a message's QKD module ID, or NULL); NULL while none
+ * has been given. */
+const char *kq1_exchanges_module_id(kq1_exchanges_t *exchanges, const char *seen);
+
 /* true when key_id was supplied anywhere in the capture so far. */
 bool kq1_key_id_seen(const char *key_id);
 

@@ -41,6 +41,11 @@ typedef struct {
     unsigned       n_keys;           /* keys supplied by this message */
     kq1_tap_key_t *keys;
     const char    *link;             /* who supplies them to whom, for the key links (kq1-links.c) */
+    const char    *module_party;     /* the QKD module (or SAE) and the KM (or KME) it goes between, */
+    const char    *km_party;         /* as kq1.party names them; NULL when not known */
+    bool           from_module;      /* sent by the QKD module (or SAE) */
+    uint32_t       bytes;            /* of the message */
+    bool           over_http;        /* an Appendix II message (ETSI GS QKD 014 over HTTP) */
     bool           qkd014_only;      /* an ETSI GS QKD 014 message that is no Kq-1 one: its keys
                                       * count in the key audit, the message in no Kq-1 statistics */
     bool           has_stored_key_count;   /* an ETSI GS QKD 014 Status */
@@ -55,5 +60,9 @@ void kq1_stats_register_tree(void);
 void kq1_stats_register_ledger(void);
 /* And the key links table (kq1-links.c). */
 void kq1_stats_register_links(void);
+/* And Service Response Time (kq1-response-times.c). */
+void kq1_stats_register_response_times(int proto_kq1);
+/* And the conversation and endpoint tables (kq1-conversations.c). */
+void kq1_stats_register_conversations(int proto_kq1);
 
 #endif /* KQ1_TAP_H */

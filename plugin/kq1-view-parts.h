@@ -106,6 +106,13 @@ kq1_tap_info_t *kq1_view_tap_info(packet_info *pinfo, uint16_t code, uint32_t me
                                   const kq1_payload_t *payload, const kq1_analysis_t *analysis);
 void kq1_view_queue_tap(packet_info *pinfo, kq1_tap_info_t *tap);
 
+/* Whether anything asks for the two parties of a message (a tap listener,
+ * or a filter on kq1.party); and they, in the tap record and as hidden
+ * kq1.party items: module (or SAE) and km (or KME), in pinfo->pool. */
+bool kq1_view_wants_parties(proto_tree *tree);
+void kq1_view_add_parties(proto_tree *tree, tvbuff_t *tvb, kq1_tap_info_t *tap, const char *module,
+                          const char *km, bool from_module);
+
 /* Text from a packet for the Info column, item text or an expert info:
  * control characters escaped, invalid UTF-8 shown as escapes. */
 const char *kq1_escaped(packet_info *pinfo, const char *text);

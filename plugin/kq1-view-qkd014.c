@@ -228,6 +228,37 @@ qkd014_link(packet_info *pinfo, const kq1_http_message_t *m, const kq1_tap_info_
     return wmem_strdup_printf(pinfo->pool, "%s " UTF8_RIGHTWARDS_ARROW " %s", address, sae_id);
 }
 
+/* The SAE (its address: each call may come from another port) and the KME
+ * (its endpoint) of a message, for the conversation and endpoint tables. */
+static void
+add_http_parties(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_http_message_t *m,
+                 kq1_tap_info_t *tap)
+{
+    bool from_sae = !m->response;
+
+    if (!kq1_view_wants_parties(tree))
+        return;
+    kq1_view_add_parties(tree, tvb, tap, address_to_str(pinfo->pool, from_sae ? &pinfo->src : &pinfo->dst),
+                         wmem_strdup_printf(pinfo->pool, "%s:%u",
+                                            address_to_str(pinfo->pool, from_sae ? &pinfo->dst : &pinfo->src),
+                                            from_sae ? pinfo->destport : pinfo->srcport),
+                         from_sae);
+}
+
+/* The tap record of an ETSI GS QKD 014 message that is no Kq-1 one. */
+static kq1_tap_info_t *
+qkd014_tap(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_http_message_t *m,
+           const kq1_payload_t *payload, const kq1_analysis_t *analysis)
+{
+    kq1_tap_info_t *tap = kq1_view_tap_info(pinfo, payload != NULL ? KQ1_KEY_REQUEST_RESPONSE : 0, 0, payload,
+                                            analysis);
+
+    tap->over_http = true;
+    tap->qkd014_only = true;
+    add_http_parties(tree, pinfo, tvb, m, tap);
+    return tap;
+}
+
 /* Where the status code is (its bytes, when this pass finds them), and as text. */
 static tvbuff_t *
 status_code(packet_info *pinfo, tvbuff_t *tvb, const kq1_http_message_t *m, int *length, char **text)
@@ -277,13 +308,14 @@ view_status(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_http_
     kq1_tap_info_t *tap;
     int64_t count = 0;
 
-    if (m->body == NULL)
+    tap = qkd014_tap(subtree, pinfo, tvb, m, NULL, NULL);
+    if (m->body == NULL) {
+        kq1_view_queue_tap(pinfo, tap);
         return;
+    }
     payload = kq1_view_read(pinfo, kq1_qkd014_message(KQ1_QKD014_STATUS), m->body, KQ1_READ_FULL);
     kq1_view_add_payload(subtree, pinfo, m->body, payload, NULL, 0);
     /* Its store's fill, for the key links. */
-    tap = kq1_view_tap_info(pinfo, 0, 0, NULL, NULL);
-    tap->qkd014_only = true;
     tap->has_stored_key_count = kq1_params_integer(&payload->top, KQ1_PARAM_STORED_KEY_COUNT, &count);
     tap->stored_key_count = count;
     tap->link = qkd014_link(pinfo, m, tap);
@@ -302,14 +334,15 @@ view_keys_by_id(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_h
     const kq1_analysis_t *analysis;
     kq1_tap_info_t *tap;
 
-    if (m->body == NULL)
+    if (m->body == NULL) {
+        kq1_view_queue_tap(pinfo, qkd014_tap(subtree, pinfo, tvb, m, NULL, NULL));
         return;
+    }
     payload = kq1_view_read(pinfo, msg, m->body, kq1_view_reading(tree));
     analysis = kq1_analyse(pinfo, kq1_view_next_pdu(pinfo), &message, payload);
     add_other_halves(subtree, pinfo, m->body, payload, analysis);
     kq1_view_add_findings(subtree, pinfo, m->body, payload);
-    tap = kq1_view_tap_info(pinfo, KQ1_KEY_REQUEST_RESPONSE, 0, payload, analysis);
-    tap->qkd014_only = true;
+    tap = qkd014_tap(subtree, pinfo, tvb, m, payload, analysis);
     tap->link = qkd014_link(pinfo, m, tap);
     kq1_view_queue_tap(pinfo, tap);
 }
@@ -324,6 +357,7 @@ view_qkd014_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const k
 
     if (!m->response) {
         subtree = add_qkd014_item(tree, pinfo, tvb, method);
+        kq1_view_queue_tap(pinfo, qkd014_tap(subtree, pinfo, tvb, m, NULL, NULL));
         if (status)
             return;
         add_key_id_query(subtree, pinfo, tvb, m->uri_tvb, m->uri);
@@ -335,6 +369,7 @@ view_qkd014_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const k
     }
     if (m->code < 200 || m->code >= 300) {
         subtree = add_qkd014_item(tree, pinfo, tvb, wmem_strdup_printf(pinfo->pool, "Error for %s", method));
+        kq1_view_queue_tap(pinfo, qkd014_tap(subtree, pinfo, tvb, m, NULL, NULL));
         add_refusal(subtree, pinfo, tvb, m, method, add_error_body(subtree, pinfo, m));
         return;
     }
@@ -366,6 +401,8 @@ view_get_key(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_http
     }
     analysis = kq1_analyse(pinfo, kq1_view_next_pdu(pinfo), &message, payload);
     tap = kq1_view_tap_info(pinfo, KQ1_KEY_REQUEST, 0, payload, analysis);
+    tap->over_http = true;
+    add_http_parties(subtree, pinfo, tvb, m, tap);
     if (analysis != NULL)
         kq1_view_add_links(subtree, pinfo, tvb, &message, payload, analysis, tap);
     kq1_view_queue_tap(pinfo, tap);
@@ -388,6 +425,8 @@ view_key_container(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq
     char *code;
     tvbuff_t *code_tvb = status_code(pinfo, tvb, m, &code_length, &code);
 
+    tap->over_http = true;
+    add_http_parties(subtree, pinfo, tvb, m, tap);
     kq1_view_add_string(subtree, pinfo, code_tvb, 0, code_length, KQ1_PARAM_RESPONSE, code);
     if (success)
         tap->verdict = kq1_view_add_verdict(subtree, pinfo, code_tvb, 0, code_length, msg->name, code, KQ1_VERDICT_OK,

@@ -72,6 +72,7 @@ static int hf_kq1_response_in = -1;
 static int hf_kq1_response_to = -1;
 static int hf_kq1_response_time = -1;
 static int hf_kq1_json_skipped = -1;
+static int hf_kq1_party = -1;
 
 /* The field of each parameter, indexed by kq1_param_t; ETSI GS QKD 014's
  * own members have qkd014.* fields, set by kq1-view-qkd014.c
@@ -626,7 +627,7 @@ brief_gives(int hf)
     static int * const given[] = {
         &hf_kq1_version, &hf_kq1_message_id, &hf_kq1_command_code, &hf_kq1_direction, &hf_kq1_message_type,
         &hf_kq1_length, &hf_kq1_payload, &hf_kq1_trailing, &hf_kq1_key_file, &hf_kq1_response_ok,
-        &hf_kq1_response_in, &hf_kq1_response_to, &hf_kq1_response_time, &hf_kq1_json_skipped,
+        &hf_kq1_response_in, &hf_kq1_response_to, &hf_kq1_response_time, &hf_kq1_json_skipped, &hf_kq1_party,
     };
 
     for (size_t i = 0; i < KQ1_PARAM_FIRST_QKD014; i++) {
@@ -912,6 +913,59 @@ kq1_view_check_against_request(proto_tree *tree, packet_info *pinfo, tvbuff_t *j
     }
 }
 
+/* "address:port" of one end of this packet. */
+static const char *
+endpoint_name(packet_info *pinfo, bool source)
+{
+    return wmem_strdup_printf(pinfo->pool, "%s:%u", address_to_str(pinfo->pool, source ? &pinfo->src : &pinfo->dst),
+                              source ? pinfo->srcport : pinfo->destport);
+}
+
+bool
+kq1_view_wants_parties(proto_tree *tree)
+{
+    return have_tap_listener(kq1_tap) || (tree != NULL && proto_field_is_referenced(tree, hf_kq1_party));
+}
+
+/* One party of a message, hidden: the tables' filters use it. */
+static void
+add_party(proto_tree *tree, tvbuff_t *tvb, const char *party)
+{
+    proto_item_set_hidden(proto_tree_add_string(tree, hf_kq1_party, tvb, 0, 0, party));
+}
+
+void
+kq1_view_add_parties(proto_tree *tree, tvbuff_t *tvb, kq1_tap_info_t *tap, const char *module,
+                     const char *km, bool from_module)
+{
+    tap->module_party = module;
+    tap->km_party = km;
+    tap->from_module = from_module;
+    tap->bytes = tvb_reported_length(tvb);
+    add_party(tree, tvb, module);
+    add_party(tree, tvb, km);
+}
+
+/* The two parties of an Appendix I message, for the conversation and
+ * endpoint tables and their filters: the QKD module by the QKD module ID
+ * its conversation gave first, else its endpoint; the KM by its endpoint. */
+static void
+add_tcp_parties(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_pdu_context_t *ctx, uint32_t code,
+                const kq1_payload_t *payload, kq1_tap_info_t *tap)
+{
+    uint8_t direction = (uint8_t)(code >> 8);
+    bool from_module = direction == KQ1_DIR_QKD_TO_KM;
+    const char *module_id;
+
+    if ((direction != KQ1_DIR_QKD_TO_KM && direction != KQ1_DIR_KM_TO_QKD) || ctx->exchanges == NULL
+        || !kq1_view_wants_parties(tree))
+        return;
+    module_id = kq1_exchanges_module_id(ctx->exchanges, kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID));
+    kq1_view_add_parties(tree, tvb, tap,
+                         module_id != NULL ? wmem_strdup(pinfo->pool, module_id) : endpoint_name(pinfo, from_module),
+                         endpoint_name(pinfo, !from_module), from_module);
+}
+
 kq1_tap_info_t *
 kq1_view_tap_info(packet_info *pinfo, uint16_t code, uint32_t message_id, const kq1_payload_t *payload,
                   const kq1_analysis_t *analysis)
@@ -1050,6 +1104,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
         analysis = kq1_analyse(pinfo, kq1_view_next_pdu(pinfo), &message, payload);
     }
     tap = kq1_view_tap_info(pinfo, (uint16_t)code, message_id, payload, analysis);
+    add_tcp_parties(kq1_tree, pinfo, tvb, ctx, code, payload, tap);
     json_tvb = tvb_new_subset_length(payload_tvb, 0, (int)payload->json_len);
     if (payload->parsed) {
         add_params(kq1_tree, pinfo, json_tvb, &payload->top,
@@ -1248,6 +1303,11 @@ kq1_view_register(int proto, int proto_qkd014, module_t *module)
         { &hf_kq1_response_time,
           { "Response time", "kq1.response_time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
             "Time from the request to this response", HFILL } },
+        { &hf_kq1_party,
+          { "Party", "kq1.party", FT_STRING, BASE_NONE, NULL, 0x0,
+            "One end of the message: the QKD module (its QKD module ID, else its endpoint) or the KM (its "
+            "endpoint); for ETSI GS QKD 014 the SAE (its address) or the KME (its endpoint). Hidden; the "
+            "conversation and endpoint tables filter with it", HFILL } },
         { &hf_kq1_json_skipped,
           { "JSON tree left out (too many messages in this frame for gui.max_tree_depth)", "kq1.json_skipped",
             FT_NONE, BASE_NONE, NULL, 0x0,

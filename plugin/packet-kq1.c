@@ -51,6 +51,8 @@ proto_register_kq1(void)
     kq1_http_register(proto_qkd014);
     kq1_stats_register_ledger();
     kq1_stats_register_links();
+    kq1_stats_register_response_times(proto_kq1);
+    kq1_stats_register_conversations(proto_kq1);
 }
 
 void

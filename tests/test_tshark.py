@@ -1285,7 +1285,8 @@ class Qkd014KeyAudit(Kq1TestCase):
                 and frame.pdus[0].get("kq1.response_to") is None and not frame.pdus[0].all("kq1.number_of_keys")]
         self.assertEqual(len(bare), 1)
         self.assertEqual(bare[0].experts, [])
-        self.assertEqual([name for name in bare[0].fields if name.startswith("kq1.")], [])
+        self.assertEqual([name for name in bare[0].fields if name.startswith("kq1.") and name != "kq1.party"], [])
+        self.assertEqual(bare[0].all("kq1.party"), ["127.0.0.1", "127.0.0.1:80"])
 
     def test_links(self):
         for options in ((), ("-2",)):
@@ -1294,6 +1295,70 @@ class Qkd014KeyAudit(Kq1TestCase):
             missing = "1" if options else "0"
             self.assertEqual([row[:3] + row[5:] for row in table_rows(out, "Kq-1 Links")],
                              [["127.0.0.1 → SAE-B", "4", "1024", "1", "1", missing, "0", "25000"]], options)
+
+
+class WiresharkTables(Kq1TestCase):
+    """Wireshark's own surfaces for Kq-1: conversations and endpoints of QKD
+    modules and KMs, Service Response Time."""
+
+    def z(self, sample, *statistics):
+        args = ["-r", self.tshark.sample(sample), "-q"]
+        for statistic in statistics:
+            args += ["-z", statistic]
+        return self.tshark.run(*args).stdout
+
+    @staticmethod
+    def conversations(out):
+        """(A, B, frames) of each row of a -z conv table."""
+        return [(m.group(1), m.group(2), int(m.group(3)))
+                for m in re.finditer(r"^(\S+)\s+<->\s+(\S+)\s+\d+\s+\S+(?: \S+)?\s+\d+\s+\S+(?: \S+)?\s+(\d+)\s",
+                                     out, re.M)]
+
+    @staticmethod
+    def endpoints(out):
+        """{endpoint: packets} of a -z endpoints table."""
+        return {m.group(1): int(m.group(2)) for m in re.finditer(r"^(\S+)\s+(\d+)\s+\d+", out, re.M)}
+
+    def test_conversations_are_modules_and_kms(self):
+        out = self.z("kq1-two-nodes.pcapng", "conv,kq1")
+        self.assertEqual(self.conversations(out), [("QKDM-Alice-01", "127.0.0.1:4162", 8),
+                                                   ("QKDM-Bob-01", "127.0.0.2:4162", 8)])
+        # The conversation filter the Kq-1 tab prepares selects exactly its messages.
+        frames = self.tshark.run("-r", self.tshark.sample("kq1-two-nodes.pcapng"), "-Y",
+                                 'kq1.party=="QKDM-Alice-01" && kq1.party=="127.0.0.1:4162"',
+                                 "-T", "fields", "-e", "frame.number").stdout.split()
+        self.assertEqual(frames, ["4", "6", "8", "9", "10", "11", "12", "13"])
+
+    def test_module_id_names_the_responses_too(self):
+        # A Response to key supply carries no QKD module ID: its conversation's gives it.
+        out = self.z("kq1-analysis.pcapng", "conv,kq1")
+        self.assertEqual([row for row in self.conversations(out) if "QKDM-Alice-01" in row[:2]],
+                         [("QKDM-Alice-01", "127.0.0.1:4162", 14)])
+
+    def test_endpoints(self):
+        self.assertEqual(self.endpoints(self.z("kq1-two-nodes.pcapng", "endpoints,kq1")),
+                         {"QKDM-Alice-01": 8, "127.0.0.1:4162": 8, "QKDM-Bob-01": 8, "127.0.0.2:4162": 8})
+        # ETSI GS QKD 014: the SAE by its address, the KME by its endpoint.
+        self.assertEqual(self.endpoints(self.z("qkd014-http.pcapng", "endpoints,kq1")),
+                         {"127.0.0.1": 14, "127.0.0.1:80": 14})
+
+    def rtd_rows(self, sample):
+        """{kind: (answered, open requests, discarded responses)} of -z kq1,rtd."""
+        out = self.z(sample, "kq1,rtd")
+        rows = {}
+        for line in out.splitlines():
+            cells = [cell.strip() for cell in line.split("|")]
+            if len(cells) >= 10 and cells[1].isdigit():
+                rows[cells[0]] = (int(cells[1]), int(cells[7]), int(cells[8]))
+        return rows
+
+    def test_service_response_time(self):
+        # Six Key supplies answered, one never, one response unasked; four Key
+        # requests answered, one never, one response unasked.
+        self.assertEqual(self.rtd_rows("kq1-analysis.pcapng"),
+                         {"Key supply": (6, 1, 1), "Key request": (4, 1, 1)})
+        self.assertEqual(self.rtd_rows("qkd014-http.pcapng"),
+                         {"Key request over HTTP (ETSI GS QKD 014 Get key)": (4, 0, 0)})
 
 
 class Hostile(Kq1TestCase):
