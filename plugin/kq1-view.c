@@ -924,7 +924,11 @@ endpoint_name(packet_info *pinfo, bool source)
 bool
 kq1_view_wants_parties(proto_tree *tree)
 {
-    return have_tap_listener(kq1_tap) || (tree != NULL && proto_field_is_referenced(tree, hf_kq1_party));
+    /* A filter, a -e field or a graph on kq1.party primes it; a tree that
+     * is only printed (-V) has no use for a hidden field, so visibility
+     * alone (which proto_field_is_referenced counts) does not ask. */
+    return have_tap_listener(kq1_tap)
+           || (tree != NULL && proto_registrar_get_nth(hf_kq1_party)->ref_type != HF_REF_TYPE_NONE);
 }
 
 /* One party of a message, hidden: the tables' filters use it. */
