@@ -1,12 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Takes the README's two pictures in the real Wireshark GUI, on a virtual
+# Takes the README's four pictures in the real Wireshark GUI, on a virtual
 # X display of its own (Xvfb), driven with xdotool, captured with ImageMagick:
-#   docs/images/kq1-tree.png        the main window, display filter "kq1", over
-#                                   samples/kq1-upon-request.pcapng, frame 6 (a
-#                                   response to a key request, two key files)
-#                                   selected, its Kq-1 tree expanded
-#   docs/images/kq1-statistics.png  Statistics > Kq-1 over samples/kq1-analysis.pcapng
+#   docs/images/kq1-tree.png           the main window, display filter "kq1",
+#                                      over samples/kq1-upon-request.pcapng,
+#                                      frame 6 (a response to a key request,
+#                                      two key files) selected, its Kq-1 tree
+#                                      expanded
+#   docs/images/kq1-statistics.png     Statistics > Kq-1 over
+#                                      samples/kq1-analysis.pcapng
+#   docs/images/kq1-srt.png            Statistics > Service Response Time > Kq-1
+#                                      over samples/kq1-analysis.pcapng: rows
+#                                      Key request and Key supply, all columns
+#   docs/images/kq1-conversations.png  Statistics > Conversations over
+#                                      samples/kq1-two-nodes.pcapng, its Kq-1
+#                                      tab: QKDM-Alice-01 / 127.0.0.1:4162 and
+#                                      QKDM-Bob-01 / 127.0.0.2:4162
 # A developer tool, not part of the test suite. Run it from anywhere, as an
 # ordinary user or as root, after building the plugin:
 #   scripts/screenshots.sh [PLUGIN_DIR]
@@ -18,7 +27,7 @@
 # first proves that it loads that kq1.so. Wireshark runs with a fresh
 # configuration in a temporary folder (your own profile is neither read nor
 # changed); the Xvfb, Wireshark and that folder are removed on exit, whatever
-# happens. It takes about 20 seconds.
+# happens. It takes about 40 seconds.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,13 +39,21 @@ fi
 images=$root/docs/images
 tree_capture=$root/samples/kq1-upon-request.pcapng
 tree_frame=6
-stats_capture=$root/samples/kq1-analysis.pcapng
+stats_capture=$root/samples/kq1-analysis.pcapng   # also the one for the SRT picture
+conv_capture=$root/samples/kq1-two-nodes.pcapng
 
 # The main window's size; the layout is fixed by the recent files written
 # below: packet list on top (gui.geometry_main_upper_pane pixels high), packet
 # details below it over the full width, no bytes pane, status bar at the bottom.
 main_width=1280 main_height=800
 stats_width=860 stats_height=460
+# The response time dialog opens at 587x459, which hides its columns from Min
+# in Frame on; 1200 pixels show all eleven, up to Repeated Responses, and two
+# rows need little height.
+srt_width=1200 srt_height=300
+# The Conversations dialog's own default size, made explicit: the clicks in
+# it below (filter field, check box) are at places that depend on it.
+conv_width=1280 conv_height=600
 
 [ "$(id -u)" -eq 0 ] && as_root=1 || as_root=0
 
@@ -74,7 +91,7 @@ if [ -z "$versions" ]; then
     echo "screenshots.sh: no <major>.<minor>/epan/kq1.so in $plugin_dir; build the plugin first (see README.md) or name a plugin folder" >&2
     exit 2
 fi
-for capture in "$tree_capture" "$stats_capture"; do
+for capture in "$tree_capture" "$stats_capture" "$conv_capture"; do
     [ -r "$capture" ] || { echo "screenshots.sh: cannot read $capture" >&2; exit 2; }
 done
 
@@ -143,9 +160,10 @@ if [ "$as_root" -eq 1 ]; then
         cp "$plugin_dir/$version/epan/kq1.so" "$tmp/plugins/$version/epan/kq1.so"
     done
     mkdir "$tmp/captures"
-    cp "$tree_capture" "$stats_capture" "$tmp/captures/"
+    cp "$tree_capture" "$stats_capture" "$conv_capture" "$tmp/captures/"
     tree_capture=$tmp/captures/$(basename "$tree_capture")
     stats_capture=$tmp/captures/$(basename "$stats_capture")
+    conv_capture=$tmp/captures/$(basename "$conv_capture")
     chmod -R a+rX "$tmp/plugins" "$tmp/captures"
     chown -R nobody:nogroup "$home"
     loaded_from=$tmp/plugins
@@ -218,10 +236,11 @@ press() {
 }
 # start_wireshark ARGS...: starts the GUI, waits for its main window (titled
 # after the capture file), puts it at 0,0 at its size, and sets $ws_pid, $window.
+# The title is the file name alone: a dialog that -z opens ends in it too.
 start_wireshark() {
     ( run_exec wireshark -o gui.packet_list_show_minimap:FALSE "$@" >>"$log" 2>&1 ) &
     ws_pid=$!   # the subshell, setpriv and env exec in turn: this is Wireshark's pid
-    window=$(timeout 60 xdotool search --all --sync --onlyvisible --pid "$ws_pid" --name 'pcapng$' 2>>"$log") || true
+    window=$(timeout 60 xdotool search --all --sync --onlyvisible --pid "$ws_pid" --name '^[^ ]+[.]pcapng$' 2>>"$log") || true
     window=$(echo "$window" | head -n 1)
     [ -n "$window" ] || fail "no Wireshark window within 60 seconds"
     xdotool windowmove "$window" 0 0 windowsize "$window" "$main_width" "$main_height"
@@ -236,6 +255,13 @@ start_wireshark() {
 focus() {
     xdotool mousemove --window "$window" $((main_width / 2)) $((main_height * 2 / 3)) click 1
     sleep 0.5
+}
+# find_dialog TITLE: sets $dialog to the visible window of Wireshark's whose
+# title matches the regular expression TITLE, waiting up to 20 seconds; empty
+# when none shows.
+find_dialog() {
+    dialog=$(timeout 20 xdotool search --all --sync --onlyvisible --pid "$ws_pid" --name "$1" 2>>"$log") || true
+    dialog=$(echo "$dialog" | head -n 1)
 }
 # shoot WINDOW NAME: writes WINDOW's picture, the window alone, to $tmp/out/NAME.
 shoot() {
@@ -276,9 +302,7 @@ xdotool key Up
 sleep 0.3
 xdotool key Return
 # Its title is "Wireshark · Kq-1 · <file>"; [^ ]+ is the middle dot (and not "Key Ledger").
-dialog=$(timeout 20 xdotool search --all --sync --onlyvisible --pid "$ws_pid" \
-    --name "Kq-1 [^ ]+ $(basename "$stats_capture")" 2>>"$log") || true
-dialog=$(echo "$dialog" | head -n 1)
+find_dialog "Kq-1 [^ ]+ $(basename "$stats_capture")$"
 [ -n "$dialog" ] || fail "Statistics > Kq-1 did not open (is Kq-1 still the last item of the Statistics menu?)"
 xdotool windowmove "$dialog" 0 0 windowsize "$dialog" "$stats_width" "$stats_height"
 sleep 2
@@ -286,11 +310,59 @@ echo "writing docs/images/kq1-statistics.png..."
 shoot "$dialog" kq1-statistics.png
 stop "$ws_pid"; ws_pid=""
 
+echo "opening $(basename "$stats_capture") and Statistics > Service Response Time > Kq-1..."
+# Kq-1's response times are a response time delay (RTD) table, which the GUI
+# lists under Service Response Time; -z kq1,rtd opens that dialog, filled in,
+# once the capture is read (no menu needed, unlike -z conv below).
+start_wireshark -r "$stats_capture" -z kq1,rtd
+find_dialog "Kq-1 Response Time Delay Statistics [^ ]+ $(basename "$stats_capture")$"
+[ -n "$dialog" ] || fail "-z kq1,rtd opened no Kq-1 Response Time Delay Statistics dialog (does the plugin still register an RTD table?)"
+xdotool windowmove "$dialog" 0 0 windowsize "$dialog" "$srt_width" "$srt_height"
+sleep 1
+echo "writing docs/images/kq1-srt.png..."
+shoot "$dialog" kq1-srt.png
+stop "$ws_pid"; ws_pid=""
+
+echo "opening $(basename "$conv_capture") and Statistics > Conversations, tab Kq-1..."
+start_wireshark -r "$conv_capture"
+focus
+# -z conv,kq1 does not open the dialog in Wireshark 4.0 (it fails with "No such
+# method statCommandConversations"), hence the menu: Alt+S, then C, the
+# accelerator of Conversations (no other item of that menu has C for one, so
+# C opens it at once).
+xdotool key alt+s
+sleep 0.7
+xdotool key c
+find_dialog "Conversations [^ ]+ $(basename "$conv_capture")$"
+[ -n "$dialog" ] || fail "Statistics > Conversations did not open (is C still its accelerator?)"
+xdotool windowmove "$dialog" 0 0 windowsize "$dialog" "$conv_width" "$conv_height"
+sleep 1
+# Kq-1 has no tab until it is ticked in the protocol list at the bottom left.
+# Typing its name in the filter field under that list leaves it the only row,
+# the first, whose check box is then ticked; ticking clears the filter again.
+xdotool mousemove --window "$dialog" 116 $((conv_height - 64)) click 1
+sleep 0.3
+xdotool type --delay 80 Kq-1
+sleep 0.7
+xdotool mousemove --window "$dialog" 31 314 click 1
+sleep 1
+# The tabs are in alphabetical order, Ethernet first and current: Ethernet,
+# IPv4, IPv6, Kq-1, TCP, UDP. Ctrl+Tab goes to the next one once the keyboard
+# is in the tab widget, hence the click in the (empty part of the) Ethernet table.
+xdotool mousemove --window "$dialog" $((conv_width / 2)) $((conv_height / 2)) click 1
+sleep 0.3
+press ctrl+Tab 3
+sleep 1
+echo "writing docs/images/kq1-conversations.png..."
+shoot "$dialog" kq1-conversations.png
+stop "$ws_pid"; ws_pid=""
+
 mkdir -p "$images"
-for png in kq1-tree.png kq1-statistics.png; do
+for png in kq1-tree.png kq1-statistics.png kq1-srt.png kq1-conversations.png; do
     cp "$tmp/out/$png" "$images/$png"
     [ -s "$images/$png" ] || fail "could not write $images/$png"
 done
 echo "wrote:"
-echo "  $images/kq1-tree.png"
-echo "  $images/kq1-statistics.png"
+for png in kq1-tree.png kq1-statistics.png kq1-srt.png kq1-conversations.png; do
+    echo "  $images/$png"
+done
