@@ -651,29 +651,35 @@ static bool
 brief_is_enough(proto_tree *tree)
 {
     static int expert_tap = -1;
-    static int expert_fields[4] = { -1, -1, -1, -1 };
     static const char *expert_names[] = { "_ws.expert", "_ws.expert.message", "_ws.expert.severity",
                                           "_ws.expert.group" };
+    /* The fields only a full reading gives, and the expert infos' own:
+     * listed once, as field ids are fixed after registration, so that
+     * each message checks only them. */
+    static GArray *full_only;
 
-    if (expert_tap < 0) {
+    if (full_only == NULL) {
         expert_tap = find_tap_id("expert");
-        for (size_t i = 0; i < G_N_ELEMENTS(expert_fields); i++)
-            expert_fields[i] = proto_registrar_get_id_byname(expert_names[i]);
+        full_only = g_array_new(false, false, sizeof(int));
+        for (size_t i = 0; i < G_N_ELEMENTS(expert_names); i++) {
+            int id = proto_registrar_get_id_byname(expert_names[i]);
+
+            if (id >= 0)
+                g_array_append_val(full_only, id);
+        }
+        for (size_t i = 0; i < n_registered_hf; i++) {
+            if (!brief_gives(*registered_hf[i].p_id))
+                g_array_append_val(full_only, *registered_hf[i].p_id);
+        }
+        for (size_t i = 0; i < n_registered_ei; i++)
+            g_array_append_val(full_only, registered_ei[i].ids->hf);
     }
     if (kq1_hide_keys || have_tap_listener(kq1_tap) || (expert_tap >= 0 && have_tap_listener(expert_tap)))
         return false;
     if (tree == NULL)
         return true;
-    for (size_t i = 0; i < G_N_ELEMENTS(expert_fields); i++) {
-        if (expert_fields[i] >= 0 && proto_field_is_referenced(tree, expert_fields[i]))
-            return false;
-    }
-    for (size_t i = 0; i < n_registered_hf; i++) {
-        if (!brief_gives(*registered_hf[i].p_id) && proto_field_is_referenced(tree, *registered_hf[i].p_id))
-            return false;
-    }
-    for (size_t i = 0; i < n_registered_ei; i++) {
-        if (proto_field_is_referenced(tree, registered_ei[i].ids->hf))
+    for (unsigned i = 0; i < full_only->len; i++) {
+        if (proto_field_is_referenced(tree, g_array_index(full_only, int, i)))
             return false;
     }
     return true;
