@@ -238,8 +238,18 @@ test_key_patterns(void)
 static void
 test_key_digest(void)
 {
-    /* SHA-256("keykey") begins bd53800c0754815a. */
-    g_assert_cmphex(kq1_key_digest((const uint8_t *)"keykey", 6), ==, G_GUINT64_CONSTANT(0xbd53800c0754815a));
+    uint8_t key[16], message[64];
+
+    /* The test vectors of the SipHash paper: key 00..0f, message 00..0e
+     * (15 bytes), and the empty message. */
+    for (unsigned i = 0; i < sizeof key; i++)
+        key[i] = (uint8_t)i;
+    for (unsigned i = 0; i < sizeof message; i++)
+        message[i] = (uint8_t)i;
+    g_assert_cmphex(kq1_siphash24(key, message, 15), ==, G_GUINT64_CONSTANT(0xa129ca6149be45e5));
+    g_assert_cmphex(kq1_siphash24(key, message, 0), ==, G_GUINT64_CONSTANT(0x726fdb47dd0e0e31));
+    /* The same key, the same digest within a run; another key, another. */
+    g_assert_cmphex(kq1_key_digest((const uint8_t *)"keykey", 6), ==, kq1_key_digest((const uint8_t *)"keykey", 6));
     g_assert_cmphex(kq1_key_digest((const uint8_t *)"keykez", 6), !=, kq1_key_digest((const uint8_t *)"keykey", 6));
     g_assert_cmphex(kq1_key_digest((const uint8_t *)"", 0), ==, 0);
     g_assert_true(kq1_key_text_ambiguous("00ff00ff"));

@@ -122,22 +122,78 @@ kq1_key_text_ambiguous(const char *text)
     return is_base64(text, n) && is_hex(text, n);
 }
 
+#define ROTL64(x, n) (((x) << (n)) | ((x) >> (64 - (n))))
+
+/* One SipRound of SipHash (Aumasson and Bernstein, 2012). */
+static void
+sip_round(uint64_t v[4])
+{
+    v[0] += v[1]; v[1] = ROTL64(v[1], 13); v[1] ^= v[0]; v[0] = ROTL64(v[0], 32);
+    v[2] += v[3]; v[3] = ROTL64(v[3], 16); v[3] ^= v[2];
+    v[0] += v[3]; v[3] = ROTL64(v[3], 21); v[3] ^= v[0];
+    v[2] += v[1]; v[1] = ROTL64(v[1], 17); v[1] ^= v[2]; v[2] = ROTL64(v[2], 32);
+}
+
+/* The 8 bytes at p, little-endian. */
+static uint64_t
+load64(const uint8_t *p)
+{
+    uint64_t value = 0;
+
+    for (int i = 7; i >= 0; i--)
+        value = value << 8 | p[i];
+    return value;
+}
+
+uint64_t
+kq1_siphash24(const uint8_t key[16], const uint8_t *data, gsize len)
+{
+    uint64_t k0 = load64(key), k1 = load64(key + 8);
+    uint64_t v[4] = { k0 ^ G_GUINT64_CONSTANT(0x736f6d6570736575), k1 ^ G_GUINT64_CONSTANT(0x646f72616e646f6d),
+                      k0 ^ G_GUINT64_CONSTANT(0x6c7967656e657261), k1 ^ G_GUINT64_CONSTANT(0x7465646279746573) };
+    uint64_t last = (uint64_t)(len & 0xff) << 56;
+    gsize whole = len - len % 8;
+
+    for (gsize i = 0; i < whole; i += 8) {
+        uint64_t m = load64(data + i);
+
+        v[3] ^= m;
+        sip_round(v);
+        sip_round(v);
+        v[0] ^= m;
+    }
+    for (gsize i = whole; i < len; i++)
+        last |= (uint64_t)data[i] << (8 * (i - whole));
+    v[3] ^= last;
+    sip_round(v);
+    sip_round(v);
+    v[0] ^= last;
+    v[2] ^= 0xff;
+    for (int i = 0; i < 4; i++)
+        sip_round(v);
+    return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
 uint64_t
 kq1_key_digest(const uint8_t *data, gsize len)
 {
-    GChecksum *checksum;
-    uint8_t digest[32];
-    gsize digest_len = sizeof digest;
-    uint64_t value = 0;
+    /* A key of this run's own, so that no one can make two keys share a
+     * digest without knowing it: the digests are only compared in memory. */
+    static uint8_t secret[16];
+    static gsize chosen;
+    uint64_t value;
 
     if (len == 0)
         return 0;
-    checksum = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(checksum, data, (gssize)len);
-    g_checksum_get_digest(checksum, digest, &digest_len);
-    g_checksum_free(checksum);
-    for (int i = 0; i < 8; i++)
-        value = value << 8 | digest[i];
+    if (g_once_init_enter(&chosen)) {
+        for (size_t i = 0; i < sizeof secret; i += 4) {
+            uint32_t r = g_random_int();
+
+            memcpy(secret + i, &r, 4);
+        }
+        g_once_init_leave(&chosen, 1);
+    }
+    value = kq1_siphash24(secret, data, len);
     /* 0 stands for "no key". */
     return value != 0 ? value : 1;
 }

@@ -73,11 +73,16 @@ bool kq1_key_decode_other(const char *text, const kq1_key_t *key, kq1_key_t *oth
  * that only its Hash value tells which it is. */
 bool kq1_key_text_ambiguous(const char *text);
 
-/* A fixed-size digest of a decoded key (the first 8 bytes of its SHA-256,
- * as a number): what the capture keeps of a key, never the key, to compare
- * the two halves of a key and to find the same key material under two key
- * IDs. 0 only for no key at all (len 0). */
+/* A fixed-size digest of a decoded key (SipHash-2-4 under a key chosen at
+ * random once per run: the same key gives the same digest within a run,
+ * and none can be made to collide without that secret): what the capture
+ * keeps of a key, never the key, to compare the two halves of a key and to
+ * find the same key material under two key IDs. 0 only for no key at all
+ * (len 0). A tenth of SHA-256's cost, paid for every key on every pass. */
 uint64_t kq1_key_digest(const uint8_t *data, gsize len);
+
+/* SipHash-2-4 of data under key (little-endian, as its authors define it). */
+uint64_t kq1_siphash24(const uint8_t key[16], const uint8_t *data, gsize len);
 
 /* Keys shorter than this are not judged by their pattern. */
 #define KQ1_WEAK_KEY_MIN_BITS 64
