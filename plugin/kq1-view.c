@@ -655,31 +655,34 @@ brief_is_enough(proto_tree *tree)
                                           "_ws.expert.group" };
     /* The fields only a full reading gives, and the expert infos' own:
      * listed once, as field ids are fixed after registration, so that
-     * each message checks only them. */
-    static GArray *full_only;
+     * each message checks only them (in epan's memory: kept until
+     * Wireshark closes, freed then). */
+    static int *full_only;
+    static unsigned n_full_only;
 
     if (full_only == NULL) {
         expert_tap = find_tap_id("expert");
-        full_only = g_array_new(false, false, sizeof(int));
+        full_only = wmem_alloc_array(wmem_epan_scope(), int,
+                                     G_N_ELEMENTS(expert_names) + n_registered_hf + n_registered_ei);
         for (size_t i = 0; i < G_N_ELEMENTS(expert_names); i++) {
             int id = proto_registrar_get_id_byname(expert_names[i]);
 
             if (id >= 0)
-                g_array_append_val(full_only, id);
+                full_only[n_full_only++] = id;
         }
         for (size_t i = 0; i < n_registered_hf; i++) {
             if (!brief_gives(*registered_hf[i].p_id))
-                g_array_append_val(full_only, *registered_hf[i].p_id);
+                full_only[n_full_only++] = *registered_hf[i].p_id;
         }
         for (size_t i = 0; i < n_registered_ei; i++)
-            g_array_append_val(full_only, registered_ei[i].ids->hf);
+            full_only[n_full_only++] = registered_ei[i].ids->hf;
     }
     if (kq1_hide_keys || have_tap_listener(kq1_tap) || (expert_tap >= 0 && have_tap_listener(expert_tap)))
         return false;
     if (tree == NULL)
         return true;
-    for (unsigned i = 0; i < full_only->len; i++) {
-        if (proto_field_is_referenced(tree, g_array_index(full_only, int, i)))
+    for (unsigned i = 0; i < n_full_only; i++) {
+        if (proto_field_is_referenced(tree, full_only[i]))
             return false;
     }
     return true;
