@@ -70,6 +70,11 @@ compare_object(compare_t *c, const kq1_json_value_t *v, JsonObject *object)
 
         if (g_hash_table_lookup(names, m->name) != m)
             continue;
+        /* json-glib 1.6 reads a lone surrogate escape in a name, as in a
+         * string, into bytes that are not UTF-8; the document gives U+FFFD. */
+        if (member == NULL && strstr(m->name, "\xef\xbf\xbd") != NULL
+            && g_strstr_len((const char *)c->data + m->member.offset, (gssize)m->member.length, "\\u") != NULL)
+            continue;
         if (member == NULL)
             same = differs(c, m, "member \"%s\" json-glib does not have", m->name);
         else
