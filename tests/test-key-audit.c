@@ -209,6 +209,34 @@ test_audit_bytes(void)
     kq1_key_audit_free(audit);
 }
 
+/* One key ID supplied a hundred thousand times, each by another module to
+ * another KM: bounded in time and memory, and every supply past those kept
+ * is a reuse of the first, on the first pass as on later ones. */
+static void
+test_audit_one_key_id_repeated(void)
+{
+    enum { N = 100000 };
+    kq1_key_audit_t *audit = kq1_key_audit_new(&kq1_glib_allocator);
+    size_t bytes;
+
+    kq1_key_audit_note(audit, 0, true, 1, kq1_key_audit_parties(audit, 0, 1000000), 0x1111, 32);
+    for (uint32_t i = 1; i < N; i++) {
+        kq1_key_links_t links = kq1_key_audit_note(audit, 0, false, i + 1,
+                                                   kq1_key_audit_parties(audit, i, 1000000 + i), 0x1111, 32);
+
+        if (i == 1)
+            assert_links(links, 0, 1, KQ1_PAIR_VERIFIED, 0, false);
+        if (i == N - 1)
+            g_assert_cmpuint(links.reused_from, ==, 1);
+    }
+    g_assert_cmpuint(kq1_key_audit_find(audit, 0, N, 0, 0x1111).reused_from, ==, 1);
+    /* The parties are kept (20 bytes each, and their index); the supplies
+     * of the key ID are not, past the first few hundred. */
+    bytes = kq1_key_audit_bytes(audit);
+    g_assert_cmpuint(bytes, <=, (size_t)N * 64);
+    kq1_key_audit_free(audit);
+}
+
 /* --- keys no random source gives ----------------------------------------- */
 
 static void
@@ -324,6 +352,7 @@ main(int argc, char **argv)
     g_test_add_func("/audit/materials", test_audit_materials);
     g_test_add_func("/audit/same-frame", test_audit_same_frame);
     g_test_add_func("/audit/bytes", test_audit_bytes);
+    g_test_add_func("/audit/one-key-id-repeated", test_audit_one_key_id_repeated);
     g_test_add_func("/keycheck/patterns", test_key_patterns);
     g_test_add_func("/keycheck/digest", test_key_digest);
     g_test_add_func("/timestamp/formats", test_timestamps);

@@ -36,6 +36,12 @@ typedef struct {
 #define STATUS_SHIFT  30
 #define PARTIES_MASK  ((1u << STATUS_SHIFT) - 1)
 
+/* Later supplies kept of one key ID. A key ID has two halves; one supplied
+ * more often than this is reused whatever the ends, and each further
+ * supply is taken for a reuse of the first without being kept, so that a
+ * capture repeating one key ID costs linear time, not quadratic. */
+#define MAX_LATER_SUPPLIES 256
+
 /* Who supplies keys to whom. partner is the first other parties a key was
  * paired with (a number + 1, 0 for none): the other end of their link;
  * the frames of the first and last halves it gave of keys paired so are
@@ -218,10 +224,14 @@ kq1_key_audit_note(kq1_key_audit_t *audit, uint32_t key, bool first, uint32_t fr
     head = (first_supply_t *)kq1_records_at(audit->first, key);
     if (share_an_end(audit, head->parties, parties))
         links.reused_from = head->frame;
-    for (uint32_t next = head->next; next != 0; next = tail->next) {
+    for (uint32_t next = head->next, kept = 0; next != 0; next = tail->next) {
         tail = (later_supply_t *)kq1_records_at(audit->later, next - 1);
         if (links.reused_from == 0 && share_an_end(audit, tail->parties_and_status & PARTIES_MASK, parties))
             links.reused_from = tail->frame;
+        if (++kept == MAX_LATER_SUPPLIES) {
+            links.reused_from = links.reused_from != 0 ? links.reused_from : head->frame;
+            return links;
+        }
     }
     if (links.reused_from == 0) {
         status = compare_halves(head, digest, bytes);
@@ -252,6 +262,7 @@ kq1_key_audit_find(const kq1_key_audit_t *audit, uint32_t key, uint32_t frame, u
     kq1_key_links_t links;
     const first_supply_t *head;
     const later_supply_t *s;
+    unsigned kept = 0;
 
     memset(&links, 0, sizeof(links));
     if (key >= kq1_records_count(audit->first))
@@ -279,6 +290,7 @@ kq1_key_audit_find(const kq1_key_audit_t *audit, uint32_t key, uint32_t frame, u
     for (s = later_at(audit, head->next); s != NULL; s = later_at(audit, s->next)) {
         uint32_t parties = s->parties_and_status & PARTIES_MASK;
 
+        kept++;
         if (s->frame != frame || nth-- != 0)
             continue;
         /* Found: a reuse of the first supply before it that shares an end. */
@@ -299,6 +311,9 @@ kq1_key_audit_find(const kq1_key_audit_t *audit, uint32_t key, uint32_t frame, u
             links.material_from = material_from(audit, key, digest, frame);
         return links;
     }
+    /* A supply past the ones kept: a reuse of the first (kq1_key_audit_note). */
+    if (kept == MAX_LATER_SUPPLIES && frame > head->frame)
+        links.reused_from = head->frame;
     return links;
 }
 
