@@ -18,6 +18,7 @@ import random
 import ssl
 import struct
 import urllib.request
+import warnings
 
 import qkd014
 import os
@@ -36,11 +37,14 @@ SAMPLES = os.path.dirname(os.path.abspath(__file__))
 KQ1_PORT = 4162
 
 
-def run_pair(port, km_role, module_role, byte_order="big", tls=None, host="127.0.0.1", km_connects=False):
+def run_pair(port, km_role, module_role, byte_order="big", tls=None, host="127.0.0.1", km_connects=False,
+             resume=None):
     """Runs the KM (server) in a thread and the QKD module (client) here,
     over one TCP connection on loopback; tls is a (server, client) pair of
     ssl.SSLContext for Kq-1 over TLS. With km_connects the QKD module
-    listens and the KM connects (Appendix I lets either end connect)."""
+    listens and the KM connects (Appendix I lets either end connect).
+    resume (a dict) carries a TLS session from one pair to the next: its
+    "session" is resumed when set, and is this pair's once it ends."""
     listener = listen(port, host)
     server_role, client_role = (module_role, km_role) if km_connects else (km_role, module_role)
     failure = []
@@ -58,9 +62,12 @@ def run_pair(port, km_role, module_role, byte_order="big", tls=None, host="127.0
 
     thread = threading.Thread(target=server_thread)
     thread.start()
-    wrap = (lambda sock: tls[1].wrap_socket(sock, server_hostname=KM_HOSTNAME)) if tls else None
+    session = resume.get("session") if resume is not None else None
+    wrap = (lambda sock: tls[1].wrap_socket(sock, server_hostname=KM_HOSTNAME, session=session)) if tls else None
     conn = connect(port, host=host, byte_order=byte_order, wrap=wrap)
     client_role(conn)
+    if resume is not None:
+        resume["session"] = conn.sock.session
     conn.close()
     thread.join(timeout=20)
     listener.close()
@@ -459,33 +466,46 @@ def little_endian():
 KM_HOSTNAME = "km.kq1.test"
 
 
+MODULE_HOSTNAME = "qkd-module.kq1.test"
+
+
 def make_certificates(folder):
     """A CA and the certificates of the KM and the QKD module, for TLS with
-    mutual authentication (Appendix I, NOTE 3)."""
+    mutual authentication (Appendix I, NOTE 3): the module's names its QKD
+    module ID (the seeded module's) and its host; "other-module" names
+    another module's ID."""
     def openssl(*args):
         subprocess.run(["openssl"] + list(args), cwd=folder, check=True, capture_output=True)
 
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
     openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "3650",
             "-subj", "/CN=Kq-1 sample CA")
-    for name, host in (("km", KM_HOSTNAME), ("module", "qkd-module.kq1.test")):
+    for name, common_name, host in (("km", KM_HOSTNAME, KM_HOSTNAME),
+                                    ("module", QkdModule().module_id, MODULE_HOSTNAME),
+                                    ("other-module", "QKDM-Other-99", MODULE_HOSTNAME)):
         with open(os.path.join(folder, name + ".ext"), "w") as ext:
             ext.write("subjectAltName=DNS:%s,IP:127.0.0.1\n" % host)
-        openssl("req", *ec, "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + host)
+        openssl("req", *ec, "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + common_name)
         openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key",
                 "-CAcreateserial", "-out", name + ".crt", "-days", "3650", "-extfile", name + ".ext")
 
 
-def tls_contexts(folder, version, keylog):
-    """(KM, QKD module) contexts, each demanding the other's certificate;
-    the module writes the session secrets to keylog."""
+def tls_contexts(folder, version, keylog, module="module", client_certificate=ssl.CERT_REQUIRED):
+    """(KM, QKD module) contexts, each demanding the other's certificate
+    (client_certificate: what the KM, the server, asks of the module;
+    module: the module's certificate, None for none); the module writes the
+    session secrets to keylog."""
     server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    for context, name in ((server, "km"), (client, "module")):
-        context.load_cert_chain(os.path.join(folder, name + ".crt"), os.path.join(folder, name + ".key"))
+    for context, name in ((server, "km"), (client, module)):
+        if name is not None:
+            context.load_cert_chain(os.path.join(folder, name + ".crt"), os.path.join(folder, name + ".key"))
         context.load_verify_locations(os.path.join(folder, "ca.crt"))
         context.verify_mode = ssl.CERT_REQUIRED
         context.minimum_version = context.maximum_version = version
+        if version < ssl.TLSVersion.TLSv1_2:
+            context.set_ciphers("DEFAULT:@SECLEVEL=0")  # what OpenSSL 3 needs to speak it at all
+    server.verify_mode = client_certificate
     client.keylog_filename = keylog
     return server, client
 
@@ -509,6 +529,40 @@ def tls13_upon_request(tls):
     module = QkdModule()
     run_pair(KQ1_PORT, lambda conn: KeyManager().request_keys(conn, [{"number": 2, "size": 256}]),
              module.serve_requests, tls=tls)
+
+
+def transport_audit(secrets):
+    """One connection per way a link can be protected, each supplying a key:
+    plain TCP; TLS 1.3 whose server asks for no client certificate; TLS 1.2
+    whose client has none to give (an empty Certificate); mutual TLS 1.3
+    whose module certificate names another QKD module; mutual TLS 1.1; and
+    mutual TLS 1.2, then a connection that resumes its session (whose
+    handshake shows no certificate: they are in the first)."""
+    module = QkdModule(seed=25)
+
+    def supply(tls=None, resume=None):
+        run_pair(KQ1_PORT, KeyManager().serve_supplies, lambda conn: module.supply_proactively(conn, 1), tls=tls,
+                 resume=resume)
+
+    with tempfile.TemporaryDirectory() as folder:
+        make_certificates(folder)
+        supply()
+        supply(tls_contexts(folder, ssl.TLSVersion.TLSv1_3, secrets, client_certificate=ssl.CERT_NONE))
+        supply(tls_contexts(folder, ssl.TLSVersion.TLSv1_2, secrets, module=None,
+                            client_certificate=ssl.CERT_OPTIONAL))
+        supply(tls_contexts(folder, ssl.TLSVersion.TLSv1_3, secrets, module="other-module"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            supply(tls_contexts(folder, ssl.TLSVersion.TLSv1_1, secrets))
+        tls12, resume = tls_contexts(folder, ssl.TLSVersion.TLSv1_2, secrets), {}
+        supply(tls12, resume)
+        supply(tls12, resume)
+
+
+def tls13_after_handshake(secrets):
+    """Mutual TLS 1.3, captured from after its handshake (the recording is
+    cut there: see CUT_HANDSHAKE)."""
+    over_tls(ssl.TLSVersion.TLSv1_3, tls13_upon_request)(secrets)
 
 
 OTHER_PORT = 7000
@@ -614,12 +668,14 @@ def qkd014_http():
         server.shutdown()
 
 
-def qkd014_https(secrets):
-    """Over TLS 1.3 with mutual authentication; secrets go into the capture."""
+def qkd014_https(secrets, client_certificate=ssl.CERT_REQUIRED):
+    """Over TLS 1.3 with mutual authentication (client_certificate: what the
+    KME asks of the SAE); secrets go into the capture."""
     qkd014.Handler.store = qkd014.KeyStore()
     with tempfile.TemporaryDirectory() as folder:
         make_certificates(folder)
-        server_tls, client_tls = tls_contexts(folder, ssl.TLSVersion.TLSv1_3, secrets)
+        server_tls, client_tls = tls_contexts(folder, ssl.TLSVersion.TLSv1_3, secrets,
+                                              client_certificate=client_certificate)
         server = qkd014.serve(443, tls=server_tls)
         try:
             qkd014_exchange(qkd014.Client("https://127.0.0.1:443", tls=client_tls))
@@ -876,6 +932,9 @@ SCENARIOS = {
     "other-binary": (other_binary, OTHER_PORT),
     "qkd014-http": (qkd014_http, 80),
     "qkd014-https": (qkd014_https, 443),
+    "qkd014-https-no-client-cert": (lambda secrets: qkd014_https(secrets, ssl.CERT_NONE), 443),
+    "kq1-transport-audit": (transport_audit, KQ1_PORT),
+    "kq1-tls13-after-handshake": (tls13_after_handshake, KQ1_PORT),
     "kq1-two-nodes": (two_nodes, KQ1_PORT),
     "kq1-key-audit": (key_audit, KQ1_PORT),
     "qkd014-key-audit": (qkd014_key_audit, 80),
@@ -888,7 +947,11 @@ PER_NODE = {"kq1-two-nodes": {"kq1-two-nodes-alice": "not host " + BOB_KM,
                               "kq1-two-nodes-bob": "host " + BOB_KM}}
 
 # Scenarios that write TLS secrets, to be put into their capture.
-WITH_SECRETS = {"kq1-tls12", "kq1-tls13", "qkd014-https"}
+WITH_SECRETS = {"kq1-tls12", "kq1-tls13", "qkd014-https", "qkd014-https-no-client-cert", "kq1-transport-audit",
+                "kq1-tls13-after-handshake"}
+# Scenarios whose capture starts after their TLS handshake: the frames up to
+# the client's Finished (as Wireshark's TLS dissector finds it) are cut.
+CUT_HANDSHAKE = {"kq1-tls13-after-handshake"}
 
 # Recorded in a network namespace of their own (needs iproute2 and nftables).
 ISOLATED = {"kq1-retransmission"}
@@ -929,12 +992,26 @@ def record(name):
         for capture in captures:
             temporary = os.path.join(tmp, capture + ".pcapng")
             output = os.path.join(SAMPLES, capture + ".pcapng")
+            if name in CUT_HANDSHAKE:
+                temporary = cut_handshake(temporary, secrets, port)
             if name in WITH_SECRETS:
                 # Wireshark decrypts the capture alone, with no key log file to configure.
                 subprocess.run(["editcap", "--inject-secrets", "tls," + secrets, temporary, output], check=True)
             else:
                 shutil.copyfile(temporary, output)
             print("recorded", os.path.relpath(output))
+
+
+def cut_handshake(capture, secrets, port):
+    """capture without its frames up to the last handshake Finished, as
+    Wireshark's TLS dissector finds them."""
+    finished = subprocess.run(["tshark", "-r", capture, "-o", "tls.keylog_file:" + secrets,
+                               "-d", "tcp.port==%d,tls" % port, "-Y", "tls.handshake.type == 20",
+                               "-T", "fields", "-e", "frame.number"],
+                              check=True, capture_output=True, text=True).stdout.split()
+    cut = capture + ".cut.pcapng"
+    subprocess.run(["editcap", capture, cut, "1-%s" % finished[-1]], check=True)
+    return cut
 
 
 def record_isolated(name):
