@@ -13,6 +13,7 @@
 
 #include "kq1-key-audit.h"
 #include "kq1-keycheck.h"
+#include "kq1-transport.h"
 
 typedef enum {
     KQ1_VERDICT_NONE,       /* no Response parameter */
@@ -50,6 +51,7 @@ typedef struct {
                                       * count in the key audit, the message in no Kq-1 statistics */
     bool           has_stored_key_count;   /* an ETSI GS QKD 014 Status */
     int64_t        stored_key_count;
+    kq1_transport_t transport;       /* its connection's protection (kq1-transport.c) */
 } kq1_tap_info_t;
 
 /* The names of kq1.hash_status (kq1-view.c), which the key ledger shows too. */

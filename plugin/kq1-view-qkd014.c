@@ -228,14 +228,19 @@ qkd014_link(packet_info *pinfo, const kq1_http_message_t *m, const kq1_tap_info_
     return wmem_strdup_printf(pinfo->pool, "%s " UTF8_RIGHTWARDS_ARROW " %s", address, sae_id);
 }
 
-/* The SAE (its address: each call may come from another port) and the KME
- * (its endpoint) of a message, for the conversation and endpoint tables. */
+/* What the message's connection is: its transport security, and its two
+ * parties, the SAE (its address: each call may come from another port) and
+ * the KME (its endpoint), for the conversation and endpoint tables. */
 static void
-add_http_parties(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_http_message_t *m,
-                 kq1_tap_info_t *tap)
+add_connection(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_http_message_t *m,
+               const kq1_payload_t *payload, kq1_tap_info_t *tap)
 {
     bool from_sae = !m->response;
+    /* The caller's SAE ID is not in QKD 014 messages (its certificate tells
+     * the KME who calls), so no ID is compared with a certificate. */
+    kq1_transport_message_t transport = { payload != NULL && kq1_payload_has_key(payload), true, from_sae, NULL };
 
+    tap->transport = kq1_transport_show(tree, pinfo, tvb, &transport);
     if (!kq1_view_wants_parties(tree))
         return;
     kq1_view_add_parties(tree, tvb, tap, address_to_str(pinfo->pool, from_sae ? &pinfo->src : &pinfo->dst),
@@ -255,7 +260,7 @@ qkd014_tap(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_http_m
 
     tap->over_http = true;
     tap->qkd014_only = true;
-    add_http_parties(tree, pinfo, tvb, m, tap);
+    add_connection(tree, pinfo, tvb, m, payload, tap);
     return tap;
 }
 
@@ -402,7 +407,7 @@ view_get_key(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_http
     analysis = kq1_analyse(pinfo, kq1_view_next_pdu(pinfo), &message, payload);
     tap = kq1_view_tap_info(pinfo, KQ1_KEY_REQUEST, 0, payload, analysis);
     tap->over_http = true;
-    add_http_parties(subtree, pinfo, tvb, m, tap);
+    add_connection(subtree, pinfo, tvb, m, payload, tap);
     if (analysis != NULL)
         kq1_view_add_links(subtree, pinfo, tvb, &message, payload, analysis, tap);
     kq1_view_queue_tap(pinfo, tap);
@@ -426,7 +431,7 @@ view_key_container(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq
     tvbuff_t *code_tvb = status_code(pinfo, tvb, m, &code_length, &code);
 
     tap->over_http = true;
-    add_http_parties(subtree, pinfo, tvb, m, tap);
+    add_connection(subtree, pinfo, tvb, m, payload, tap);
     kq1_view_add_string(subtree, pinfo, code_tvb, 0, code_length, KQ1_PARAM_RESPONSE, code);
     if (success)
         tap->verdict = kq1_view_add_verdict(subtree, pinfo, code_tvb, 0, code_length, msg->name, code, KQ1_VERDICT_OK,

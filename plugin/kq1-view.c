@@ -1039,6 +1039,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     const kq1_analysis_t *analysis = NULL;
     kq1_ask_t ask = { false, false, 0, 0 };
     kq1_message_t message = { 0, NULL, NULL, KQ1_WAY_FROM_LOWER, 0, 0, false };
+    kq1_transport_message_t transport = { false, false, false, NULL };
     kq1_tap_info_t *tap;
     tvbuff_t *payload_tvb, *json_tvb;
     static int * const code_fields[] = { &hf_kq1_direction, &hf_kq1_message_type, NULL };
@@ -1095,10 +1096,13 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
                                    length, captured);
         payload_tvb = tvb_new_subset_length_caplen(tvb, KQ1_HEADER_LEN, captured, length);
         proto_tree_add_item(kq1_tree, hf_kq1_payload, payload_tvb, 0, captured, ENC_NA);
+        tap = kq1_view_tap_info(pinfo, (uint16_t)code, message_id, NULL, NULL);
+        transport.from_module = (code >> 8) == KQ1_DIR_QKD_TO_KM;
+        tap->transport = kq1_transport_show(kq1_tree, pinfo, tvb, &transport);
         finish_pdu(pinfo, msg, (uint16_t)code, message_id, NULL);
         /* Counted once: a never-completed message shows only after the first pass. */
         if (!ctx->never_completed)
-            kq1_view_queue_tap(pinfo, kq1_view_tap_info(pinfo, (uint16_t)code, message_id, NULL, NULL));
+            kq1_view_queue_tap(pinfo, tap);
         return tvb_captured_length(tvb);
     }
     payload_tvb = tvb_new_subset_length(tvb, KQ1_HEADER_LEN, length);
@@ -1118,6 +1122,10 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     }
     tap = kq1_view_tap_info(pinfo, (uint16_t)code, message_id, payload, analysis);
     add_tcp_parties(kq1_tree, pinfo, tvb, ctx, code, payload, tap);
+    transport.carries_keys = kq1_payload_has_key(payload);
+    transport.from_module = (code >> 8) == KQ1_DIR_QKD_TO_KM;
+    transport.module_id = kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID);
+    tap->transport = kq1_transport_show(kq1_tree, pinfo, tvb, &transport);
     json_tvb = tvb_new_subset_length(payload_tvb, 0, (int)payload->json_len);
     if (payload->parsed) {
         add_params(kq1_tree, pinfo, json_tvb, &payload->top,

@@ -17,6 +17,7 @@
 #include <epan/dissectors/packet-tls-utils.h>
 
 #include "packet-kq1-tcp.h"
+#include "kq1-transport.h"
 #include "kq1-view.h"
 
 /* No port is assigned; 4162 after the Recommendation's number. */
@@ -26,6 +27,7 @@ static int proto_kq1 = -1;
 
 static dissector_handle_t kq1_handle;
 static dissector_handle_t kq1_held_handle;
+static dissector_handle_t kq1_tls_records_handle;
 static dissector_handle_t tls_handle;
 
 /* Preferences */
@@ -272,6 +274,18 @@ looks_like_tls(tvbuff_t *tvb)
     return type >= 20 && type <= 23 && tvb_get_uint8(tvb, 1) == 3 && tvb_get_uint8(tvb, 2) <= 4;
 }
 
+/* A Kq-1 port's conversation protected by TLS, each frame: TLS decodes it
+ * (and hands Kq-1 what it decrypts); the records it leaves in the clear
+ * tell who authenticated. */
+static int
+dissect_kq1_tls_records(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    int consumed = call_dissector(tls_handle, tvb, pinfo, tree);
+
+    kq1_transport_read_records(tvb, pinfo);
+    return consumed;
+}
+
 /* Kq-1 found by port (kq1.tcp.port, Decode As, or kq1.tls.port behind TLS). */
 static int
 dissect_kq1_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -284,7 +298,9 @@ dissect_kq1_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     if (conversation->roles.km_port == 0 && looks_like_tls(tvb) && !looks_like_kq1(tvb, ENC_BIG_ENDIAN)
         && !looks_like_kq1(tvb, ENC_LITTLE_ENDIAN)) {
         ssl_starttls_post_ack(tls_handle, pinfo, kq1_handle);
-        return call_dissector(tls_handle, tvb, pinfo, tree);
+        /* In TLS's place as the conversation's dissector, to see its records. */
+        conversation_set_dissector(find_or_create_conversation(pinfo), kq1_tls_records_handle);
+        return dissect_kq1_tls_records(tvb, pinfo, tree, NULL);
     }
     /* Until a message says otherwise, the port that matched is the KM's. */
     if (conversation->roles.km_port == 0)
@@ -359,6 +375,7 @@ kq1_tcp_register(int proto, module_t *module)
     proto_kq1 = proto;
     kq1_handle = register_dissector("kq1", dissect_kq1_tcp, proto_kq1);
     kq1_held_handle = create_dissector_handle(dissect_kq1_held, proto_kq1);
+    kq1_tls_records_handle = create_dissector_handle(dissect_kq1_tls_records, proto_kq1);
     /* A protocol in name only under Kq-1: enabled with it, and Wireshark
      * keeps no layer record for it, which every packet of every capture
      * would otherwise cost. */

@@ -28,6 +28,7 @@
 #include "packet-kq1-tcp.h"
 #include "kq1-analysis.h"
 #include "kq1-tap.h"
+#include "kq1-transport.h"
 #include "kq1-view.h"
 
 void proto_register_kq1(void);
@@ -43,10 +44,11 @@ proto_register_kq1(void)
 
     proto_kq1 = proto_register_protocol("Kq-1 interface of QKD networks (ITU-T Q.4162)", "Kq-1", "kq1");
     proto_qkd014 = proto_register_protocol("ETSI GS QKD 014 key delivery (beside Kq-1)", "QKD 014", "qkd014");
-    kq1_module = prefs_register_protocol(proto_kq1, NULL);
+    kq1_module = prefs_register_protocol(proto_kq1, kq1_transport_apply_preferences);
 
     kq1_tcp_register(proto_kq1, kq1_module);
     kq1_view_register(proto_kq1, proto_qkd014, kq1_module);
+    kq1_transport_register(proto_kq1, kq1_module);
     kq1_analysis_register(proto_kq1);
     kq1_http_register(proto_qkd014);
     kq1_stats_register_ledger();
@@ -61,4 +63,5 @@ proto_reg_handoff_kq1(void)
     kq1_view_handoff();
     kq1_tcp_handoff();
     kq1_http_handoff();
+    kq1_transport_handoff();
 }

@@ -18,7 +18,7 @@ packages=""
 for group in "$@"; do
     case $group in
         build)   packages="$packages cmake gcc make pkg-config libc6-dev libglib2.0-dev libjson-glib-dev
-                                     libwireshark-dev wireshark-dev libgcrypt20-dev tshark" ;;
+                                     libwireshark-dev wireshark-dev libgcrypt20-dev libgnutls28-dev tshark" ;;
         test)    packages="$packages python3 util-linux clang libclang-rt-dev valgrind perl bzip2 xz-utils" ;;
         package) packages="$packages dpkg-dev file" ;;
         record)  packages="$packages python3 tshark openssl nftables iproute2 util-linux" ;;

@@ -176,7 +176,8 @@ class PluginLoaded(Kq1TestCase):
                           "#kq1.hash_algorithm: Named by the digest's length", "#kq1.default_number_of_keys: 0",
                           "#kq1.versions: ", "#kq1.hide_keys: FALSE",
                           "#kq1.timestamp_format: Automatic (a decimal number is Unix time, else ISO 8601)",
-                          "#kq1.max_key_age: 0", "#kq1.clock_skew: 5"])
+                          "#kq1.max_key_age: 0", "#kq1.clock_skew: 5", "#kq1.require_tls: FALSE",
+                          "#kq1.check_peer_id: TRUE"])
 
 
 class Proactive(Kq1TestCase):
@@ -1102,6 +1103,131 @@ def table_rows(output, title):
     return rows
 
 
+class TransportSecurity(Kq1TestCase):
+    """How each connection is protected (Appendix I: mutual authentication;
+    NOTE 2: TLS), its findings once per connection, in one pass and two."""
+
+    NO_MUTUAL_AUTH = ("kq1.no_mutual_auth", "No client certificate%s (%s): only the server is authenticated. "
+                      "Q.4162 Appendix I: \"On establishment of the connection, mutual authentication between the "
+                      "QKD module and the KM is performed\"")
+    KEYS_IN_CLEAR = ("kq1.keys_in_clear", "Key material travels in the clear: this connection is plain TCP, not "
+                     "TLS (Q.4162 Appendix I, NOTE 2: TLS can protect Kq-1; preference kq1.require_tls makes this "
+                     "a Warning)")
+    KEYS_IN_CLEAR_HTTP = ("kq1.keys_in_clear", "Key material travels in the clear: this connection is plain HTTP, "
+                          "not HTTPS (ETSI GS QKD 014 delivers keys over HTTPS; preference kq1.require_tls makes "
+                          "this a Warning)")
+    MODULE = "QKDM-Alice-01, qkd-module.kq1.test"
+    KM = "km.kq1.test"
+
+    def messages(self, sample, *options):
+        """Per Kq-1 or QKD 014 message: (TCP stream, transport security, TLS
+        version, sender's certificate names, transport findings)."""
+        return [(frame.stream, pdu.get("kq1.transport_security"), pdu.get("kq1.tls_version"),
+                 pdu.get("kq1.peer_subject"), pdu.transport_experts)
+                for frame in self.tshark.frames(sample, *options) for pdu in frame.pdus + frame.qkd014]
+
+    def test_each_way_a_link_is_protected(self):
+        tls13, tls12, tls11 = "0x0304", "0x0303", "0x0302"
+        for options in ((), ("-2",)):
+            self.assertEqual(self.messages("kq1-transport-audit.pcapng", *options), [
+                # plain TCP: the key in the clear
+                (0, "1", None, None, [self.KEYS_IN_CLEAR]),
+                (0, "1", None, None, []),
+                # TLS 1.3, the KM asks for no certificate
+                (1, "2", tls13, None, [(self.NO_MUTUAL_AUTH[0], self.NO_MUTUAL_AUTH[1]
+                                        % ("", "the server asked for none"))]),
+                (1, "2", tls13, self.KM, []),
+                # TLS 1.2, the module has none to give
+                (2, "2", tls12, None, [(self.NO_MUTUAL_AUTH[0], self.NO_MUTUAL_AUTH[1]
+                                        % ("", "its Certificate was empty"))]),
+                (2, "2", tls12, self.KM, []),
+                # mutual TLS 1.3, the module's certificate names another module
+                (3, "3", tls13, "QKDM-Other-99, qkd-module.kq1.test", [(
+                    "kq1.peer_id_mismatch", "The QKD module's certificate names QKDM-Other-99, "
+                    "qkd-module.kq1.test, not QKD module ID QKDM-Alice-01 (assumed: Q.4162 does not say how IDs "
+                    "appear in certificates; preference kq1.check_peer_id)")]),
+                (3, "3", tls13, self.KM, []),
+                # mutual TLS 1.1
+                (4, "3", tls11, self.MODULE, [("kq1.old_tls", "This connection speaks TLS 1.1, older than TLS "
+                                                              "1.2 (RFC 8996 retires TLS 1.0 and 1.1)")]),
+                (4, "3", tls11, self.KM, []),
+                # mutual TLS 1.2, then a connection resuming its session: no
+                # certificate in that handshake, so unknown and no finding
+                (5, "3", tls12, self.MODULE, []),
+                (5, "3", tls12, self.KM, []),
+                (6, "0", tls12, None, []),
+                (6, "0", tls12, None, []),
+            ], options)
+        severities = {name: severity for frame in self.tshark.kq1_frames("kq1-transport-audit.pcapng")
+                      for pdu in frame.pdus for name, severity in pdu.severities.items()}
+        self.assertEqual(severities, {"kq1.keys_in_clear": "Note", "kq1.no_mutual_auth": "Warning",
+                                      "kq1.peer_id_mismatch": "Note", "kq1.old_tls": "Warning"})
+
+    def test_mutual_tls_samples(self):
+        # Mutual TLS 1.2 and 1.3, and QKD 014 over HTTPS: level 3, no finding.
+        for sample, version in (("kq1-tls12.pcapng", "0x0303"), ("kq1-tls13.pcapng", "0x0304"),
+                                ("qkd014-https.pcapng", "0x0304")):
+            for options in ((), ("-2",)):
+                messages = self.messages(sample, *options)
+                self.assertTrue(messages)
+                self.assertEqual({(level, tls, experts == []) for _, level, tls, _, experts in messages},
+                                 {("3", version, True)}, (sample, options))
+                self.assertEqual({names for _, _, _, names, _ in messages}, {self.MODULE, self.KM})
+
+    def test_qkd014_without_client_certificates(self):
+        # Each HTTP call is a connection of its own: each gets the Warning once.
+        for options in ((), ("-2",)):
+            messages = self.messages("qkd014-https-no-client-cert.pcapng", *options)
+            streams = sorted({stream for stream, *_ in messages})
+            self.assertEqual(len(streams), 7)
+            for stream in streams:
+                mine = [message for message in messages if message[0] == stream]
+                self.assertEqual([experts for *_, experts in mine],
+                                 [[(self.NO_MUTUAL_AUTH[0], self.NO_MUTUAL_AUTH[1]
+                                    % (" from the SAE", "the server asked for none"))]] + [[]] * (len(mine) - 1))
+                self.assertEqual({level for _, level, *_ in mine}, {"2"})
+
+    def test_capture_after_the_handshake(self):
+        # Without its handshake TLS cannot decrypt: TLS records, no Kq-1, no finding.
+        frames = self.tshark.frames("kq1-tls13-after-handshake.pcapng")
+        self.assertTrue(frames)
+        self.assertEqual([frame for frame in frames if frame.pdus or frame.qkd014], [])
+        out = self.tshark.run("-r", self.tshark.sample("kq1-tls13-after-handshake.pcapng"), "-Y", "tls.app_data",
+                              "-T", "fields", "-e", "frame.number").stdout
+        self.assertGreaterEqual(len(out.split()), 2)
+
+    def test_every_plain_connection_notes_its_keys_once(self):
+        # Every sample: a connection in the clear gets kq1.keys_in_clear on
+        # its first message with a key, and no other transport finding.
+        for sample in sorted(os.listdir(self.tshark.samples)):
+            if not sample.endswith(".pcapng") or "tls" in sample or "https" in sample \
+                    or sample in ("kq1-transport-audit.pcapng",):
+                continue
+            seen = set()
+            for frame in self.tshark.frames(sample):
+                for pdu in frame.pdus + frame.qkd014:
+                    where = "%s frame %d" % (sample, frame.number)
+                    self.assertEqual(pdu.get("kq1.transport_security"), "1", where)
+                    # A Key (Kq-1), or the keys of a Get key with key IDs (ETSI only)
+                    carries = bool(pdu.all("kq1.key") or pdu.all("qkd014.key_bits"))
+                    first = carries and frame.stream not in seen
+                    if carries:
+                        seen.add(frame.stream)
+                    note = self.KEYS_IN_CLEAR_HTTP if sample.startswith("qkd014") else self.KEYS_IN_CLEAR
+                    self.assertEqual(pdu.transport_experts, [note] if first else [], where)
+
+    def test_preferences(self):
+        # kq1.require_tls makes keys in the clear a Warning; kq1.check_peer_id off, no ID compared.
+        frames = self.tshark.kq1_frames("kq1-transport-audit.pcapng", "-o", "kq1.require_tls:TRUE",
+                                        "-o", "kq1.check_peer_id:FALSE")
+        experts = [expert for frame in frames for pdu in frame.pdus for expert in pdu.transport_experts]
+        self.assertEqual([name for name, _ in experts],
+                         ["kq1.keys_in_clear", "kq1.no_mutual_auth", "kq1.no_mutual_auth", "kq1.old_tls"])
+        self.assertEqual(experts[0][1], "Key material travels in the clear: this connection is plain TCP, not TLS "
+                                        "(preference kq1.require_tls asks for TLS)")
+        self.assertEqual(frames[0].pdus[0].severities["kq1.keys_in_clear"], "Warning")
+
+
 class KeyAudit(Kq1TestCase):
     """Both ends of one link (Alice's module to her KM, Bob's to his): the
     two halves of each key compared, key material, key age."""
@@ -1285,7 +1411,7 @@ class Qkd014KeyAudit(Kq1TestCase):
                 and frame.pdus[0].get("kq1.response_to") is None and not frame.pdus[0].all("kq1.number_of_keys")]
         self.assertEqual(len(bare), 1)
         self.assertEqual(bare[0].experts, [])
-        self.assertEqual([name for name in bare[0].fields if name.startswith("kq1.")], [])
+        self.assertEqual([name for name in bare[0].fields if name.startswith("kq1.")], ["kq1.transport_security"])
 
     def test_links(self):
         for options in ((), ("-2",)):
@@ -1576,7 +1702,10 @@ COOKBOOK = {
     "kq1.number_of_keys > 1": [("kq1-upon-request.pcapng", [4]), ("kq1-proactive.pcapng", [])],
     "kq1.missing_mandatory": [("kq1-missing-mandatory.pcapng", [4, 6, 11, 13, 22, 25, 27]),
                               ("kq1-conforming.pcapng", [])],
-    "_ws.expert && kq1": [("kq1-wrong-direction.pcapng", [8, 9]), ("kq1-conforming.pcapng", [])],
+    # On plain TCP that includes the Note, once per connection, that keys travel in the clear.
+    "_ws.expert && kq1": [("kq1-wrong-direction.pcapng", [4, 8, 9]), ("kq1-tls12.pcapng", [])],
+    "_ws.expert && kq1 && !kq1.keys_in_clear": [("kq1-wrong-direction.pcapng", [8, 9]),
+                                                ("kq1-conforming.pcapng", [])],
     "kq1.missing_mandatory || kq1.wrong_type || kq1.bad_json || kq1.length_mismatch || kq1.wrong_direction "
     "|| kq1.unknown_command": [("kq1-bad-json.pcapng", [4, 6, 12, 13]), ("kq1-conforming.pcapng", [])],
     "kq1.wrong_direction": [("kq1-wrong-direction.pcapng", [8, 9]), ("kq1-conforming.pcapng", [])],

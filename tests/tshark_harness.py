@@ -30,13 +30,21 @@ class PluginNotLoaded(AssertionError):
     pass
 
 
+# The findings on how a connection is protected, once per connection: kept
+# apart from a message's own, so that each sample's tests list what its
+# messages say, and the transport tests (and a sweep over every sample) what
+# their connections are.
+TRANSPORT_EXPERTS = {"kq1.keys_in_clear", "kq1.no_mutual_auth", "kq1.old_tls", "kq1.peer_id_mismatch"}
+
+
 class Pdu:
     """One Kq-1 PDU of a frame: its fields, expert infos and JSON members."""
 
     def __init__(self, proto):
         self.fields = {}       # field abbreviation -> [shown values, in tree order]
         self.hex = {}          # field abbreviation -> [the bytes each item covers, in hex]
-        self.experts = []      # (expert abbreviation, message)
+        self.experts = []      # (expert abbreviation, message), but for TRANSPORT_EXPERTS
+        self.transport_experts = []   # (expert abbreviation, message) of TRANSPORT_EXPERTS
         self.severities = {}   # expert abbreviation -> its severity ("Warning", "Note", ...)
         self.json_members = []  # "member:value" as the JSON dissector shows them
         self._walk(proto)
@@ -53,7 +61,7 @@ class Pdu:
                 abbrev = child[0].get("name")
                 message = next(field.get("show") for field in child
                                if field.get("name") == "_ws.expert.message")
-                self.experts.append((abbrev, message))
+                (self.transport_experts if abbrev in TRANSPORT_EXPERTS else self.experts).append((abbrev, message))
                 self.severities[abbrev] = next(field.get("showname").split(": ", 1)[1] for field in child
                                                if field.get("name") == "_ws.expert.severity")
                 continue
@@ -82,6 +90,8 @@ class Pdu:
 class Frame:
     def __init__(self, packet):
         self.number = int(packet.find("proto[@name='geninfo']/field[@name='num']").get("show"))
+        stream = packet.find(".//field[@name='tcp.stream']")
+        self.stream = int(stream.get("show")) if stream is not None else None
         self.pdus = [Pdu(proto) for proto in packet.iter("proto") if proto.get("name") == "kq1"]
         # ETSI GS QKD 014 messages that are not Kq-1 (Appendix II maps only Get key)
         self.qkd014 = [Pdu(proto) for proto in packet.iter("proto") if proto.get("name") == "qkd014"]

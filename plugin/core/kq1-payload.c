@@ -717,6 +717,18 @@ kq1_payload_free(kq1_payload_t *payload)
     spare = payload;
 }
 
+bool
+kq1_payload_has_key(const kq1_payload_t *payload)
+{
+    if (payload->top.present[KQ1_PARAM_KEY])
+        return true;
+    for (guint i = 0; payload->keys != NULL && i < payload->keys->len; i++) {
+        if (g_array_index(payload->keys, kq1_params_t, i).present[KQ1_PARAM_KEY])
+            return true;
+    }
+    return false;
+}
+
 const char *
 kq1_params_string(const kq1_params_t *params, kq1_param_t param)
 {

@@ -131,6 +131,10 @@ const char *kq1_payload_member_string(kq1_payload_t *payload, const uint8_t *dat
  * read. */
 void kq1_payload_shutdown(void);
 
+/* true when the payload holds key material: a Key, at its top or in an
+ * element of Keys. */
+bool kq1_payload_has_key(const kq1_payload_t *payload);
+
 /* The string value of a parameter in params, or NULL. */
 const char *kq1_params_string(const kq1_params_t *params, kq1_param_t param);
 

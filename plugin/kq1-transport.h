@@ -1,0 +1,51 @@
+/* kq1-transport.h
+ * How each connection that carries Kq-1 or ETSI GS QKD 014 is protected:
+ * in the clear, TLS, or TLS with both ends authenticated by certificate
+ * (Q.4162 Appendix I), read from what Wireshark's TLS dissector decoded of
+ * its handshake. The transports feed it the handshake; the view asks it,
+ * for each message, what to show.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef KQ1_TRANSPORT_H
+#define KQ1_TRANSPORT_H
+
+#include <epan/packet.h>
+#include <epan/prefs.h>
+
+#include "kq1-compat.h"
+
+#include "kq1-tls-handshake.h"
+
+/* What the view knows of one message, for its connection's checks. */
+typedef struct {
+    bool        carries_keys;     /* it holds key material */
+    bool        over_http;        /* an ETSI GS QKD 014 message (Appendix II) */
+    bool        from_module;      /* sent by the QKD module (Appendix I) */
+    const char *module_id;        /* the QKD module ID it names (Appendix I), or NULL */
+} kq1_transport_message_t;
+
+/* What the connection of a message is, for the statistics. */
+typedef struct {
+    kq1_transport_level_t level;
+    uint16_t              tls_version;      /* 0 when not TLS or not known */
+    bool                  first_message;    /* the connection's first Kq-1 or QKD 014 message */
+} kq1_transport_t;
+
+/* Called from proto_register_kq1 and proto_reg_handoff_kq1. */
+void kq1_transport_register(int proto_kq1, module_t *module);
+void kq1_transport_handoff(void);
+/* Called when the preferences change. */
+void kq1_transport_apply_preferences(void);
+
+/* The TLS records in the clear in tvb, just handed to TLS on a Kq-1 port
+ * (first pass; the handshake's other records TLS decrypts are read by a
+ * postdissector). */
+void kq1_transport_read_records(tvbuff_t *tvb, packet_info *pinfo);
+
+/* The connection's fields under tree, and its findings on its first
+ * message that can show them. */
+kq1_transport_t kq1_transport_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb,
+                                   const kq1_transport_message_t *message);
+
+#endif /* KQ1_TRANSPORT_H */
