@@ -48,7 +48,7 @@ static expert_field ei_kq1_peer_id_mismatch = EI_INIT;
 static kq1_ws_bool_t kq1_require_tls = false;
 static kq1_ws_bool_t kq1_check_peer_id = true;
 
-static const value_string transport_security_vals[] = {
+const value_string kq1_transport_security_vals[] = {
     { KQ1_TRANSPORT_UNKNOWN,    "unknown (TLS handshake not read)" },
     { KQ1_TRANSPORT_NONE,       "none (in the clear)" },
     { KQ1_TRANSPORT_TLS,        "TLS, server authenticated only" },
@@ -290,17 +290,17 @@ add_findings(proto_item *item, packet_info *pinfo, const connection_t *connectio
 }
 
 kq1_transport_t
-kq1_transport_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_transport_message_t *message)
+kq1_transport_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, conversation_t *conversation,
+                   const kq1_transport_message_t *message)
 {
     kq1_transport_t t = { KQ1_TRANSPORT_NONE, 0, false };
-    conversation_t *conversation = find_conversation_pinfo(pinfo, 0);
     SslDecryptSession *ssl = NULL;
     connection_t *connection;
     const char *sender_names = NULL, *module_names = NULL;
     proto_item *item;
     proto_tree *subtree;
 
-    if (conversation == NULL)
+    if (conversation == NULL && (conversation = find_conversation_pinfo(pinfo, 0)) == NULL)
         return t;
     connection = get_connection(conversation);
     if (frame_has_tls(pinfo)) {
@@ -365,7 +365,7 @@ kq1_transport_register(int proto_kq1, module_t *module)
 {
     static hf_register_info hf[] = {
         { &hf_kq1_transport_security,
-          { "Transport security", "kq1.transport_security", FT_UINT8, BASE_DEC, VALS(transport_security_vals),
+          { "Transport security", "kq1.transport_security", FT_UINT8, BASE_DEC, VALS(kq1_transport_security_vals),
             0x0, "How this message's connection is protected (0: TLS whose handshake is not in the capture "
             "or could not be read)", HFILL } },
         { &hf_kq1_tls_version,

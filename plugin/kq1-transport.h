@@ -11,6 +11,7 @@
 #define KQ1_TRANSPORT_H
 
 #include <epan/packet.h>
+#include <epan/conversation.h>
 #include <epan/prefs.h>
 
 #include "kq1-compat.h"
@@ -24,6 +25,9 @@ typedef struct {
     bool        from_module;      /* sent by the QKD module (Appendix I) */
     const char *module_id;        /* the QKD module ID it names (Appendix I), or NULL */
 } kq1_transport_message_t;
+
+/* The names of kq1.transport_security, which the statistics show too. */
+extern const value_string kq1_transport_security_vals[];
 
 /* What the connection of a message is, for the statistics. */
 typedef struct {
@@ -44,8 +48,9 @@ void kq1_transport_apply_preferences(void);
 void kq1_transport_read_records(tvbuff_t *tvb, packet_info *pinfo);
 
 /* The connection's fields under tree, and its findings on its first
- * message that can show them. */
-kq1_transport_t kq1_transport_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb,
+ * message that can show them; conversation: the message's TCP
+ * conversation, or NULL to look it up. */
+kq1_transport_t kq1_transport_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, conversation_t *conversation,
                                    const kq1_transport_message_t *message);
 
 #endif /* KQ1_TRANSPORT_H */

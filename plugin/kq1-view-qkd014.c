@@ -240,7 +240,7 @@ add_connection(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const kq1_ht
      * the KME who calls), so no ID is compared with a certificate. */
     kq1_transport_message_t transport = { payload != NULL && kq1_payload_has_key(payload), true, from_sae, NULL };
 
-    tap->transport = kq1_transport_show(tree, pinfo, tvb, &transport);
+    tap->transport = kq1_transport_show(tree, pinfo, tvb, NULL, &transport);
     if (!kq1_view_wants_parties(tree))
         return;
     kq1_view_add_parties(tree, tvb, tap, address_to_str(pinfo->pool, from_sae ? &pinfo->src : &pinfo->dst),

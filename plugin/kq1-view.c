@@ -1098,7 +1098,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
         proto_tree_add_item(kq1_tree, hf_kq1_payload, payload_tvb, 0, captured, ENC_NA);
         tap = kq1_view_tap_info(pinfo, (uint16_t)code, message_id, NULL, NULL);
         transport.from_module = (code >> 8) == KQ1_DIR_QKD_TO_KM;
-        tap->transport = kq1_transport_show(kq1_tree, pinfo, tvb, &transport);
+        tap->transport = kq1_transport_show(kq1_tree, pinfo, tvb, ctx->conversation, &transport);
         finish_pdu(pinfo, msg, (uint16_t)code, message_id, NULL);
         /* Counted once: a never-completed message shows only after the first pass. */
         if (!ctx->never_completed)
@@ -1125,7 +1125,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     transport.carries_keys = kq1_payload_has_key(payload);
     transport.from_module = (code >> 8) == KQ1_DIR_QKD_TO_KM;
     transport.module_id = kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID);
-    tap->transport = kq1_transport_show(kq1_tree, pinfo, tvb, &transport);
+    tap->transport = kq1_transport_show(kq1_tree, pinfo, tvb, ctx->conversation, &transport);
     json_tvb = tvb_new_subset_length(payload_tvb, 0, (int)payload->json_len);
     if (payload->parsed) {
         add_params(kq1_tree, pinfo, json_tvb, &payload->top,

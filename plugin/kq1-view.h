@@ -12,6 +12,7 @@
 #define KQ1_VIEW_H
 
 #include <epan/packet.h>
+#include <epan/conversation.h>
 #include <epan/prefs.h>
 
 #include "kq1-compat.h"
@@ -31,6 +32,7 @@ typedef struct {
     kq1_way_t          way;
     const kq1_roles_t *roles;
     kq1_exchanges_t   *exchanges;        /* its conversation's analysis state */
+    conversation_t    *conversation;     /* its TCP conversation */
     bool               never_completed;  /* the capture holds only the start of this message */
     bool               order_switched;   /* the first message of a conversation whose headers read
                                           * as Kq-1 only in the other byte order than the preference's */

@@ -47,6 +47,7 @@ typedef struct {
     uint32_t         first_message;     /* the frame of its first message, 0 until seen */
     kq1_roles_t      roles;
     kq1_exchanges_t *exchanges;
+    conversation_t  *owner;         /* Wireshark's conversation this is kept with */
 } tcp_conversation_t;
 
 /* Kept with the frame a held-back message starts in, so that once the first
@@ -107,6 +108,7 @@ get_conversation(packet_info *pinfo)
     if (state == NULL) {
         state = wmem_new0(wmem_file_scope(), tcp_conversation_t);
         state->exchanges = kq1_exchanges_new();
+        state->owner = conversation;
         conversation_add_proto_data(conversation, proto_kq1, state);
     }
     return state;
@@ -250,6 +252,7 @@ dissect_kq1_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, tcp_conv
     pdu.ctx.way = way_of(pinfo);
     pdu.ctx.roles = &conversation->roles;
     pdu.ctx.exchanges = conversation->exchanges;
+    pdu.ctx.conversation = conversation->owner;
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "Kq-1");
     col_clear(pinfo->cinfo, COL_INFO);
