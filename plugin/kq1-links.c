@@ -2,8 +2,9 @@
  * The key links table, from the "kq1" tap: one row per link a key travels
  * (a QKD module to its KM; for ETSI GS QKD 014 the master SAE to the
  * slave), how many keys and bits, at what rate, the longest wait between
- * two keys, what became of their other halves, and the last key store
- * count a KME gave (tshark -z kq1,links; Statistics > Kq-1 Links).
+ * two keys, what became of their other halves, the last key store count
+ * a KME gave, and how its weakest connection was protected (tshark -z
+ * kq1,links; Statistics > Kq-1 Links).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -24,7 +25,8 @@ enum {
     LINK_MISMATCHED,
     LINK_MISSING,
     LINK_MATERIAL_REUSED,
-    LINK_STORED
+    LINK_STORED,
+    LINK_TRANSPORT
 };
 
 /* Cells with nothing to say (no rate from a single key, no key store
@@ -40,6 +42,7 @@ static stat_tap_table_item links_fields[] = {
     { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Missing",          "%u" },
     { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Material reused",  "%u" },
     { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Stored key count", "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Transport",        "%s" },
 };
 
 static const char *const links_title = "Kq-1 Links";
@@ -49,7 +52,28 @@ typedef struct {
     uint64_t bits;
     double   first, last;      /* times of its first and last key, in seconds */
     double   longest_gap;
+    int      weakest;          /* rank of its weakest connection (transport_rank), -1 for none yet */
 } link_sums_t;
+
+/* How weak a connection's protection is, weakest first: in the clear, TLS
+ * with the server alone authenticated, TLS whose handshake was not read,
+ * mutual TLS. */
+static int
+transport_rank(kq1_transport_level_t level)
+{
+    switch (level) {
+    case KQ1_TRANSPORT_NONE:       return 0;
+    case KQ1_TRANSPORT_TLS:        return 1;
+    case KQ1_TRANSPORT_UNKNOWN:    return 2;
+    case KQ1_TRANSPORT_MUTUAL_TLS: return 3;
+    }
+    return 2;
+}
+
+/* A link's Transport cell: its weakest connection, "none", or the TLS
+ * version and who was authenticated. */
+static void
+note_transport(stat_tap_table *table, unsigned row, const kq1_transport_t *transport);
 
 /* While the table is open: link name -> row + 1; key ID -> row + 1 of the
  * link that got its first half, to count a pair's outcome at both ends;
@@ -110,7 +134,7 @@ link_row(stat_tap_table *table, const char *name)
 {
     gpointer found = g_hash_table_lookup(link_rows, name);
     stat_tap_table_item_type items[G_N_ELEMENTS(links_fields)];
-    link_sums_t none = { 0, 0.0, 0.0, 0.0 };
+    link_sums_t none = { 0, 0.0, 0.0, 0.0, -1 };
     unsigned row;
 
     if (found != NULL)
@@ -154,6 +178,27 @@ add_key(stat_tap_table *table, unsigned row, double when, uint32_t bits)
         snprintf(text, sizeof text, "%.1f", (double)sum->bits / (sum->last - sum->first));
         set_string(table, row, LINK_RATE, text);
     }
+}
+
+static void
+note_transport(stat_tap_table *table, unsigned row, const kq1_transport_t *transport)
+{
+    link_sums_t *sum = &g_array_index(sums, link_sums_t, row);
+    int rank = transport_rank(transport->level);
+    char text[64];
+    const char *version;
+
+    if (sum->weakest >= 0 && sum->weakest <= rank)
+        return;
+    sum->weakest = rank;
+    version = transport->tls_version == 0x0304 ? "TLS 1.3" : transport->tls_version == 0x0303 ? "TLS 1.2"
+              : transport->tls_version == 0x0302 ? "TLS 1.1" : transport->tls_version == 0x0301 ? "TLS 1.0"
+              : "TLS";
+    snprintf(text, sizeof text, "%s%s", transport->level == KQ1_TRANSPORT_NONE ? "none" : version,
+             transport->level == KQ1_TRANSPORT_TLS ? ", server only"
+             : transport->level == KQ1_TRANSPORT_MUTUAL_TLS ? ", mutual"
+             : transport->level == KQ1_TRANSPORT_UNKNOWN ? ", handshake not read" : "");
+    set_string(table, row, LINK_TRANSPORT, text);
 }
 
 /* The outcome of a pair, counted once it is known (at the later half, in
@@ -224,6 +269,7 @@ links_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
         if (as_pair_only)
             continue;
         add_key(table, row, when, key->bits);
+        note_transport(table, row, &info->transport);
         if (key->links.missing)
             add_uint(table, row, LINK_MISSING, 1);
         if (key->links.material_from != 0)

@@ -24,9 +24,10 @@ static const char *const st_responses = "Responses";
 static const char *const st_keys = "Keys supplied, by QKD module ID";
 static const char *const st_bits = "Key bits supplied, by QKD module ID";
 static const char *const st_times = "Response time (ms), by message";
+static const char *const st_connections = "Connections, by transport security";
 
 static int st_node_messages, st_node_directions, st_node_responses;
-static int st_node_keys, st_node_bits, st_node_times;
+static int st_node_keys, st_node_bits, st_node_times, st_node_connections;
 
 static void
 kq1_tree_init(stats_tree *st)
@@ -37,6 +38,7 @@ kq1_tree_init(stats_tree *st)
     st_node_keys = stats_tree_create_node(st, st_keys, 0, STAT_DT_INT, true);
     st_node_bits = stats_tree_create_node(st, st_bits, 0, STAT_DT_INT, true);
     st_node_times = stats_tree_create_node(st, st_times, 0, STAT_DT_FLOAT, true);
+    st_node_connections = stats_tree_create_node(st, st_connections, 0, STAT_DT_INT, true);
 }
 
 static const char *
@@ -56,9 +58,15 @@ kq1_tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
     const char *module = info->qkd_module_id != NULL ? info->qkd_module_id : NO_MODULE_ID;
     uint64_t bits = 0;
 
+    /* Each connection once, at its first message, QKD 014's too. */
+    if (info->transport.first_message) {
+        tick_stat_node(st, st_connections, 0, false);
+        tick_stat_node(st, val_to_str_const(info->transport.level, kq1_transport_security_vals, "?"),
+                       st_node_connections, false);
+    }
     /* ETSI GS QKD 014's own messages count in the key links only. */
     if (info->qkd014_only)
-        return TAP_PACKET_DONT_REDRAW;
+        return info->transport.first_message ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
     tick_stat_node(st, st_messages, 0, false);
     tick_stat_node(st, message_name(info->code), st_node_messages, false);
     tick_stat_node(st, st_directions, 0, false);

@@ -1216,6 +1216,25 @@ class TransportSecurity(Kq1TestCase):
                     note = self.KEYS_IN_CLEAR_HTTP if sample.startswith("qkd014") else self.KEYS_IN_CLEAR
                     self.assertEqual(pdu.transport_experts, [note] if first else [], where)
 
+    def test_statistics(self):
+        # The tree counts each connection once by its level; the Links table
+        # shows a link's weakest connection.
+        for options in ((), ("-2",)):
+            tree = self.tshark.run("-r", self.tshark.sample("kq1-transport-audit.pcapng"), "-q", *options,
+                                   "-z", "kq1,tree").stdout
+            counts = [re.split(r"\s{2,}", line.strip())[:2] for line in tree.splitlines()
+                      if line.startswith("Connections") or line.startswith(" ") and "TLS" in line
+                      or line.startswith(" none") or line.startswith(" unknown")]
+            self.assertEqual(counts, [["Connections, by transport security", "7"],
+                                      ["TLS, both ends authenticated by certificate", "3"],
+                                      ["TLS, server authenticated only", "2"],
+                                      ["unknown (TLS handshake not read)", "1"], ["none (in the clear)", "1"]])
+        for sample, transport in (("qkd014-https.pcapng", "TLS 1.3, mutual"),
+                                  ("qkd014-https-no-client-cert.pcapng", "TLS 1.3, server only"),
+                                  ("kq1-tls12.pcapng", "TLS 1.2, mutual"), ("kq1-transport-audit.pcapng", "none")):
+            links = self.tshark.run("-r", self.tshark.sample(sample), "-q", "-z", "kq1,links").stdout
+            self.assertEqual([row[-1] for row in table_rows(links, "Kq-1 Links")], [transport], sample)
+
     def test_preferences(self):
         # kq1.require_tls makes keys in the clear a Warning; kq1.check_peer_id off, no ID compared.
         frames = self.tshark.kq1_frames("kq1-transport-audit.pcapng", "-o", "kq1.require_tls:TRUE",
@@ -1266,8 +1285,8 @@ class KeyAudit(Kq1TestCase):
         self.assertEqual([row[1] for row in rows], ["1"] * 8)
         links = self.tshark.run("-r", merged, "-q", "-z", "kq1,links").stdout
         self.assertEqual([row[:3] + row[5:] for row in table_rows(links, "Kq-1 Links")],
-                         [["QKDM-Alice-01 → 127.0.0.1", "4", "1024", "4", "0", "0", "0", ""],
-                          ["QKDM-Bob-01 → 127.0.0.2", "4", "1024", "4", "0", "0", "0", ""]])
+                         [["QKDM-Alice-01 → 127.0.0.1", "4", "1024", "4", "0", "0", "0", "", "none"],
+                          ["QKDM-Bob-01 → 127.0.0.2", "4", "1024", "4", "0", "0", "0", "", "none"]])
 
     def test_key_age_both_formats(self):
         # RFC 3339 at Alice's, Unix milliseconds at Bob's: both read.
@@ -1330,8 +1349,8 @@ class KeyAudit(Kq1TestCase):
                                     "-z", "kq1,links").stdout
             missing = "1" if options else "0"    # known once the capture has been read
             self.assertEqual([row[:3] + row[5:] for row in table_rows(links, "Kq-1 Links")],
-                             [["QKDM-Alice-01 → 127.0.0.1", "9", "2304", "7", "1", missing, "1", ""],
-                              ["QKDM-Bob-01 → 127.0.0.2", "8", "2048", "7", "1", "0", "0", ""]], options)
+                             [["QKDM-Alice-01 → 127.0.0.1", "9", "2304", "7", "1", missing, "1", "", "none"],
+                              ["QKDM-Bob-01 → 127.0.0.2", "8", "2048", "7", "1", "0", "0", "", "none"]], options)
 
     def test_ledger_missing_half(self):
         out = self.tshark.run("-r", self.tshark.sample("kq1-key-audit.pcapng"), "-2", "-q", "-z", "kq1,keys").stdout
@@ -1419,7 +1438,7 @@ class Qkd014KeyAudit(Kq1TestCase):
                                   "-z", "kq1,links").stdout
             missing = "1" if options else "0"
             self.assertEqual([row[:3] + row[5:] for row in table_rows(out, "Kq-1 Links")],
-                             [["127.0.0.1 → SAE-B", "4", "1024", "1", "1", missing, "0", "25000"]], options)
+                             [["127.0.0.1 → SAE-B", "4", "1024", "1", "1", missing, "0", "25000", "none"]], options)
 
 
 class WiresharkTables(Kq1TestCase):
@@ -1706,6 +1725,10 @@ COOKBOOK = {
     "_ws.expert && kq1": [("kq1-wrong-direction.pcapng", [4, 8, 9]), ("kq1-tls12.pcapng", [])],
     "_ws.expert && kq1 && !kq1.keys_in_clear": [("kq1-wrong-direction.pcapng", [8, 9]),
                                                 ("kq1-conforming.pcapng", [])],
+    "kq1.transport_security != 3": [("kq1-transport-audit.pcapng", [4, 6, 19, 22, 37, 38, 99, 101]),
+                                    ("kq1-tls12.pcapng", [])],
+    "kq1.no_mutual_auth || kq1.old_tls || kq1.peer_id_mismatch": [("kq1-transport-audit.pcapng", [19, 37, 51, 70]),
+                                                                  ("kq1-tls12.pcapng", [])],
     "kq1.missing_mandatory || kq1.wrong_type || kq1.bad_json || kq1.length_mismatch || kq1.wrong_direction "
     "|| kq1.unknown_command": [("kq1-bad-json.pcapng", [4, 6, 12, 13]), ("kq1-conforming.pcapng", [])],
     "kq1.wrong_direction": [("kq1-wrong-direction.pcapng", [8, 9]), ("kq1-conforming.pcapng", [])],
