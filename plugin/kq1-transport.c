@@ -29,7 +29,8 @@
 #define TLS12_VERSION 0x0303
 #define TLS13_VERSION 0x0304
 
-static int proto_transport = -1;   /* in name only: the key of the connection state */
+static int proto_transport = -1;   /* in name only under Kq-1: its postdissector's, and the key of the
+                                    * connection state */
 static int proto_tls = -1;
 
 static int hf_kq1_transport_security = -1;
@@ -361,7 +362,7 @@ kq1_transport_apply_preferences(void)
 }
 
 void
-kq1_transport_register(int proto_kq1, module_t *module)
+kq1_transport_register(int proto_kq1, int proto, module_t *module)
 {
     static hf_register_info hf[] = {
         { &hf_kq1_transport_security,
@@ -381,8 +382,7 @@ kq1_transport_register(int proto_kq1, module_t *module)
     };
     static int *ett[] = { &ett_kq1_transport };
 
-    proto_transport = proto_register_protocol_in_name_only("Kq-1 transport security", "Kq-1 transport",
-                                                           "kq1.transport", proto_kq1, FT_PROTOCOL);
+    proto_transport = proto;
     proto_register_field_array(proto_kq1, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert_register_protocol(proto_kq1), ei, array_length(ei));

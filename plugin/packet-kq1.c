@@ -48,7 +48,11 @@ proto_register_kq1(void)
 
     kq1_tcp_register(proto_kq1, kq1_module);
     kq1_view_register(proto_kq1, proto_qkd014, kq1_module);
-    kq1_transport_register(proto_kq1, kq1_module);
+    /* In name only: enabled with Kq-1, and no layer record for every packet. */
+    kq1_transport_register(proto_kq1,
+                           proto_register_protocol_in_name_only("Kq-1 transport security", "Kq-1 transport",
+                                                                "kq1.transport", proto_kq1, FT_PROTOCOL),
+                           kq1_module);
     kq1_analysis_register(proto_kq1);
     kq1_http_register(proto_qkd014);
     kq1_stats_register_ledger();
