@@ -29,8 +29,7 @@
 #define TLS12_VERSION 0x0303
 #define TLS13_VERSION 0x0304
 
-static int proto_transport = -1;   /* in name only under Kq-1: its postdissector's, and the key of the
-                                    * connection state */
+static int proto_transport = -1;   /* in name only under Kq-1: the key of the connection state */
 static int proto_tls = -1;
 
 static int hf_kq1_transport_security = -1;
@@ -188,17 +187,16 @@ read_decrypted_records(packet_info *pinfo, const SslPacketInfo *packet)
     }
 }
 
-/* Postdissector: the handshake records TLS decrypted in this frame. TLS
- * keys its packet data by 0 (4.0) or by which TLS layer of the frame it is
- * (1 for the first; later versions). */
-static int
-read_decrypted_handshake(tvbuff_t *tvb _U_, packet_info *pinfo, proto_tree *tree _U_, void *data _U_)
+/* TLS keys its packet data by 0 (4.0) or by which TLS layer of the frame it
+ * is (1 for the first; later versions). */
+void
+kq1_transport_read_decrypted(packet_info *pinfo)
 {
     const SslPacketInfo *first = NULL;
     uint32_t tls_layer = 0;
 
     if (PINFO_FD_VISITED(pinfo))
-        return 0;
+        return;
     for (wmem_list_frame_t *layer = wmem_list_head(pinfo->layers); layer != NULL;
          layer = wmem_list_frame_next(layer)) {
         if (GPOINTER_TO_INT(wmem_list_frame_data(layer)) != proto_tls)
@@ -213,7 +211,6 @@ read_decrypted_handshake(tvbuff_t *tvb _U_, packet_info *pinfo, proto_tree *tree
         if (packet != NULL && packet != first && packet->records != NULL)
             read_decrypted_records(pinfo, packet);
     }
-    return 0;
 }
 
 /* Whether names (a certificate's) hold id, ignoring ASCII case (DNS names
@@ -386,7 +383,6 @@ kq1_transport_register(int proto_kq1, int proto, module_t *module)
     proto_register_field_array(proto_kq1, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert_register_protocol(proto_kq1), ei, array_length(ei));
-    register_postdissector(create_dissector_handle(read_decrypted_handshake, proto_transport));
     prefs_register_bool_preference(module, "require_tls", "Require TLS",
                                    "Key material over plain TCP or HTTP is a Warning, not a Note",
                                    &kq1_require_tls);

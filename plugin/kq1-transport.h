@@ -44,9 +44,12 @@ void kq1_transport_handoff(void);
 void kq1_transport_apply_preferences(void);
 
 /* The TLS records in the clear in tvb, just handed to TLS on a Kq-1 port
- * (first pass; the handshake's other records TLS decrypts are read by a
- * postdissector). */
+ * (first pass). */
 void kq1_transport_read_records(tvbuff_t *tvb, packet_info *pinfo);
+
+/* For the postdissector, on each frame of the first pass: the handshake
+ * records TLS decrypted in it, on any port. */
+void kq1_transport_read_decrypted(packet_info *pinfo);
 
 /* The connection's fields under tree, and its findings on its first
  * message that can show them; conversation: the message's TCP

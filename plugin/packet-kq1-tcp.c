@@ -345,10 +345,10 @@ dissect_kq1_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data
     return true;
 }
 
-/* Postdissector: once the first pass is over, a held-back message that no
- * later segment completed is decoded from the frame it starts in. */
-static int
-dissect_kq1_never_completed(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+/* Once the first pass is over, a held-back message that no later segment
+ * completed is decoded from the frame it starts in. */
+int
+kq1_tcp_decode_unfinished(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     kq1_held_message_t *held;
     kq1_pdu_context_t ctx;
@@ -379,13 +379,6 @@ kq1_tcp_register(int proto, module_t *module)
     kq1_handle = register_dissector("kq1", dissect_kq1_tcp, proto_kq1);
     kq1_held_handle = create_dissector_handle(dissect_kq1_held, proto_kq1);
     kq1_tls_records_handle = create_dissector_handle(dissect_kq1_tls_records, proto_kq1);
-    /* A protocol in name only under Kq-1: enabled with it, and Wireshark
-     * keeps no layer record for it, which every packet of every capture
-     * would otherwise cost. */
-    register_postdissector(create_dissector_handle(dissect_kq1_never_completed,
-                                                   proto_register_protocol_in_name_only(
-                                                       "Kq-1 messages that never complete", "Kq-1 unfinished",
-                                                       "kq1.unfinished", proto_kq1, FT_PROTOCOL)));
 
     prefs_register_bool_preference(module, "desegment",
                                    "Reassemble Kq-1 messages spanning multiple TCP segments",

@@ -6,9 +6,14 @@
 #ifndef PACKET_KQ1_TCP_H
 #define PACKET_KQ1_TCP_H
 
+#include <epan/packet.h>
 #include <epan/prefs.h>
 
 void kq1_tcp_register(int proto, module_t *module);
 void kq1_tcp_handoff(void);
+
+/* For the postdissector, on each frame once the first pass is over: the
+ * start of a message in it that no later segment completed, decoded. */
+int kq1_tcp_decode_unfinished(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree);
 
 #endif /* PACKET_KQ1_TCP_H */

@@ -34,6 +34,18 @@
 void proto_register_kq1(void);
 void proto_reg_handoff_kq1(void);
 
+/* Postdissector, one for every frame (each costs every packet of every
+ * capture): what Kq-1 learns of frames no Kq-1 dissector was handed. */
+static int
+dissect_every_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    if (!PINFO_FD_VISITED(pinfo)) {
+        kq1_transport_read_decrypted(pinfo);
+        return 0;
+    }
+    return kq1_tcp_decode_unfinished(tvb, pinfo, tree);
+}
+
 static int proto_kq1 = -1;
 static int proto_qkd014 = -1;
 
@@ -48,7 +60,12 @@ proto_register_kq1(void)
 
     kq1_tcp_register(proto_kq1, kq1_module);
     kq1_view_register(proto_kq1, proto_qkd014, kq1_module);
-    /* In name only: enabled with Kq-1, and no layer record for every packet. */
+    /* Protocols in name only under Kq-1: enabled with it, and Wireshark
+     * keeps no layer record for them, which every packet would cost. */
+    register_postdissector(create_dissector_handle(dissect_every_frame,
+                                                   proto_register_protocol_in_name_only(
+                                                       "Kq-1 on every frame", "Kq-1 frames", "kq1.frames",
+                                                       proto_kq1, FT_PROTOCOL)));
     kq1_transport_register(proto_kq1,
                            proto_register_protocol_in_name_only("Kq-1 transport security", "Kq-1 transport",
                                                                 "kq1.transport", proto_kq1, FT_PROTOCOL),
