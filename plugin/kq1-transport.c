@@ -264,8 +264,8 @@ add_findings(proto_item *item, packet_info *pinfo, const connection_t *connectio
         if (t->level == KQ1_TRANSPORT_TLS)
             expert_add_info_format(pinfo, item, &ei_kq1_no_mutual_auth,
                                    "No client certificate%s (%s): only the server is authenticated. Q.4162 "
-                                   "Appendix I: \"On establishment of the connection, mutual authentication "
-                                   "between the QKD module and the KM is performed\"",
+                                   "Appendix I: \"mutual authentication between the QKD module and the KM is "
+                                   "performed\"",
                                    message->over_http ? " from the SAE" : "",
                                    connection->hs.certificate_requested ? "its Certificate was empty"
                                                                         : "the server asked for none");

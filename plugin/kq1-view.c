@@ -1122,10 +1122,6 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
     }
     tap = kq1_view_tap_info(pinfo, (uint16_t)code, message_id, payload, analysis);
     add_tcp_parties(kq1_tree, pinfo, tvb, ctx, code, payload, tap);
-    transport.carries_keys = kq1_payload_has_key(payload);
-    transport.from_module = (code >> 8) == KQ1_DIR_QKD_TO_KM;
-    transport.module_id = kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID);
-    tap->transport = kq1_transport_show(kq1_tree, pinfo, tvb, ctx->conversation, &transport);
     json_tvb = tvb_new_subset_length(payload_tvb, 0, (int)payload->json_len);
     if (payload->parsed) {
         add_params(kq1_tree, pinfo, json_tvb, &payload->top,
@@ -1152,6 +1148,11 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
             kq1_view_check_against_request(kq1_tree, pinfo, json_tvb, payload, analysis->transaction, tap->verdict,
                                            NULL);
     }
+    /* After what the message says: what its connection is. */
+    transport.carries_keys = kq1_payload_has_key(payload);
+    transport.from_module = (code >> 8) == KQ1_DIR_QKD_TO_KM;
+    transport.module_id = kq1_params_string(&payload->top, KQ1_PARAM_QKD_MODULE_ID);
+    tap->transport = kq1_transport_show(kq1_tree, pinfo, tvb, ctx->conversation, &transport);
     finish_pdu(pinfo, msg, (uint16_t)code, message_id, payload);
     kq1_view_queue_tap(pinfo, tap);
     /* Last, so that an exception in the JSON dissector (a tree deeper than

@@ -1108,8 +1108,7 @@ class TransportSecurity(Kq1TestCase):
     NOTE 2: TLS), its findings once per connection, in one pass and two."""
 
     NO_MUTUAL_AUTH = ("kq1.no_mutual_auth", "No client certificate%s (%s): only the server is authenticated. "
-                      "Q.4162 Appendix I: \"On establishment of the connection, mutual authentication between the "
-                      "QKD module and the KM is performed\"")
+                      "Q.4162 Appendix I: \"mutual authentication between the QKD module and the KM is performed\"")
     KEYS_IN_CLEAR = ("kq1.keys_in_clear", "Key material travels in the clear: this connection is plain TCP, not "
                      "TLS (Q.4162 Appendix I, NOTE 2: TLS can protect Kq-1; preference kq1.require_tls makes this "
                      "a Warning)")
