@@ -13,6 +13,7 @@
 #include <epan/packet.h>
 #include <epan/stat_tap_ui.h>
 
+#include "kq1-stat-table.h"
 #include "kq1-tap.h"
 
 enum {
@@ -70,10 +71,6 @@ transport_rank(kq1_transport_level_t level)
     return 2;
 }
 
-/* A link's Transport cell: its weakest connection, "none", or the TLS
- * version and who was authenticated. */
-static void
-note_transport(stat_tap_table *table, unsigned row, const kq1_transport_t *transport);
 
 /* While the table is open: link name -> row + 1; key ID -> row + 1 of the
  * link that got its first half, to count a pair's outcome at both ends;
@@ -81,25 +78,6 @@ note_transport(stat_tap_table *table, unsigned row, const kq1_transport_t *trans
 static GHashTable *link_rows;
 static GHashTable *first_halves;
 static GArray *sums;
-
-static void
-set_string(stat_tap_table *table, unsigned row, unsigned column, const char *text)
-{
-    stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
-
-    g_free((char *)item->value.string_value);
-    item->value.string_value = g_strdup(text);
-    stat_tap_set_field_data(table, row, column, item);
-}
-
-static void
-add_uint(stat_tap_table *table, unsigned row, unsigned column, unsigned value)
-{
-    stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
-
-    item->value.uint_value += value;
-    stat_tap_set_field_data(table, row, column, item);
-}
 
 static void
 forget_rows(void)
@@ -133,22 +111,13 @@ static unsigned
 link_row(stat_tap_table *table, const char *name)
 {
     gpointer found = g_hash_table_lookup(link_rows, name);
-    stat_tap_table_item_type items[G_N_ELEMENTS(links_fields)];
     link_sums_t none = { 0, 0.0, 0.0, 0.0, -1 };
     unsigned row;
 
     if (found != NULL)
         return GPOINTER_TO_UINT(found) - 1;
-    memset(items, 0, sizeof items);
-    for (unsigned i = 0; i < G_N_ELEMENTS(links_fields); i++)
-        items[i].type = links_fields[i].type;
-    row = table->num_elements;
-    stat_tap_init_table_row(table, row, G_N_ELEMENTS(links_fields), items);
-    set_string(table, row, LINK_NAME, name);
-    for (unsigned column = 0; column < G_N_ELEMENTS(links_fields); column++) {
-        if (column != LINK_NAME && links_fields[column].type == TABLE_ITEM_STRING)
-            set_string(table, row, column, "");
-    }
+    row = kq1_table_add_row(table, links_fields, G_N_ELEMENTS(links_fields));
+    kq1_table_set_string(table, row, LINK_NAME, name);
     g_array_append_val(sums, none);
     g_hash_table_insert(link_rows, g_strdup(name), GUINT_TO_POINTER(row + 1));
     return row;
@@ -159,27 +128,28 @@ static void
 add_key(stat_tap_table *table, unsigned row, double when, uint32_t bits)
 {
     link_sums_t *sum = &g_array_index(sums, link_sums_t, row);
-    stat_tap_table_item_type *keys = stat_tap_get_field_data(table, row, LINK_KEYS);
     char text[64];
 
-    if (keys->value.uint_value == 0) {
+    if (kq1_table_uint(table, row, LINK_KEYS) == 0) {
         sum->first = sum->last = when;
     } else {
         if (when - sum->last > sum->longest_gap)
             sum->longest_gap = when - sum->last;
         sum->last = when;
         snprintf(text, sizeof text, "%.3f", sum->longest_gap);
-        set_string(table, row, LINK_LONGEST_GAP, text);
+        kq1_table_set_string(table, row, LINK_LONGEST_GAP, text);
     }
-    add_uint(table, row, LINK_KEYS, 1);
+    kq1_table_add_uint(table, row, LINK_KEYS, 1);
     sum->bits += bits;
-    add_uint(table, row, LINK_BITS, bits);
+    kq1_table_add_uint(table, row, LINK_BITS, bits);
     if (sum->last > sum->first) {
         snprintf(text, sizeof text, "%.1f", (double)sum->bits / (sum->last - sum->first));
-        set_string(table, row, LINK_RATE, text);
+        kq1_table_set_string(table, row, LINK_RATE, text);
     }
 }
 
+/* A link's Transport cell: its weakest connection, "none", or the TLS
+ * version and who was authenticated. */
 static void
 note_transport(stat_tap_table *table, unsigned row, const kq1_transport_t *transport)
 {
@@ -198,7 +168,7 @@ note_transport(stat_tap_table *table, unsigned row, const kq1_transport_t *trans
              transport->level == KQ1_TRANSPORT_TLS ? ", server only"
              : transport->level == KQ1_TRANSPORT_MUTUAL_TLS ? ", mutual"
              : transport->level == KQ1_TRANSPORT_UNKNOWN ? ", handshake not read" : "");
-    set_string(table, row, LINK_TRANSPORT, text);
+    kq1_table_set_string(table, row, LINK_TRANSPORT, text);
 }
 
 /* The outcome of a pair, counted once it is known (at the later half, in
@@ -212,9 +182,9 @@ add_pair(stat_tap_table *table, unsigned row, const kq1_tap_key_t *key)
 
     if (column == 0)
         return;
-    add_uint(table, row, column, 1);
+    kq1_table_add_uint(table, row, column, 1);
     if (found != NULL && GPOINTER_TO_UINT(found) - 1 != row)
-        add_uint(table, GPOINTER_TO_UINT(found) - 1, column, 1);
+        kq1_table_add_uint(table, GPOINTER_TO_UINT(found) - 1, column, 1);
 }
 
 /* The row of a key's link for counting it: a QKD 014 key by key ID, the
@@ -254,7 +224,7 @@ links_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
     if (info->has_stored_key_count) {
         own = link_row(table, info->link);
         snprintf(text, sizeof text, "%" PRId64, info->stored_key_count);
-        set_string(table, own, LINK_STORED, text);
+        kq1_table_set_string(table, own, LINK_STORED, text);
     }
     for (unsigned i = 0; i < info->n_keys; i++) {
         const kq1_tap_key_t *key = &info->keys[i];
@@ -271,9 +241,9 @@ links_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
         add_key(table, row, when, key->bits);
         note_transport(table, row, &info->transport);
         if (key->links.missing)
-            add_uint(table, row, LINK_MISSING, 1);
+            kq1_table_add_uint(table, row, LINK_MISSING, 1);
         if (key->links.material_from != 0)
-            add_uint(table, row, LINK_MATERIAL_REUSED, 1);
+            kq1_table_add_uint(table, row, LINK_MATERIAL_REUSED, 1);
     }
     return TAP_PACKET_REDRAW;
 }
@@ -281,27 +251,9 @@ links_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const v
 static void
 links_reset(stat_tap_table *table)
 {
-    for (unsigned row = 0; row < table->num_elements; row++) {
-        for (unsigned column = 0; column < table->num_fields; column++) {
-            stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
-
-            if (item->type == TABLE_ITEM_STRING)
-                g_free((char *)item->value.string_value);
-        }
-        g_free(table->elements[row]);
-    }
-    g_free(table->elements);
-    table->elements = NULL;
-    table->num_elements = 0;
+    kq1_table_remove_rows(table);
     if (link_rows != NULL)
         forget_rows();
-}
-
-static void
-links_free_item(stat_tap_table *table _U_, unsigned row _U_, unsigned column _U_, stat_tap_table_item_type *field)
-{
-    if (field->type == TABLE_ITEM_STRING)
-        g_free((char *)field->value.string_value);
 }
 
 void
@@ -318,7 +270,7 @@ kq1_stats_register_links(void)
         links_init,
         links_packet,
         links_reset,
-        links_free_item,
+        kq1_table_free_item,
         NULL,
         G_N_ELEMENTS(links_fields), links_fields,
         G_N_ELEMENTS(links_params), links_params,

@@ -12,6 +12,7 @@
 #include <epan/stat_tap_ui.h>
 
 #include "kq1-catalog.h"
+#include "kq1-stat-table.h"
 #include "kq1-tap.h"
 
 #define NO_MODULE_ID "(no QKD module ID)"
@@ -151,31 +152,6 @@ verdict_name(kq1_verdict_t verdict)
     return "";
 }
 
-static void
-set_string(stat_tap_table *table, unsigned row, unsigned column, const char *text)
-{
-    stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
-
-    g_free((char *)item->value.string_value);
-    item->value.string_value = g_strdup(text);
-    stat_tap_set_field_data(table, row, column, item);
-}
-
-static void
-set_uint(stat_tap_table *table, unsigned row, unsigned column, unsigned value)
-{
-    stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
-
-    item->value.uint_value = value;
-    stat_tap_set_field_data(table, row, column, item);
-}
-
-static unsigned
-uint_at(stat_tap_table *table, unsigned row, unsigned column)
-{
-    return stat_tap_get_field_data(table, row, column)->value.uint_value;
-}
-
 /* A number in a cell that may be empty. */
 static void
 set_number(stat_tap_table *table, unsigned row, unsigned column, unsigned value)
@@ -183,7 +159,7 @@ set_number(stat_tap_table *table, unsigned row, unsigned column, unsigned value)
     char text[16];
 
     snprintf(text, sizeof text, "%u", value);
-    set_string(table, row, column, text);
+    kq1_table_set_string(table, row, column, text);
 }
 
 static bool
@@ -211,7 +187,7 @@ set_pair(stat_tap_table *table, unsigned row, uint32_t frame, kq1_pair_status_t 
     if (frame == 0 || !is_empty(table, row, LEDGER_PAIR_FRAME))
         return;
     set_number(table, row, LEDGER_PAIR_FRAME, frame);
-    set_string(table, row, LEDGER_PAIR_STATUS, pair_status_name(status));
+    kq1_table_set_string(table, row, LEDGER_PAIR_STATUS, pair_status_name(status));
 }
 
 static void
@@ -235,25 +211,16 @@ static unsigned
 ledger_row(stat_tap_table *table, const char *key_id, uint32_t frame, bool *added)
 {
     gpointer found = g_hash_table_lookup(ledger_rows, key_id);
-    stat_tap_table_item_type items[G_N_ELEMENTS(ledger_fields)];
     unsigned row;
 
     *added = found == NULL;
     if (found != NULL)
         return GPOINTER_TO_UINT(found) - 1;
 
-    memset(items, 0, sizeof items);
-    for (unsigned i = 0; i < G_N_ELEMENTS(ledger_fields); i++)
-        items[i].type = ledger_fields[i].type;
-    row = table->num_elements;
-    stat_tap_init_table_row(table, row, G_N_ELEMENTS(ledger_fields), items);
-    for (unsigned column = 0; column < G_N_ELEMENTS(ledger_fields); column++) {
-        if (ledger_fields[column].type == TABLE_ITEM_STRING)
-            set_string(table, row, column, "");
-    }
-    set_string(table, row, LEDGER_KEY_ID, key_id);
-    set_uint(table, row, LEDGER_FIRST_FRAME, frame);
-    set_string(table, row, LEDGER_MODULE, NO_MODULE_ID);
+    row = kq1_table_add_row(table, ledger_fields, G_N_ELEMENTS(ledger_fields));
+    kq1_table_set_string(table, row, LEDGER_KEY_ID, key_id);
+    kq1_table_set_uint(table, row, LEDGER_FIRST_FRAME, frame);
+    kq1_table_set_string(table, row, LEDGER_MODULE, NO_MODULE_ID);
     g_hash_table_insert(ledger_rows, g_strdup(key_id), GUINT_TO_POINTER(row + 1));
     return row;
 }
@@ -282,25 +249,25 @@ ledger_supply(stat_tap_table *table, packet_info *pinfo, const kq1_tap_info_t *i
     row = ledger_row(table, key->key_id, pinfo->num, &added);
     if (!added) {
         if (key->links.reused_from != 0)
-            set_uint(table, row, LEDGER_REUSES, uint_at(table, row, LEDGER_REUSES) + 1);
+            kq1_table_set_uint(table, row, LEDGER_REUSES, kq1_table_uint(table, row, LEDGER_REUSES) + 1);
         return;
     }
     set_pair(table, row, key->links.pair_partner, key->links.pair_status);
     if (key->links.missing)     /* known once the whole capture has been read */
-        set_string(table, row, LEDGER_PAIR_STATUS, "missing");
+        kq1_table_set_string(table, row, LEDGER_PAIR_STATUS, "missing");
     if (info->qkd_module_id != NULL)
-        set_string(table, row, LEDGER_MODULE, info->qkd_module_id);
+        kq1_table_set_string(table, row, LEDGER_MODULE, info->qkd_module_id);
     if (key->bits > 0)
         set_number(table, row, LEDGER_BITS, key->bits);
     if (key->hash_status != KQ1_HASH_ABSENT)
-        set_string(table, row, LEDGER_HASH, val_to_str_const(key->hash_status, kq1_hash_status_vals, ""));
+        kq1_table_set_string(table, row, LEDGER_HASH, val_to_str_const(key->hash_status, kq1_hash_status_vals, ""));
     if (key->has_age) {
         snprintf(age, sizeof age, "%.3f", nstime_to_sec(&key->age));
-        set_string(table, row, LEDGER_AGE, age);
+        kq1_table_set_string(table, row, LEDGER_AGE, age);
     }
     if (answered_here) {    /* keys of a Response to key request come with their verdict */
         set_number(table, row, LEDGER_RESPONSE_FRAME, pinfo->num);
-        set_string(table, row, LEDGER_VERDICT, verdict_name(info->verdict));
+        kq1_table_set_string(table, row, LEDGER_VERDICT, verdict_name(info->verdict));
     }
 }
 
@@ -323,7 +290,7 @@ ledger_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt _U_, const 
         row = GPOINTER_TO_UINT(found) - 1;
         if (is_empty(table, row, LEDGER_RESPONSE_FRAME)) {
             set_number(table, row, LEDGER_RESPONSE_FRAME, pinfo->num);
-            set_string(table, row, LEDGER_VERDICT, verdict_name(info->verdict));
+            kq1_table_set_string(table, row, LEDGER_VERDICT, verdict_name(info->verdict));
         }
     }
     return info->n_keys > 0 || info->code == 0x1302 ? TAP_PACKET_REDRAW : TAP_PACKET_DONT_REDRAW;
@@ -333,28 +300,9 @@ static void
 ledger_reset(stat_tap_table *table)
 {
     /* Rows are keyed by key ID: a new pass starts from none. */
-    for (unsigned row = 0; row < table->num_elements; row++) {
-        for (unsigned column = 0; column < table->num_fields; column++) {
-            stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, column);
-
-            if (item->type == TABLE_ITEM_STRING)
-                g_free((char *)item->value.string_value);
-        }
-        g_free(table->elements[row]);
-    }
-    g_free(table->elements);
-    table->elements = NULL;
-    table->num_elements = 0;
+    kq1_table_remove_rows(table);
     if (ledger_rows != NULL)
         g_hash_table_remove_all(ledger_rows);
-}
-
-static void
-ledger_free_item(stat_tap_table *table _U_, unsigned row _U_, unsigned column _U_,
-                 stat_tap_table_item_type *field)
-{
-    if (field->type == TABLE_ITEM_STRING)
-        g_free((char *)field->value.string_value);
 }
 
 void
@@ -371,7 +319,7 @@ kq1_stats_register_ledger(void)
         ledger_init,
         ledger_packet,
         ledger_reset,
-        ledger_free_item,
+        kq1_table_free_item,
         NULL,
         G_N_ELEMENTS(ledger_fields), ledger_fields,
         G_N_ELEMENTS(ledger_params), ledger_params,
