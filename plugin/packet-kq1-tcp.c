@@ -278,12 +278,12 @@ looks_like_tls(tvbuff_t *tvb)
 }
 
 /* A Kq-1 port's conversation protected by TLS, each frame: TLS decodes it
- * (and hands Kq-1 what it decrypts); the records it leaves in the clear
- * tell who authenticated. */
+ * (with TCP's data, as TCP would hand it over, and hands Kq-1 what it
+ * decrypts); the records it leaves in the clear tell who authenticated. */
 static int
-dissect_kq1_tls_records(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+dissect_kq1_tls_records(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    int consumed = call_dissector(tls_handle, tvb, pinfo, tree);
+    int consumed = call_dissector_with_data(tls_handle, tvb, pinfo, tree, data);
 
     kq1_transport_read_records(tvb, pinfo);
     return consumed;
@@ -291,7 +291,7 @@ dissect_kq1_tls_records(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
 
 /* Kq-1 found by port (kq1.tcp.port, Decode As, or kq1.tls.port behind TLS). */
 static int
-dissect_kq1_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+dissect_kq1_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     tcp_conversation_t *conversation = get_conversation(pinfo);
 
@@ -303,7 +303,7 @@ dissect_kq1_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
         ssl_starttls_post_ack(tls_handle, pinfo, kq1_handle);
         /* In TLS's place as the conversation's dissector, to see its records. */
         conversation_set_dissector(find_or_create_conversation(pinfo), kq1_tls_records_handle);
-        return dissect_kq1_tls_records(tvb, pinfo, tree, NULL);
+        return dissect_kq1_tls_records(tvb, pinfo, tree, data);
     }
     /* Until a message says otherwise, the port that matched is the KM's. */
     if (conversation->roles.km_port == 0)
