@@ -95,16 +95,15 @@ typedef struct {
     uint32_t keys_frame;       /* its first message with key material */
     uint32_t id_frame;         /* the first message whose QKD module ID was compared with a certificate */
     bool     id_mismatch;      /* and that certificate did not name it */
-    char    *checked_id;       /* that QKD module ID */
 } connection_t;
 
 /* The findings a dissection of a frame has shown (pinfo->pool): each
- * once, on the first message of the frame that can show it. */
+ * once, on the first message of the frame that can show it (the one the
+ * first pass noted it on). */
 enum {
     SHOWN_FIRST = 1 << 0,
     SHOWN_KEYS = 1 << 1,
-    SHOWN_ID = 1 << 2,
-    SHOWN_ANY = 1 << 8
+    SHOWN_ID = 1 << 2
 };
 
 static connection_t *
@@ -139,12 +138,12 @@ sent_by_server(const SslDecryptSession *ssl, const packet_info *pinfo)
     return ssl->session.srv_port == pinfo->srcport && addresses_equal(&ssl->session.srv_addr, &pinfo->src);
 }
 
-static bool
-frame_has_tls(const packet_info *pinfo)
+bool
+kq1_frame_has_layer(const packet_info *pinfo, int proto)
 {
     for (wmem_list_frame_t *layer = wmem_list_head(pinfo->layers); layer != NULL;
          layer = wmem_list_frame_next(layer)) {
-        if (GPOINTER_TO_INT(wmem_list_frame_data(layer)) == proto_tls)
+        if (GPOINTER_TO_INT(wmem_list_frame_data(layer)) == proto)
             return true;
     }
     return false;
@@ -229,8 +228,17 @@ first_showing(packet_info *pinfo, unsigned flag)
 
     if (shown & flag)
         return false;
-    p_set_proto_data(pinfo->pool, pinfo, proto_transport, 0, GUINT_TO_POINTER(shown | flag | SHOWN_ANY));
+    p_set_proto_data(pinfo->pool, pinfo, proto_transport, 0, GUINT_TO_POINTER(shown | flag));
     return true;
+}
+
+/* Whether the message's QKD module ID can be compared with the module's
+ * certificate (module_names: its names, or NULL). */
+static bool
+can_check_id(const kq1_transport_message_t *message, const char *module_names)
+{
+    return message->module_id != NULL && message->module_id[0] != '\0' && module_names != NULL
+           && module_names[0] != '\0';
 }
 
 /* First pass: where this message's connection first shows what. */
@@ -244,11 +252,9 @@ note_message(packet_info *pinfo, connection_t *connection, const kq1_transport_m
         connection->first_frame = pinfo->num;
     if (message->carries_keys && connection->keys_frame == 0)
         connection->keys_frame = pinfo->num;
-    if (connection->id_frame == 0 && message->module_id != NULL && message->module_id[0] != '\0'
-        && module_names != NULL && module_names[0] != '\0') {
+    if (connection->id_frame == 0 && can_check_id(message, module_names)) {
         connection->id_frame = pinfo->num;
         connection->id_mismatch = !names_hold(pinfo, module_names, message->module_id);
-        connection->checked_id = wmem_strdup(wmem_file_scope(), message->module_id);
     }
 }
 
@@ -270,7 +276,10 @@ add_findings(proto_item *item, packet_info *pinfo, const connection_t *connectio
                                    connection->hs.certificate_requested ? "its Certificate was empty"
                                                                         : "the server asked for none");
     }
-    if (t->level == KQ1_TRANSPORT_NONE && connection->keys_frame == pinfo->num && first_showing(pinfo, SHOWN_KEYS))
+    /* Each finding on the message of its frame the first pass noted it on:
+     * the first with keys, the first with a QKD module ID to compare. */
+    if (t->level == KQ1_TRANSPORT_NONE && message->carries_keys && connection->keys_frame == pinfo->num
+        && first_showing(pinfo, SHOWN_KEYS))
         expert_add_info_format(pinfo, item, &ei_kq1_keys_in_clear,
                                "Key material travels in the clear: this connection is plain %s (%s)",
                                message->over_http ? "HTTP, not HTTPS" : "TCP, not TLS",
@@ -280,11 +289,11 @@ add_findings(proto_item *item, packet_info *pinfo, const connection_t *connectio
                                                     : "Q.4162 Appendix I, NOTE 2: TLS can protect Kq-1; "
                                                       "preference kq1.require_tls makes this a Warning");
     if (kq1_check_peer_id && connection->id_mismatch && connection->id_frame == pinfo->num
-        && first_showing(pinfo, SHOWN_ID))
+        && can_check_id(message, module_names) && first_showing(pinfo, SHOWN_ID))
         expert_add_info_format(pinfo, item, &ei_kq1_peer_id_mismatch,
                                "The QKD module's certificate names %s, not QKD module ID %s (assumed: Q.4162 "
                                "does not say how IDs appear in certificates; preference kq1.check_peer_id)",
-                               module_names != NULL ? module_names : "?", connection->checked_id);
+                               module_names, message->module_id);
 }
 
 kq1_transport_t
@@ -301,7 +310,7 @@ kq1_transport_show(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, conversa
     if (conversation == NULL && (conversation = find_conversation_pinfo(pinfo, 0)) == NULL)
         return t;
     connection = get_connection(conversation);
-    if (frame_has_tls(pinfo)) {
+    if (proto_tls >= 0 && kq1_frame_has_layer(pinfo, proto_tls)) {
         ssl = tls_session(conversation);
         /* A resumed session shows no certificate (they are in an earlier
          * connection): unknown. TLS's own resumption flag is not asked, as

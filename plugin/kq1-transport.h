@@ -36,6 +36,9 @@ typedef struct {
     bool                  first_message;    /* the connection's first Kq-1 or QKD 014 message */
 } kq1_transport_t;
 
+/* Whether protocol proto took part in this frame (is one of its layers). */
+bool kq1_frame_has_layer(const packet_info *pinfo, int proto);
+
 /* Called from proto_register_kq1 (proto: a protocol in name only under
  * Kq-1, the audit's own) and proto_reg_handoff_kq1. */
 void kq1_transport_register(int proto_kq1, int proto, module_t *module);

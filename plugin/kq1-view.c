@@ -1053,6 +1053,7 @@ kq1_view_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const kq1_
                                      "Header cut short: %u of its %u bytes are in the captured data",
                                      tvb_captured_length(tvb), KQ1_HEADER_LEN);
         col_append_sep_str(pinfo->cinfo, COL_INFO, "; ", "Kq-1 header cut short");
+        kq1_transport_show(kq1_tree, pinfo, tvb, ctx->conversation, &transport);
         return tvb_captured_length(tvb);
     }
 

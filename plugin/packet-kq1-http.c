@@ -26,6 +26,7 @@
 #include <epan/dissectors/packet-http.h>
 
 #include "packet-kq1-http.h"
+#include "kq1-transport.h"
 #include "kq1-view.h"
 
 /* HTTP's record of a frame's request or response is its proto data under
@@ -125,18 +126,6 @@ dissect_json_body(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *dat
     }
     body->count++;
     return call_dissector_only(json_handle, tvb, pinfo, tree, data);
-}
-
-/* true when HTTP took part in dissecting this frame. */
-static bool
-frame_has_http(const packet_info *pinfo)
-{
-    for (wmem_list_frame_t *layer = wmem_list_head(pinfo->layers); layer != NULL;
-         layer = wmem_list_frame_next(layer)) {
-        if (GPOINTER_TO_INT(wmem_list_frame_data(layer)) == proto_http)
-            return true;
-    }
-    return false;
 }
 
 #if !KQ1_HTTP_REQ_RES_HAS_URI
@@ -263,7 +252,7 @@ dissect_qkd014(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _
     body_t *body;
     kq1_http_message_t message;
 
-    if (!frame_has_http(pinfo))
+    if (!kq1_frame_has_layer(pinfo, proto_http))
         return 0;
     record = (qkd014_record_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_qkd014, QKD014_RECORD);
     if (record == NULL && !PINFO_FD_VISITED(pinfo)) {

@@ -1196,16 +1196,16 @@ class TransportSecurity(Kq1TestCase):
         self.assertGreaterEqual(len(out.split()), 2)
 
     def test_every_plain_connection_notes_its_keys_once(self):
-        # Every sample: a connection in the clear gets kq1.keys_in_clear on
-        # its first message with a key, and no other transport finding.
-        for sample in sorted(os.listdir(self.tshark.samples)):
-            if not sample.endswith(".pcapng") or "tls" in sample or "https" in sample \
-                    or sample in ("kq1-transport-audit.pcapng",):
-                continue
+        # Every sample, in one pass and two: a connection in the clear gets
+        # kq1.keys_in_clear on its first message with a key, and no other
+        # transport finding.
+        samples = [sample for sample in sorted(os.listdir(self.tshark.samples)) if sample.endswith(".pcapng")
+                   and "tls" not in sample and "https" not in sample and sample != "kq1-transport-audit.pcapng"]
+        for sample, options in ((sample, options) for sample in samples for options in ((), ("-2",))):
             seen = set()
-            for frame in self.tshark.frames(sample):
+            for frame in self.tshark.frames(sample, *options):
                 for pdu in frame.pdus + frame.qkd014:
-                    where = "%s frame %d" % (sample, frame.number)
+                    where = "%s frame %d %s" % (sample, frame.number, options)
                     self.assertEqual(pdu.get("kq1.transport_security"), "1", where)
                     # A Key (Kq-1), or the keys of a Get key with key IDs (ETSI only)
                     carries = bool(pdu.all("kq1.key") or pdu.all("qkd014.key_bits"))
