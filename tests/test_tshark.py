@@ -1507,6 +1507,32 @@ class WiresharkTables(Kq1TestCase):
         self.assertEqual(self.rtd_rows("qkd014-http.pcapng"),
                          {"Key request over HTTP (ETSI GS QKD 014 Get key)": (4, 0, 0)})
 
+    def flow_comments(self, sample, display_filter):
+        """The comment of each arrow of -z flow,any,standard,FILTER: the
+        protocol, then the Info column."""
+        out = self.z(sample, "flow,any,standard," + display_filter)
+        return re.findall(r"^\|[\d.]+\|.*?\|(\S.*?)\s*$", out, re.M)
+
+    def test_flow_of_kq1_messages(self):
+        # Wireshark has no Kq-1 flow type for plugins (docs/limits.md); the
+        # generic flow limited to Kq-1 gives one arrow per message, labelled by
+        # the Kq-1 name that starts its Info column.
+        comments = self.flow_comments("kq1-analysis.pcapng", "kq1")
+        self.assertEqual(comments, ["%s: %s" % row for row in self.tshark.columns("kq1-analysis.pcapng").values()])
+        self.assertEqual(comments[:2], [
+            "Kq-1: Key supply, QKD module -> KM, MessageID 1, Key ID c8e95fba-2aac-418b-8c0f-faf3c5debdb4",
+            "Kq-1: Response to key supply, KM -> QKD module, MessageID 1001, Key ID "
+            "c8e95fba-2aac-418b-8c0f-faf3c5debdb4"])
+        # Over HTTP, the Kq-1 or ETSI name comes first, where a short arrow label still shows it.
+        names = [re.match(r"HTTP(?:/JSON)?: \[([^]]+)\] ", comment).group(1)
+                 for comment in self.flow_comments("qkd014-http.pcapng", "kq1 || qkd014")]
+        self.assertEqual(names, [
+            "ETSI GS QKD 014 Get status", "ETSI GS QKD 014 Status",
+            "Kq-1 Key request", "Kq-1 Response to key request", "Kq-1 Key request", "Kq-1 Response to key request",
+            "ETSI GS QKD 014 Get key with key IDs", "ETSI GS QKD 014 Key container for Get key with key IDs",
+            "ETSI GS QKD 014 Get key with key IDs", "ETSI GS QKD 014 Key container for Get key with key IDs",
+            "Kq-1 Key request", "Kq-1 Error for Get key", "Kq-1 Key request", "Kq-1 Response to key request"])
+
 
 class Hostile(Kq1TestCase):
     """The hostile corpus (samples/record.py's hostile-*): each capture holds a
