@@ -16,10 +16,8 @@ name=$(basename "$target")
 regressions=$(dirname "$0")/${name#fuzz-}-regressions
 "$target" -runs=0 "$regressions"
 case $kind in
-    "")
-        exec "$target" -max_total_time="$seconds" -dict="$dict" -print_final_stats=1 "$corpus" ;;
-    --seeds)
-        exec "$target" -max_total_time="$seconds" -dict="$dict" -print_final_stats=1 "$corpus" "$from" ;;
+    "") seeds="" ;;
+    --seeds) seeds=$from ;;
     --payloads)
         seeds="$corpus.seeds"
         rm -rf "$seeds"
@@ -28,9 +26,9 @@ case $kind in
             for message in 0 1 2 3 4 5 6 7; do
                 { printf "\\$(printf %03o "$message")\\000"; cat "$payload"; } > "$seeds/$(basename "$payload")-$message"
             done
-        done
-        exec "$target" -max_total_time="$seconds" -dict="$dict" -print_final_stats=1 "$corpus" "$seeds" ;;
+        done ;;
     *)
         echo "run-libfuzzer.sh: unknown seed kind $kind (--seeds or --payloads)" >&2
         exit 2 ;;
 esac
+exec "$target" -max_total_time="$seconds" -dict="$dict" -print_final_stats=1 "$corpus" ${seeds:+"$seeds"}
