@@ -50,6 +50,8 @@ in_chroot() {
 make_chroot() {
     release=$1 root=$2
     echo "== $release: making a chroot in $root"
+    # mmdebstrap resolves its target's path, so the cache folder must exist (a new machine has none).
+    mkdir -p "$(dirname "$root")"
     rm -rf "$root.new"
     # A release file past its Valid-Until date (sid's, on some mirrors) is still used.
     mmdebstrap --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' \
